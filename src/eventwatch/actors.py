@@ -1,0 +1,317 @@
+"""Actors: the knowledge base (``data/actors/*.tsv``) and resolving phrases to CAMEO actor codes.
+
+A phrase ("Iranian Foreign Minister Mohammad Javad Zarif", "8,500 US troops", "Moscow") is resolved by
+the names found in it: a dated leader, an organisation, a country name, adjective or capital, and a
+sector word or title. Within a document, pronouns and short mentions ("he", "Blinken", "the alliance")
+resolve to actors named earlier (``DocumentActors``).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Token
+
+from eventwatch.records import Actor
+
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
+SPEAKER_PRONOUNS = {"we", "our", "us", "i", "me", "my"}
+# Children whose subtrees are not part of an actor's name phrase.
+NON_PHRASE_DEPS = {"relcl", "acl", "advcl", "prep", "punct", "cc", "conj", "det", "nummod", "quantmod", "case"}
+KIND_RANK = {"leader": 5, "org": 4, "country": 3, "capital": 2, "adjective": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class KBEntry:
+    """One named thing the knowledge base knows."""
+
+    kind: str  # country | adjective | capital | org | leader
+    key: str  # the row it came from: ISO3, org code or leader name
+    code: str | None
+    country: str | None
+    sector: str | None
+    name: str
+    start: date | None = None
+    end: date | None = None
+
+    def valid_on(self, day: date | None) -> bool:
+        if day is None or self.start is None:
+            return True
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class SectorWord:
+    sector: str
+    person: bool
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    return [{k: (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(lines, delimiter="\t")]
+
+
+def _split(cell: str | None) -> list[str]:
+    return [part.strip() for part in (cell or "").split("|") if part.strip()]
+
+
+def _parse_date(value: str, end: bool = False) -> date | None:
+    value = value.strip()
+    if not value:
+        return None
+    parts = value.split("-")
+    try:
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else (12 if end else 1)
+        day = int(parts[2]) if len(parts) > 2 else (28 if end and len(parts) == 2 else 31 if end else 1)
+        return date(year, month, day)
+    except (ValueError, IndexError):
+        return None
+
+
+@dataclass(slots=True)
+class ActorKB:
+    """Names → entries, and sector phrases. Built once per process from the data files."""
+
+    names: dict[str, list[KBEntry]] = field(default_factory=dict)
+    sectors: dict[str, SectorWord] = field(default_factory=dict)
+    countries: dict[str, str] = field(default_factory=dict)  # ISO3 -> name
+
+    @classmethod
+    def load(cls, directory: str | Path | None = None) -> ActorKB:
+        root = Path(directory) if directory else Path(str(resources.files("eventwatch").joinpath("data/actors")))
+        kb = cls()
+        for row in _read_tsv(root / "countries.tsv"):
+            iso3, name = row.get("iso3", "").upper(), row.get("name", "")
+            if not iso3:
+                continue
+            kb.countries[iso3] = name
+            for alias in [name, *_split(row.get("names"))]:
+                kb.add(alias, KBEntry("country", iso3, iso3, iso3, None, name))
+            for adjective in _split(row.get("adjectives")):
+                kb.add(adjective, KBEntry("adjective", iso3, iso3, iso3, None, name))
+            for capital in _split(row.get("capital")):
+                kb.add(capital, KBEntry("capital", iso3, iso3 + "GOV", iso3, "GOV", name))
+        for row in _read_tsv(root / "organizations.tsv"):
+            code = row.get("code", "").upper()
+            country = row.get("country", "").upper() or None
+            entry = KBEntry("org", code, code, country, row.get("sector") or None, row.get("name", code))
+            for alias in [row.get("name", ""), *_split(row.get("names"))]:
+                kb.add(alias, entry)
+        for row in _read_tsv(root / "leaders.tsv"):
+            country = row.get("country", "").upper() or None
+            sector = row.get("sector", "GOV") or "GOV"
+            code = (country + sector) if country else (sector if sector.startswith("IGO") else None)
+            entry = KBEntry(
+                "leader",
+                row.get("name", ""),
+                code,
+                country,
+                sector,
+                row.get("name", ""),
+                _parse_date(row.get("start", "")),
+                _parse_date(row.get("end", ""), end=True),
+            )
+            for alias in [row.get("name", ""), *_split(row.get("aliases"))]:
+                kb.add(alias, entry)
+        for row in _read_tsv(root / "sectors.tsv"):
+            phrase = row.get("phrase", "")
+            if phrase and row.get("sector"):
+                kb.sectors[phrase.lower()] = SectorWord(row["sector"].upper(), row.get("person", "").lower() == "yes")
+        return kb
+
+    def add(self, alias: str, entry: KBEntry) -> None:
+        if alias:
+            self.names.setdefault(alias, []).append(entry)
+
+    def build_matcher(self, nlp: Language) -> ActorMatcher:
+        return ActorMatcher(self, nlp)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A knowledge-base name or sector word found in a document (token span)."""
+
+    start: int
+    end: int
+    alias: str
+    entries: tuple[KBEntry, ...] = ()
+    sector: SectorWord | None = None
+
+
+class ActorMatcher:
+    """Finds names and sector words in a Doc. Case-sensitive for names with capitals ("US" is not "us")."""
+
+    def __init__(self, kb: ActorKB, nlp: Language):
+        self.kb = kb
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        tokenizer = nlp.tokenizer
+        for alias in kb.names:
+            matcher = self.exact if any(ch.isupper() for ch in alias) else self.folded
+            matcher.add(alias, [tokenizer(alias)])
+        for phrase in kb.sectors:
+            self.folded.add("sector:" + phrase, [tokenizer(phrase)])
+
+    def mentions(self, doc: Doc) -> list[Mention]:
+        found = []
+        vocab_strings = doc.vocab.strings
+        for matcher in (self.exact, self.folded):
+            for match_id, start, end in matcher(doc):
+                label = vocab_strings[match_id]
+                if label.startswith("sector:"):
+                    found.append(Mention(start, end, label[7:], sector=self.kb.sectors[label[7:]]))
+                else:
+                    found.append(Mention(start, end, label, entries=tuple(self.kb.names[label])))
+        return found
+
+
+def phrase_tokens(head: Token) -> list[Token]:
+    """The name phrase of an argument: its head with modifiers, without clauses or other prepositions.
+
+    'of' phrases stay ("Secretary of State"); other prepositional phrases and relative clauses go.
+    """
+    keep = [head]
+    stack = [c for c in head.children if _in_phrase(c)]
+    while stack:
+        token = stack.pop()
+        keep.append(token)
+        stack.extend(c for c in token.children if _in_phrase(c) and c.dep_ != "appos")
+    return sorted(keep, key=lambda t: t.i)
+
+
+def _in_phrase(token: Token) -> bool:
+    if token.dep_ == "prep":
+        return token.lower_ == "of"
+    return token.dep_ not in NON_PHRASE_DEPS
+
+
+@dataclass(slots=True)
+class DocumentActors:
+    """Actor resolution within one document: knowledge-base mentions plus what was named earlier."""
+
+    kb: ActorKB
+    mentions: list[Mention]
+    day: date | None
+    history: list[tuple[int, Actor, bool]] = field(default_factory=list)  # (token index, actor, is person)
+    surnames: dict[str, Actor] = field(default_factory=dict)
+
+    def resolve(self, head: Token, speaker: Actor | None = None) -> Actor | None:
+        tokens = phrase_tokens(head)
+        doc = head.doc
+        span_start, span_end = tokens[0].i, tokens[-1].i + 1
+        text_span = doc[span_start:span_end]
+        if head.pos_ == "PRON":
+            known = head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS | SPEAKER_PRONOUNS
+            return self._pronoun(head, speaker) if known else None
+        actor = self._from_mentions(head, set(t.i for t in tokens), text_span)
+        if actor is None and head.text in self.surnames:
+            known = self.surnames[head.text]
+            actor = Actor(
+                text_span.text,
+                known.code,
+                known.country,
+                known.sector,
+                known.name,
+                text_span.start_char,
+                text_span.end_char,
+                "coref:" + head.text,
+            )
+        if actor is None:
+            return None
+        self.remember(head, actor, tokens)
+        return actor
+
+    def _from_mentions(self, head: Token, indexes: set[int], span) -> Actor | None:
+        inside = [m for m in self.mentions if m.start in indexes and (m.end - 1) in indexes]
+        if not inside:
+            return None
+        best_entry: KBEntry | None = None
+        best_key: tuple[int, int, int] | None = None
+        sector: SectorWord | None = None
+        sector_distance = 10**6
+        for m in inside:
+            distance = 0 if m.start <= head.i < m.end else min(abs(head.i - m.start), abs(head.i - (m.end - 1)))
+            if m.sector is not None:
+                if distance < sector_distance:
+                    sector, sector_distance = m.sector, distance
+                continue
+            for entry in m.entries:
+                if not entry.valid_on(self.day):
+                    continue
+                key = (KIND_RANK[entry.kind], m.end - m.start, -distance)
+                if best_key is None or key > best_key:
+                    best_entry, best_key = entry, key
+        if best_entry is None and sector is None:
+            return None
+        return self._compose(best_entry, sector, head, span)
+
+    def _compose(self, entry: KBEntry | None, sector: SectorWord | None, head: Token, span) -> Actor:
+        country = entry.country if entry else None
+        sector_code = sector.sector if sector else None
+        if entry is not None and entry.kind in ("leader", "org"):
+            sector_code = entry.sector or sector_code
+        if entry is not None and entry.kind == "capital" and sector is None:
+            sector_code = "GOV"  # "Moscow said": a capital standing alone is its government
+        if (
+            entry is not None
+            and entry.kind == "org"
+            and (entry.code or "").startswith(("IGO", "NGO"))
+            or (entry is not None and entry.kind == "org" and not entry.country)
+        ):
+            code = entry.code
+        elif country:
+            code = country + (sector_code or "") if not (sector_code or "").startswith("IGO") else country
+        else:
+            code = None
+        name = entry.name if entry else None
+        rule = f"{entry.kind}:{entry.key}" if entry else ""
+        if sector:
+            rule += f"+sector:{sector.sector}"
+        return Actor(span.text, code, country, sector_code, name, span.start_char, span.end_char, rule)
+
+    def _pronoun(self, head: Token, speaker: Actor | None) -> Actor | None:
+        lower = head.lower_
+        if lower in SPEAKER_PRONOUNS and speaker is not None:
+            found: Actor | None = speaker
+        else:
+            want_person = lower in PERSON_PRONOUNS
+            found = next((a for i, a, person in reversed(self.history) if i < head.i and person == want_person), None)
+            if found is None and lower in ("they", "them", "their"):
+                found = next((a for i, a, _ in reversed(self.history) if i < head.i), None)
+        if found is None:
+            return None
+        return Actor(
+            head.text,
+            found.code,
+            found.country,
+            found.sector,
+            found.name,
+            head.idx,
+            head.idx + len(head.text),
+            "coref:" + (found.entry or found.text),
+        )
+
+    def remember(self, head: Token, actor: Actor, tokens: list[Token]) -> None:
+        is_person = (
+            head.ent_type_ == "PERSON"
+            or any(m.sector is not None and m.sector.person and m.start <= head.i < m.end for m in self.mentions)
+            or bool(actor.entry and actor.entry.startswith("leader:"))
+        )
+        self.history.append((head.i, actor, is_person))
+        for token in tokens:
+            if (
+                token.ent_type_ == "PERSON"
+                and token.ent_iob_ in ("B", "I")
+                and (token.i + 1 >= len(token.doc) or token.doc[token.i + 1].ent_iob_ != "I")
+            ):
+                self.surnames[token.text] = actor  # "Zarif" later in the story is the same person

@@ -1,0 +1,161 @@
+"""``code``: events from input files, as the ``eventwatch code`` command produces them.
+
+Also the output formats for events: JSON Lines, CSV (flattened) and a readable terminal table.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
+
+from eventwatch.documents import InputProblem, read_inputs
+from eventwatch.records import Document, Event
+
+ProblemHandler = Callable[[InputProblem], None]
+
+
+def code(
+    inputs: Iterable[str],
+    *,
+    date: str | None = None,
+    include_unreal: bool = False,
+    workers: int = 1,
+    on_problem: ProblemHandler | None = None,
+    on_document: Callable[[Document, list[Event]], None] | None = None,
+    coder: Any = None,
+) -> Iterator[Event]:
+    """Events of every document in ``inputs`` (paths, or ``-`` for stdin), in input order.
+
+    Unreadable inputs are passed to ``on_problem`` and skipped; the rest are still coded.
+    ``date`` is the document date for inputs that do not carry one (YYYY-MM-DD).
+    """
+    if coder is None:
+        from eventwatch.coder import Coder
+
+        coder = Coder(include_unreal=include_unreal, n_process=workers)
+
+    def documents() -> Iterator[Document]:
+        for item in read_inputs(inputs, date):
+            if isinstance(item, InputProblem):
+                if on_problem:
+                    on_problem(item)
+                continue
+            yield item
+
+    for document, events in coder.pipe_documents(documents()):
+        if on_document:
+            on_document(document, events)
+        yield from events
+
+
+def flat_event(event: dict[str, Any]) -> dict[str, Any]:
+    """One level of columns from an event dict: source.code -> source_code, trigger.start -> trigger_start."""
+    flat: dict[str, Any] = {}
+    for key, value in event.items():
+        if isinstance(value, dict):
+            for sub, sub_value in value.items():
+                flat[f"{key}_{sub}"] = sub_value
+        elif key in ("source", "target", "location", "trigger") and value is None:
+            continue
+        else:
+            flat[key] = value
+    return flat
+
+
+CSV_COLUMNS = [
+    "mention_id",
+    "doc_id",
+    "sentence_index",
+    "date",
+    "date_precision",
+    "source_text",
+    "source_code",
+    "source_country",
+    "source_sector",
+    "source_name",
+    "source_start",
+    "source_end",
+    "target_text",
+    "target_code",
+    "target_country",
+    "target_sector",
+    "target_name",
+    "target_start",
+    "target_end",
+    "cameo",
+    "cameo_name",
+    "cameo_root",
+    "goldstein",
+    "quad_class",
+    "plover",
+    "plover_mode",
+    "plover_context",
+    "trigger_text",
+    "trigger_start",
+    "trigger_end",
+    "modality",
+    "confidence",
+    "location_name",
+    "location_country",
+    "location_lat",
+    "location_lon",
+    "attribution",
+    "quote",
+    "rule",
+    "url",
+    "sentence",
+]
+
+
+class EventWriter:
+    """Writes events as they come: ``jsonl``, ``csv`` or ``table``."""
+
+    def __init__(self, out: IO[str], fmt: str = "jsonl"):
+        if fmt not in ("jsonl", "csv", "table"):
+            raise ValueError(f"unknown format {fmt!r}: use jsonl, csv or table")
+        self.out, self.fmt = out, fmt
+        self._csv: csv.DictWriter | None = None
+        self.count = 0
+
+    def write(self, event: Event) -> None:
+        record = event.to_dict()
+        if self.fmt == "jsonl":
+            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        elif self.fmt == "csv":
+            if self._csv is None:
+                self._csv = csv.DictWriter(self.out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+                self._csv.writeheader()
+            self._csv.writerow(flat_event(record))
+        else:
+            if self.count == 0:
+                self.out.write(_table_row(["date", "source", "action", "target", "cameo", "plover", "mod", "conf"]))
+            target = event.target
+            self.out.write(
+                _table_row(
+                    [
+                        event.date or "",
+                        f"{event.source.code or '?'} ({_short(event.source.text)})",
+                        _short(event.trigger.text, 14),
+                        f"{target.code or '?'} ({_short(target.text)})" if target else "-",
+                        event.cameo,
+                        event.plover or "-",
+                        event.modality[:4],
+                        f"{event.confidence:.2f}",
+                    ]
+                )
+            )
+        self.count += 1
+
+
+_WIDTHS = (10, 30, 14, 30, 5, 10, 4, 4)
+
+
+def _short(text: str, width: int = 22) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _table_row(cells: list[str]) -> str:
+    return "  ".join(str(c)[:w].ljust(w) for c, w in zip(cells, _WIDTHS, strict=True)).rstrip() + "\n"

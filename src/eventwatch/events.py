@@ -1,0 +1,215 @@
+"""From a parsed sentence to events: match predicates, pick actors, decide modality, add date and place.
+
+``EventBuilder.sentence_events`` is the per-sentence step of the Coder. It holds no per-document
+state itself; what it learns about actors in a document lives in the ``DocumentActors`` passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import product
+
+from spacy.tokens import Span, Token
+
+from eventwatch.actors import DocumentActors
+from eventwatch.attribution import find_attribution
+from eventwatch.dates import resolve_event_date
+from eventwatch.lexicon import Lexicon, Match, refusal_code
+from eventwatch.modality import Modality, ModalityWords, trigger_modality
+from eventwatch.ontology import Ontology
+from eventwatch.places import Gazetteer, resolve_event_location
+from eventwatch.predicates import Predicate, find_predicates, inherited_subjects, with_conjuncts
+from eventwatch.records import ASSERTED, FUTURE, HISTORICAL, HYPOTHETICAL, Actor, Document, Event, Trigger
+
+# Where to look for the target when the lexicon entry does not say, in order.
+TARGET_PREPS = ("against", "on", "with", "to", "at", "from", "into", "toward", "towards", "over", "near", "of", "for")
+THREAT_ROOT = "13"  # a threat is conditional by nature: its "would" does not make the threat unreal
+
+
+@dataclass(slots=True)
+class EventBuilder:
+    lexicon: Lexicon
+    ontology: Ontology
+    modality_words: ModalityWords
+    gazetteer: Gazetteer
+
+    def sentence_events(
+        self, document: Document, index: int, sentence: Span, actors: DocumentActors, day: dt.date | None
+    ) -> list[Event]:
+        predicates = find_predicates(sentence, self.lexicon.noun_lemmas)
+        used_support = {
+            p.support_verb.i
+            for p in predicates
+            if p.support_verb is not None and p.pos == "noun" and self.lexicon.is_support_verb(p.support_verb)
+        }
+        speaker = self._speaker(sentence, actors)
+        events: list[Event] = []
+        attribution: tuple[str | None, str | None] | None = None
+        seen: set[tuple] = set()
+        for pred in predicates:
+            if pred.pos == "verb" and pred.trigger.i in used_support:
+                continue
+            match = self.lexicon.match(pred)
+            if match is None:
+                continue
+            built = self._events_for(document, index, sentence, pred, match, actors, speaker, day)
+            if built and attribution is None:
+                attribution = find_attribution(sentence, sentence.doc)
+            for event in built:
+                key = (
+                    event.trigger.start,
+                    event.cameo,
+                    event.source.code or event.source.text,
+                    event.target.code if event.target else None,
+                )
+                if key in seen:
+                    continue
+                seen.add(key)
+                event.attribution, event.quote = attribution or (None, None)
+                events.append(event)
+        return events
+
+    def _events_for(
+        self,
+        document: Document,
+        index: int,
+        sentence: Span,
+        pred: Predicate,
+        match: Match,
+        actors: DocumentActors,
+        speaker: Actor | None,
+        day: dt.date | None,
+    ) -> list[Event]:
+        modality = trigger_modality(pred.trigger, pred.pos, self.modality_words)
+        code, rule = match.code, match.rule
+        if modality.value == "negated" and modality.refusal:
+            refused = refusal_code(self.lexicon.refusals, code)
+            if refused:
+                code, rule = refused, f"{rule} (refused)"
+                modality = Modality(ASSERTED, reason="refusal")
+        if code.startswith(THREAT_ROOT) and modality.value in (HYPOTHETICAL, FUTURE):
+            modality = Modality(ASSERTED, reason="threat")
+        sources = self._sources(pred, actors, speaker)
+        if not sources:
+            return []
+        targets = self._targets(pred, match, actors, speaker, sources) or [None]
+        entry = self.ontology.get(code)
+        trigger_tokens = pred.trigger_tokens
+        doc = sentence.doc
+        trigger_span = doc[trigger_tokens[0].i : trigger_tokens[-1].i + 1]
+        trigger = Trigger(trigger_span.text, trigger_span.start_char, trigger_span.end_char, pred.lemma)
+        date, precision = resolve_event_date(sentence, pred.trigger, day)
+        value = modality.value
+        if value == ASSERTED and _is_historical(date, precision, day, self.modality_words.historical_days):
+            value = HISTORICAL
+        actor_spans = [(a.start, a.end) for a in sources + [t for t in targets if t]]
+        location = resolve_event_location(sentence, pred.trigger, self.gazetteer, actor_spans)
+        events = []
+        for source, target in product(sources, targets):
+            if target is not None and _same_actor(source, target):
+                continue
+            events.append(
+                Event(
+                    doc_id=document.id,
+                    sentence_index=index,
+                    sentence=sentence.text.strip(),
+                    sentence_start=sentence.start_char,
+                    source=source,
+                    target=target,
+                    cameo=entry.code,
+                    cameo_name=entry.name,
+                    cameo_root=code[:2],
+                    goldstein=entry.goldstein,
+                    quad_class=entry.quad_class,
+                    plover=entry.plover_type,
+                    plover_mode=entry.plover_mode,
+                    plover_context=entry.plover_context,
+                    trigger=trigger,
+                    modality=value,
+                    confidence=_confidence(match, pred, source, target),
+                    date=date,
+                    date_precision=precision,
+                    location=location,
+                    rule=rule + (f" <{modality.reason}>" if modality.reason else ""),
+                    url=document.url,
+                )
+            )
+        return events
+
+    def _sources(self, pred: Predicate, actors: DocumentActors, speaker: Actor | None) -> list[Actor]:
+        heads = list(pred.subjects)
+        if pred.pos == "noun" and not heads and pred.support_verb is not None:
+            support = pred.support_verb
+            heads = [s for c in support.children if c.dep_ == "nsubj" for s in with_conjuncts(c)]
+            heads = heads or inherited_subjects(support)
+        resolved = [a for a in (actors.resolve(h, speaker) for h in heads) if a is not None]
+        if resolved:
+            return resolved
+        if heads:
+            # Unknown to the knowledge base, but the text still says who acted.
+            return [_unresolved(h) for h in heads if h.pos_ not in ("PRON", "DET")]
+        if pred.passive and speaker is not None:
+            return [speaker]  # "aid had been sent", said Blinken: the reporting government acted
+        return []
+
+    def _targets(
+        self, pred: Predicate, match: Match, actors: DocumentActors, speaker: Actor | None, sources: list[Actor]
+    ) -> list[Actor]:
+        candidates: list[list[Token]] = []
+        if match.target and match.target not in ("object",):
+            candidates.append(pred.preps.get(match.target, []))
+        if pred.pos == "verb":
+            candidates.append(pred.objects)
+        candidates += [pred.preps[p] for p in TARGET_PREPS if p in pred.preps]
+        for heads in candidates:
+            resolved = [a for a in (actors.resolve(h, speaker) for h in heads) if a is not None]
+            if resolved:
+                return resolved
+        objects = [
+            h for h in pred.objects if h.pos_ in ("PROPN", "NOUN") and h.ent_type_ in ("ORG", "GPE", "NORP", "PERSON")
+        ]
+        return [_unresolved(h) for h in objects]
+
+    def _speaker(self, sentence: Span, actors: DocumentActors) -> Actor | None:
+        """Who is reported as speaking in this sentence (the subject of its speech verb)."""
+        speech = self.modality_words.speech_verbs
+        for token in sentence:
+            if token.pos_ == "VERB" and token.lemma_.lower() in speech:
+                subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+                if subject is not None:
+                    actor = actors.resolve(subject)
+                    if actor is not None:
+                        return actor
+        return None
+
+
+def _unresolved(head: Token) -> Actor:
+    from eventwatch.actors import phrase_tokens
+
+    tokens = phrase_tokens(head)
+    span = head.doc[tokens[0].i : tokens[-1].i + 1]
+    return Actor(span.text, None, None, None, None, span.start_char, span.end_char, None)
+
+
+def _same_actor(a: Actor, b: Actor) -> bool:
+    if a.start == b.start and a.end == b.end:
+        return True
+    return a.code is not None and a.code == b.code
+
+
+def _is_historical(date: str | None, precision: str, day: dt.date | None, days: int) -> bool:
+    if not date or day is None or precision in ("document", "unknown"):
+        return False
+    return (day - dt.date.fromisoformat(date)).days >= days
+
+
+def _confidence(match: Match, pred: Predicate, source: Actor, target: Actor | None) -> float:
+    score = match.confidence
+    score += 0.1 if source.code else -0.15
+    score += 0.05 if target is not None and target.code else 0.0
+    if source.entry and source.entry.startswith("coref:"):
+        score -= 0.05
+    if pred.pos == "noun":
+        score -= 0.05
+    return max(0.05, min(0.99, score))

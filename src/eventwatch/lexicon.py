@@ -1,0 +1,282 @@
+"""The event lexicon: loads ``data/lexicon/*.yaml`` and matches predicates to CAMEO codes.
+
+The format is documented in ``data/lexicon/README.md``. Loading validates every entry (unknown keys,
+unknown CAMEO codes) and reports the file and entry, so a typo in a data file is a clear message, not a
+silent miss.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.tokens import Token
+
+from eventwatch.ontology import Ontology, default_ontology
+from eventwatch.predicates import Predicate
+
+ENTRY_KEYS = {"lemma", "pos", "particle", "prep", "code", "target", "confidence", "patterns", "note"}
+PATTERN_KEYS = {"object", "complement", "prep_object", "subject", "adjective", "code", "target", "confidence", "note"}
+DEFAULT_CONFIDENCE = 0.6
+SPECIAL_FILES = {"support_verbs.yaml", "refusals.yaml"}
+
+
+class LexiconError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    code: str
+    object: frozenset[str] = frozenset()
+    complement: frozenset[str] = frozenset()
+    prep_object: tuple[tuple[str, frozenset[str]], ...] = ()
+    subject: frozenset[str] = frozenset()
+    adjective: frozenset[str] = frozenset()
+    target: str | None = None
+    confidence: float | None = None
+
+    @property
+    def specificity(self) -> int:
+        return sum(bool(x) for x in (self.object, self.complement, self.prep_object, self.subject, self.adjective))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    lemma: str
+    pos: str
+    code: str
+    rule: str  # "<file>:<lemma>[ <particle>][ <prep>]" — names the data that fired
+    particle: str | None = None
+    prep: str | None = None
+    target: str | None = None
+    confidence: float = DEFAULT_CONFIDENCE
+    patterns: tuple[Pattern, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    code: str
+    rule: str
+    confidence: float
+    target: str | None
+    pattern_matched: bool
+
+
+@dataclass(slots=True)
+class Lexicon:
+    entries: dict[tuple[str, str], list[Entry]] = field(default_factory=dict)
+    support_verbs: frozenset[tuple[str, str | None]] = frozenset()
+    refusals: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def noun_lemmas(self) -> frozenset[str]:
+        return frozenset(lemma for lemma, pos in self.entries if pos == "noun")
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.entries.values())
+
+    @classmethod
+    def load(cls, directory: str | Path | None = None, ontology: Ontology | None = None) -> Lexicon:
+        ontology = ontology or default_ontology()
+        root = Path(directory) if directory else Path(str(resources.files("eventwatch").joinpath("data/lexicon")))
+        entries: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        for path in sorted(root.glob("*.yaml")):
+            if path.name in SPECIAL_FILES:
+                continue
+            for entry in _load_entries(path, ontology):
+                entries[(entry.lemma, entry.pos)].append(entry)
+        return cls(
+            entries=dict(entries),
+            support_verbs=_load_support_verbs(root / "support_verbs.yaml"),
+            refusals=_load_refusals(root / "refusals.yaml", ontology),
+        )
+
+    def is_support_verb(self, verb: Token) -> bool:
+        particle = next((c.lemma_.lower() for c in verb.children if c.dep_ == "prt"), None)
+        return (verb.lemma_.lower(), particle) in self.support_verbs or (
+            verb.lemma_.lower(),
+            None,
+        ) in self.support_verbs
+
+    def match(self, pred: Predicate) -> Match | None:
+        """The best entry for this predicate: required particle/preposition first, then the first pattern."""
+        candidates = self.entries.get((pred.lemma, pred.pos))
+        if not candidates:
+            return None
+        best: tuple[int, Match] | None = None
+        for entry in candidates:
+            if entry.particle and entry.particle != pred.particle:
+                continue
+            if entry.prep and entry.prep not in pred.preps:
+                continue
+            rank = 2 * bool(entry.particle) + bool(entry.prep)
+            confidence = entry.confidence
+            if pred.particle and not entry.particle:
+                confidence *= 0.7  # "call off" is not "call": an unlisted particle weakens the match
+            match = Match(entry.code, entry.rule, confidence, entry.target, False)
+            for pattern in entry.patterns:
+                if pattern_matches(pattern, pred):
+                    match = Match(
+                        pattern.code,
+                        f"{entry.rule} [{pattern_label(pattern)}]",
+                        pattern.confidence if pattern.confidence is not None else min(0.95, confidence + 0.1),
+                        pattern.target or entry.target,
+                        True,
+                    )
+                    rank += 4
+                    break
+            if best is None or rank > best[0]:
+                best = (rank, match)
+        return best[1] if best else None
+
+
+def phrase_lemmas(tokens: list[Token], limit: int = 25) -> set[str]:
+    """Lemmas of the phrases headed by these tokens (head, modifiers, prepositional objects)."""
+    lemmas: set[str] = set()
+    for head in tokens:
+        for i, token in enumerate(head.subtree):
+            if i >= limit:
+                break
+            lemmas.add(token.lemma_.lower())
+            lemmas.add(token.lower_)
+    return lemmas
+
+
+def pattern_matches(pattern: Pattern, pred: Predicate) -> bool:
+    if pattern.object and not pattern.object & phrase_lemmas(pred.objects):
+        return False
+    if pattern.subject and not pattern.subject & phrase_lemmas(pred.subjects):
+        return False
+    if pattern.complement and not pattern.complement & _complement_lemmas(pred):
+        return False
+    if pattern.adjective and not pattern.adjective & set(pred.adjectives):
+        return False
+    for prep, words in pattern.prep_object:
+        if not words & phrase_lemmas(pred.preps.get(prep, [])):
+            return False
+    return True
+
+
+def _complement_lemmas(pred: Predicate) -> set[str]:
+    lemmas = set()
+    for comp in pred.complements:
+        lemmas.add(comp.lemma_.lower())
+        lemmas |= {c.lemma_.lower() for c in comp.children if c.dep_ in ("dobj", "prt", "xcomp")}
+    return lemmas
+
+
+def pattern_label(pattern: Pattern) -> str:
+    parts = []
+    for name in ("object", "complement", "subject", "adjective"):
+        words = getattr(pattern, name)
+        if words:
+            parts.append(f"{name}={'/'.join(sorted(words)[:3])}")
+    parts += [f"{prep}={'/'.join(sorted(words)[:3])}" for prep, words in pattern.prep_object]
+    return ",".join(parts)
+
+
+def _words(value: Any, where: str) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise LexiconError(f"{where}: expected a list of words, got {value!r}")
+    return frozenset(v.lower() for v in value)
+
+
+def _code(value: Any, ontology: Ontology, where: str) -> str:
+    code = str(value).strip() if value is not None else ""
+    if code not in ontology:
+        raise LexiconError(f"{where}: unknown CAMEO code {value!r}")
+    return code
+
+
+def _load_entries(path: Path, ontology: Ontology) -> list[Entry]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, list):
+        raise LexiconError(f"{path}: expected a list of entries")
+    entries = []
+    for n, raw in enumerate(data, start=1):
+        where = f"{path.name} entry {n}"
+        if not isinstance(raw, dict) or "lemma" not in raw or "code" not in raw:
+            raise LexiconError(f"{where}: an entry needs 'lemma' and 'code'")
+        unknown = set(raw) - ENTRY_KEYS
+        if unknown:
+            raise LexiconError(f"{where} ({raw.get('lemma')}): unknown keys {sorted(unknown)}")
+        lemma = str(raw["lemma"]).lower().strip()
+        pos = raw.get("pos", "verb")
+        if pos not in ("verb", "noun"):
+            raise LexiconError(f"{where} ({lemma}): pos must be verb or noun")
+        rule = f"{path.stem}:{lemma}" + (f" {raw['particle']}" if raw.get("particle") else "")
+        rule += f" {raw['prep']}" if raw.get("prep") else ""
+        patterns = tuple(_pattern(p, ontology, f"{where} ({lemma}) pattern") for p in raw.get("patterns") or [])
+        entries.append(
+            Entry(
+                lemma=lemma,
+                pos=pos,
+                code=_code(raw["code"], ontology, f"{where} ({lemma})"),
+                rule=rule,
+                particle=str(raw["particle"]).lower() if raw.get("particle") else None,
+                prep=str(raw["prep"]).lower() if raw.get("prep") else None,
+                target=raw.get("target"),
+                confidence=float(raw.get("confidence", DEFAULT_CONFIDENCE)),
+                patterns=patterns,
+            )
+        )
+    return entries
+
+
+def _pattern(raw: Any, ontology: Ontology, where: str) -> Pattern:
+    if not isinstance(raw, dict) or "code" not in raw:
+        raise LexiconError(f"{where}: a pattern needs a 'code'")
+    unknown = set(raw) - PATTERN_KEYS
+    if unknown:
+        raise LexiconError(f"{where}: unknown keys {sorted(unknown)}")
+    prep_object = raw.get("prep_object") or {}
+    if not isinstance(prep_object, dict):
+        raise LexiconError(f"{where}: prep_object must map a preposition to words")
+    return Pattern(
+        code=_code(raw["code"], ontology, where),
+        object=_words(raw.get("object"), where),
+        complement=_words(raw.get("complement"), where),
+        prep_object=tuple((str(k).lower(), _words(v, where)) for k, v in prep_object.items()),
+        subject=_words(raw.get("subject"), where),
+        adjective=_words(raw.get("adjective"), where),
+        target=raw.get("target"),
+        confidence=float(raw["confidence"]) if "confidence" in raw else None,
+    )
+
+
+def _load_support_verbs(path: Path) -> frozenset[tuple[str, str | None]]:
+    if not path.exists():
+        return frozenset()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    verbs = set()
+    for item in data:
+        words = str(item).lower().split()
+        verbs.add((words[0], words[1] if len(words) > 1 else None))
+    return frozenset(verbs)
+
+
+def _load_refusals(path: Path, ontology: Ontology) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(k): _code(v, ontology, f"{path.name} {k}") for k, v in (data.get("refusals") or {}).items()}
+
+
+def refusal_code(refusals: dict[str, str], code: str) -> str | None:
+    """The REJECT code CAMEO gives to refusing the action ``code`` (most specific prefix first)."""
+    for n in (4, 3, 2):
+        if len(code) >= n and code[:n] in refusals:
+            return refusals[code[:n]]
+    return None

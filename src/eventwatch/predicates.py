@@ -1,0 +1,161 @@
+"""Predicates: every candidate action in a parsed sentence, with its arguments by role.
+
+A predicate is a verb (with its particle, prepositions, complements) or an event noun ("Russia's
+invasion of Ukraine"). Arguments are head tokens; coordination is expanded here, so "the US and NATO
+rejected ..." has two subjects. Which predicates are events is decided later, by the lexicon.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+SUBJECT_DEPS = {"nsubj", "csubj"}
+PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
+OBJECT_DEPS = {"dobj", "obj", "attr", "oprd"}
+COMPLEMENT_DEPS = {"xcomp", "ccomp"}
+RELATIVE_PRONOUNS = {"that", "which", "who", "whom", "whose"}
+# Modifiers of an event noun that can name its actor: "Russia's invasion", "US sanctions", "Russian troops".
+NOUN_ACTOR_DEPS = {"poss", "nmod", "compound", "amod"}
+
+
+@dataclass(slots=True)
+class Predicate:
+    """One candidate action. Tokens belong to the sentence's Doc; offsets come from them."""
+
+    trigger: Token
+    pos: str  # "verb" or "noun"
+    particle: str | None = None
+    subjects: list[Token] = field(default_factory=list)
+    objects: list[Token] = field(default_factory=list)
+    preps: dict[str, list[Token]] = field(default_factory=dict)
+    complements: list[Token] = field(default_factory=list)
+    adjectives: list[str] = field(default_factory=list)
+    passive: bool = False
+    support_verb: Token | None = None  # "launched" in "launched an attack"
+
+    @property
+    def lemma(self) -> str:
+        return self.trigger.lemma_.lower()
+
+    @property
+    def trigger_tokens(self) -> list[Token]:
+        tokens = [self.trigger]
+        if self.particle:
+            tokens += [c for c in self.trigger.children if c.dep_ == "prt"]
+        return sorted(tokens, key=lambda t: t.i)
+
+
+def with_conjuncts(token: Token) -> list[Token]:
+    """The token and the tokens coordinated with it ("the US and NATO" -> [US, NATO])."""
+    return [token, *token.conjuncts] if token.conjuncts else [token]
+
+
+def find_predicates(sentence: Span, noun_lemmas: frozenset[str]) -> list[Predicate]:
+    """Verb predicates for every verb, noun predicates for the nouns the lexicon knows as events."""
+    predicates = []
+    for token in sentence:
+        if token.pos_ in ("VERB", "AUX") and token.dep_ != "aux" and token.dep_ != "auxpass":
+            if token.pos_ == "AUX" and token.lemma_ == "be" and not _has_event_attr(token, noun_lemmas):
+                continue
+            predicates.append(verb_predicate(token))
+        elif token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in noun_lemmas:
+            predicates.append(noun_predicate(token))
+    return predicates
+
+
+def _has_event_attr(token: Token, noun_lemmas: frozenset[str]) -> bool:
+    return any(c.dep_ == "attr" and c.lemma_.lower() in noun_lemmas for c in token.children)
+
+
+def verb_predicate(verb: Token) -> Predicate:
+    pred = Predicate(trigger=verb, pos="verb")
+    children = list(verb.children)
+    pred.passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in children)
+    for child in children:
+        dep = child.dep_
+        if dep == "prt":
+            pred.particle = child.lemma_.lower()
+        elif dep in SUBJECT_DEPS:
+            pred.subjects += with_conjuncts(child)
+        elif dep in PASSIVE_SUBJECT_DEPS:
+            pred.objects += with_conjuncts(child)
+        elif dep in OBJECT_DEPS or dep == "dative":
+            if dep == "dative" and child.pos_ == "ADP":
+                _add_prep(pred, child)
+            else:
+                pred.objects += with_conjuncts(child)
+        elif dep == "agent":
+            pred.subjects += [obj for c in child.children if c.dep_ == "pobj" for obj in with_conjuncts(c)]
+        elif dep == "prep":
+            _add_prep(pred, child)
+        elif dep in COMPLEMENT_DEPS:
+            pred.complements.append(child)
+        elif dep in ("acomp",):
+            pred.adjectives.append(child.lemma_.lower())
+    # "held firm": the small model often parses the adjective as an object.
+    pred.adjectives += [o.lemma_.lower() for o in pred.objects if o.tag_ in ("JJ", "NN") and o.lemma_ == "firm"]
+    if not pred.subjects:
+        pred.subjects = inherited_subjects(verb)
+    if verb.dep_ == "acl" and verb.tag_ == "VBN" and not pred.objects:
+        # "troops deployed near the border": the modified noun is the (passive) object.
+        pred.objects = with_conjuncts(verb.head)
+        pred.passive = True
+    pred.subjects = [resolve_relative(s) for s in pred.subjects]
+    return pred
+
+
+def _add_prep(pred: Predicate, prep: Token) -> None:
+    objects = [obj for c in prep.children if c.dep_ in ("pobj", "pcomp") for obj in with_conjuncts(c)]
+    if objects:
+        pred.preps.setdefault(prep.lemma_.lower(), []).extend(objects)
+    for nested in (c for c in prep.children if c.dep_ == "prep"):  # "up to", "out of"
+        _add_prep(pred, nested)
+
+
+def inherited_subjects(verb: Token) -> list[Token]:
+    """Subjects a verb shares with the verb it hangs from: coordination, control and relative clauses."""
+    current = verb
+    for _ in range(6):  # bounded walk up a chain of conj/xcomp
+        dep, head = current.dep_, current.head
+        if head is current:
+            return []
+        if dep == "conj" or dep == "xcomp" or dep == "advcl" and current.tag_ == "VBG":
+            own = [c for c in head.children if c.dep_ in SUBJECT_DEPS]
+            if own:
+                return [s for o in own for s in with_conjuncts(o)]
+            if dep == "xcomp" and any(c.dep_ in OBJECT_DEPS for c in head.children):
+                # object control: "urged Russia to withdraw" -> Russia withdraws.
+                return [o for c in head.children if c.dep_ in OBJECT_DEPS for o in with_conjuncts(c)]
+            current = head
+            continue
+        if dep == "relcl" or dep == "acl" and current.tag_ != "VBN":
+            return with_conjuncts(head)
+        return []
+    return []
+
+
+def resolve_relative(subject: Token) -> Token:
+    """'troops that attacked' -> troops: a relative pronoun stands for the noun the clause modifies."""
+    if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
+        return subject.head.head
+    return subject
+
+
+def noun_predicate(noun: Token) -> Predicate:
+    pred = Predicate(trigger=noun, pos="noun")
+    for child in noun.children:
+        if child.dep_ in NOUN_ACTOR_DEPS:
+            pred.subjects += with_conjuncts(child)
+        elif child.dep_ == "prep":
+            if child.lemma_.lower() == "by":
+                pred.subjects += [o for c in child.children if c.dep_ == "pobj" for o in with_conjuncts(c)]
+            else:
+                _add_prep(pred, child)
+        elif child.dep_ == "acl":
+            pred.complements.append(child)
+    head = noun.head
+    if noun.dep_ in ("dobj", "attr", "obj") and head.pos_ in ("VERB", "AUX"):
+        pred.support_verb = head
+    return pred
