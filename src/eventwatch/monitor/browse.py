@@ -1,0 +1,180 @@
+"""Read access for the API and dashboard: filtered event pages, one event with its evidence, one article.
+
+Pages use keyset cursors (newest first, then event id), so paging stays fast and stable while new
+events are being ingested — an offset would skip or repeat rows when the table grows between requests.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from eventwatch.monitor.db import Source, actor_match, as_date, connection_of, rows_as_dicts
+
+EVENT_COLUMNS = (
+    "event_id, date, source_code, source_country, source_name, target_code, target_country, target_name, "
+    "cameo, cameo_base, cameo_root, quad_class, goldstein, plover, num_mentions, num_sources, num_articles, "
+    "confidence, location_name, location_country, lat, lon, source_url, first_seen, last_seen"
+)
+_NO_DATE = date(1, 1, 1)  # sorts undated events last in a newest-first listing
+ROLES = ("trigger", "source", "target")
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilters:
+    """The filters of ``eventwatch events`` and GET /events; None means no filter."""
+
+    start: date | str | None = None
+    end: date | str | None = None
+    source: str | None = None
+    target: str | None = None
+    cameo: str | None = None  # a code prefix: "19" is every FIGHT event, "190" only its base code
+    plover: str | None = None
+    country: str | None = None  # either actor's country or the event's location
+
+    def sql(self) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if (s := as_date(self.start)) is not None:
+            where.append("date >= ?")
+            params.append(s)
+        if (e := as_date(self.end)) is not None:
+            where.append("date <= ?")
+            params.append(e)
+        for side, spec in (("source", self.source), ("target", self.target)):
+            if spec:
+                sql, p = actor_match(side, spec)
+                where.append(sql)
+                params += p
+        if self.cameo:
+            where.append("starts_with(cameo, ?)")
+            params.append(self.cameo.strip())
+        if self.plover:
+            where.append("upper(plover) = ?")
+            params.append(self.plover.strip().upper())
+        if self.country:
+            where.append("(source_country = ? OR target_country = ? OR location_country = ?)")
+            params += [self.country.strip().upper()] * 3
+        return where, params
+
+
+@dataclass(slots=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+    limit: int
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def encode_cursor(day: date | None, event_id: str) -> str:
+    raw = json.dumps([(day or _NO_DATE).isoformat(), event_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[date, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        day, event_id = json.loads(raw)
+        return date.fromisoformat(day), str(event_id)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        raise BadCursor(f"bad cursor {cursor[:40]!r}: pass the next_cursor of a previous page") from None
+
+
+def list_events(
+    db: Source, filters: EventFilters | None = None, *, limit: int = 50, cursor: str | None = None
+) -> Page:
+    """One page of events matching ``filters``, newest first; pass ``next_cursor`` back for the next."""
+    where, params = (filters or EventFilters()).sql()
+    if cursor:
+        day, event_id = decode_cursor(cursor)
+        where.append("(coalesce(date, ?) < ? OR (coalesce(date, ?) = ? AND event_id > ?))")
+        params += [_NO_DATE, day, _NO_DATE, day, event_id]
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    query = (
+        f"SELECT {EVENT_COLUMNS} FROM events {clause} "
+        f"ORDER BY coalesce(date, ?) DESC, event_id ASC LIMIT ?"
+    )
+    rows = rows_as_dicts(connection_of(db).cursor().execute(query, [*params, _NO_DATE, limit + 1]))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(rows[-1]["date"], rows[-1]["event_id"]) if more and rows else None
+    return Page(items=rows, next_cursor=next_cursor, limit=limit)
+
+
+def event_detail(db: Source, event_id: str) -> dict[str, Any] | None:
+    """The event with all its mentions, each with its sentence and the evidence spans inside it."""
+    con = connection_of(db).cursor()
+    rows = rows_as_dicts(con.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE event_id = ?", [event_id]))
+    if not rows:
+        return None
+    event = rows[0]
+    mentions = rows_as_dicts(
+        con.execute(
+            """
+            SELECT m.*, a.title AS article_title, a.source AS article_source
+            FROM mentions m LEFT JOIN articles a USING (article_id)
+            WHERE m.event_id = ? ORDER BY m.date, m.article_id, m.sentence_index
+            """,
+            [event_id],
+        )
+    )
+    for m in mentions:
+        m["spans"] = sentence_spans(m)
+    event["mentions"] = mentions
+    return event
+
+
+def sentence_spans(mention: dict[str, Any]) -> list[dict[str, Any]]:
+    """Trigger and actor spans of a mention, as offsets into its sentence (dropped if out of range)."""
+    base = mention.get("sentence_start") or 0
+    length = len(mention.get("sentence") or "")
+    spans = []
+    for role in ROLES:
+        start, end = mention.get(f"{role}_start"), mention.get(f"{role}_end")
+        if start is None or end is None:
+            continue
+        start, end = start - base, end - base
+        if 0 <= start < end <= length:
+            spans.append({"role": role, "start": start, "end": end})
+    return spans
+
+
+def article(db: Source, article_id: str) -> dict[str, Any] | None:
+    """An article's text with every evidence span (trigger, source, target) of its mentions."""
+    con = connection_of(db).cursor()
+    rows = rows_as_dicts(
+        con.execute(
+            "SELECT article_id, url, title, source, date, text, ingested_at, n_sentences, n_events "
+            "FROM articles WHERE article_id = ?",
+            [article_id],
+        )
+    )
+    if not rows:
+        return None
+    art = rows[0]
+    length = len(art["text"] or "")
+    mentions = rows_as_dicts(
+        con.execute(
+            "SELECT mention_id, event_id, cameo, trigger_start, trigger_end, source_start, source_end, "
+            "target_start, target_end FROM mentions WHERE article_id = ? ORDER BY trigger_start",
+            [article_id],
+        )
+    )
+    spans = []
+    for m in mentions:
+        for role in ROLES:
+            start, end = m[f"{role}_start"], m[f"{role}_end"]
+            if start is not None and end is not None and 0 <= start < end <= length:
+                spans.append(
+                    {"mention_id": m["mention_id"], "event_id": m["event_id"], "cameo": m["cameo"],
+                     "role": role, "start": start, "end": end}
+                )
+    art["spans"] = spans
+    return art
