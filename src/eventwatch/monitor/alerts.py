@@ -31,10 +31,10 @@ from eventwatch.monitor.db import (
     Source,
     actor_key,
     as_date,
-    connection_of,
     next_period,
     period_range,
     period_start,
+    reading,
     rows_as_dicts,
 )
 
@@ -104,7 +104,11 @@ def alerts(
     """
     cfg = (config or default_config().alerts).with_overrides(**overrides)
     since_d, until_d = as_date(since), as_date(until)
-    con = connection_of(db).cursor()
+    with reading(db) as con:
+        return _alerts(con, cfg, since_d, until_d)
+
+
+def _alerts(con: Any, cfg: AlertConfig, since_d: date | None, until_d: date | None) -> list[Alert]:
     lo = None
     if since_d:
         # Read enough history before ``since`` to form the baseline of its first period.
@@ -179,12 +183,14 @@ def check_alerts(
     caller decides which alerts are new to it (an alert is identified by dyad, period, metric and method).
     """
     cfg = (config or default_config().alerts).with_overrides(**overrides)
-    if since is None:
-        latest = connection_of(db).cursor().execute("SELECT max(date) FROM events").fetchone()[0]
-        if latest is None:
-            return []
-        since = period_start(latest, cfg.period)
-    return alerts(db, since=since, config=cfg)
+    with reading(db) as con:
+        since_d = as_date(since)
+        if since_d is None:
+            latest = con.execute("SELECT max(date) FROM events").fetchone()[0]
+            if latest is None:
+                return []
+            since_d = period_start(latest, cfg.period)
+        return _alerts(con, cfg, since_d, None)
 
 
 def _scores(

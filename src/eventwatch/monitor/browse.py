@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from eventwatch.monitor.db import Source, actor_match, as_date, connection_of, rows_as_dicts
+from eventwatch.monitor.db import Source, actor_match, as_date, reading, rows_as_dicts
 
 EVENT_COLUMNS = (
     "event_id, date, source_code, source_country, source_name, target_code, target_country, target_name, "
@@ -101,7 +101,8 @@ def list_events(
         f"SELECT {EVENT_COLUMNS} FROM events {clause} "
         f"ORDER BY coalesce(date, ?) DESC, event_id ASC LIMIT ?"
     )
-    rows = rows_as_dicts(connection_of(db).cursor().execute(query, [*params, _NO_DATE, limit + 1]))
+    with reading(db) as con:
+        rows = rows_as_dicts(con.execute(query, [*params, _NO_DATE, limit + 1]))
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1]["date"], rows[-1]["event_id"]) if more and rows else None
@@ -110,21 +111,21 @@ def list_events(
 
 def event_detail(db: Source, event_id: str) -> dict[str, Any] | None:
     """The event with all its mentions, each with its sentence and the evidence spans inside it."""
-    con = connection_of(db).cursor()
-    rows = rows_as_dicts(con.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE event_id = ?", [event_id]))
-    if not rows:
-        return None
-    event = rows[0]
-    mentions = rows_as_dicts(
-        con.execute(
-            """
-            SELECT m.*, a.title AS article_title, a.source AS article_source
-            FROM mentions m LEFT JOIN articles a USING (article_id)
-            WHERE m.event_id = ? ORDER BY m.date, m.article_id, m.sentence_index
-            """,
-            [event_id],
+    with reading(db) as con:
+        rows = rows_as_dicts(con.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE event_id = ?", [event_id]))
+        if not rows:
+            return None
+        event = rows[0]
+        mentions = rows_as_dicts(
+            con.execute(
+                """
+                SELECT m.*, a.title AS article_title, a.source AS article_source
+                FROM mentions m LEFT JOIN articles a USING (article_id)
+                WHERE m.event_id = ? ORDER BY m.date, m.article_id, m.sentence_index
+                """,
+                [event_id],
+            )
         )
-    )
     for m in mentions:
         m["spans"] = sentence_spans(m)
     event["mentions"] = mentions
@@ -148,25 +149,25 @@ def sentence_spans(mention: dict[str, Any]) -> list[dict[str, Any]]:
 
 def article(db: Source, article_id: str) -> dict[str, Any] | None:
     """An article's text with every evidence span (trigger, source, target) of its mentions."""
-    con = connection_of(db).cursor()
-    rows = rows_as_dicts(
-        con.execute(
-            "SELECT article_id, url, title, source, date, text, ingested_at, n_sentences, n_events "
-            "FROM articles WHERE article_id = ?",
-            [article_id],
+    with reading(db) as con:
+        rows = rows_as_dicts(
+            con.execute(
+                "SELECT article_id, url, title, source, date, text, ingested_at, n_sentences, n_events "
+                "FROM articles WHERE article_id = ?",
+                [article_id],
+            )
         )
-    )
-    if not rows:
-        return None
-    art = rows[0]
-    length = len(art["text"] or "")
-    mentions = rows_as_dicts(
-        con.execute(
-            "SELECT mention_id, event_id, cameo, trigger_start, trigger_end, source_start, source_end, "
-            "target_start, target_end FROM mentions WHERE article_id = ? ORDER BY trigger_start",
-            [article_id],
+        if not rows:
+            return None
+        art = rows[0]
+        length = len(art["text"] or "")
+        mentions = rows_as_dicts(
+            con.execute(
+                "SELECT mention_id, event_id, cameo, trigger_start, trigger_end, source_start, source_end, "
+                "target_start, target_end FROM mentions WHERE article_id = ? ORDER BY trigger_start",
+                [article_id],
+            )
         )
-    )
     spans = []
     for m in mentions:
         for role in ROLES:

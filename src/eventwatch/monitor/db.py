@@ -1,41 +1,53 @@
-"""Where the monitor reads from: a DuckDB connection to a database with the store's tables.
+"""Where the monitor reads from: a DuckDB database with the store's tables.
 
-The monitor only reads the ``events``, ``mentions``, ``articles`` and ``actors`` tables, so it accepts a
-connection, a database path, or a Store (anything holding a DuckDB connection) alike.
+The monitor only reads the ``events``, ``mentions``, ``articles`` and ``actors`` tables, so it accepts an
+open connection, a database path, or a Store alike. A path or Store is opened read-only for the one
+call and closed after it, so the monitor never holds the lock a writer (``eventwatch watch``) needs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-Source = Any  # duckdb.DuckDBPyConnection | str | Path | Store
-
-_CONNECTION_ATTRIBUTES = ("con", "conn", "connection", "db", "_con", "_conn", "_connection", "_db")
+Source = Any  # duckdb.DuckDBPyConnection | str | Path | eventwatch.store.Store
 
 
-def connection_of(source: Source, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection for ``source``: a connection, a database path, or a Store holding one."""
+@contextmanager
+def reading(source: Source) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor over ``source``: an open connection (left open), or a path or Store (opened read-only
+    for this block, waiting while a writer holds the file, then closed)."""
     if isinstance(source, duckdb.DuckDBPyConnection):
-        return source
+        cursor = source.cursor()  # a cursor of its own, so threads sharing ``source`` do not collide
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+        return
     if isinstance(source, str | Path):
         path = Path(source)
-        if not path.exists():
-            raise FileNotFoundError(f"no database at {path}")
-        return duckdb.connect(str(path), read_only=read_only)
-    connection = getattr(source, "connection", None)
-    if callable(connection):
-        connection = connection()
-    if isinstance(connection, duckdb.DuckDBPyConnection):
-        return connection
-    for name in _CONNECTION_ATTRIBUTES:
-        candidate = getattr(source, name, None)
-        if isinstance(candidate, duckdb.DuckDBPyConnection):
-            return candidate
-    raise TypeError(f"cannot read events from a {type(source).__name__}: pass a DuckDB connection or path")
+    elif isinstance(getattr(source, "path", None), str | Path):
+        path = Path(source.path)
+    else:
+        raise TypeError(f"cannot read events from a {type(source).__name__}: pass a connection, path or Store")
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no database here")
+    try:
+        from eventwatch.store.connection import connect
+    except ImportError:  # the monitor also reads databases written by other tools
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    with connect(path, read_only=True) as con:
+        yield con
 
 
 def actor_match(column_prefix: str, spec: str) -> tuple[str, list[str]]:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from eventwatch.monitor.config import LEVELS, default_config
-from eventwatch.monitor.db import Source, actor_key, as_date, connection_of, rows_as_dicts
+from eventwatch.monitor.db import Source, actor_key, as_date, reading, rows_as_dicts
 
 
 @dataclass(slots=True)
@@ -98,7 +98,8 @@ def dyads(
         FROM events WHERE {" AND ".join(where)}
         GROUP BY ALL ORDER BY n_events DESC, source, target LIMIT ?
     """
-    rows = rows_as_dicts(connection_of(db).cursor().execute(query, [*params, limit]))
+    with reading(db) as con:
+        rows = rows_as_dicts(con.execute(query, [*params, limit]))
     return [
         DyadActivity(directed=directed, net_cooperation=r["cooperation"] - r["conflict"], **r) for r in rows
     ]
@@ -137,5 +138,6 @@ def actors(
         FROM ({sides[0]} UNION ALL {sides[1]})
         GROUP BY actor ORDER BY n_events DESC, actor LIMIT ?
     """
-    rows = rows_as_dicts(connection_of(db).cursor().execute(query, [*params, *params, limit]))
+    with reading(db) as con:
+        rows = rows_as_dicts(con.execute(query, [*params, *params, limit]))
     return [ActorActivity(net_cooperation=r["cooperation"] - r["conflict"], **r) for r in rows]

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from eventwatch.monitor.config import PERIODS, UNITS, default_config
-from eventwatch.monitor.db import Source, actor_match, as_date, connection_of, period_range
+from eventwatch.monitor.db import Source, actor_match, as_date, period_range, reading
 
 
 @dataclass(slots=True)
@@ -132,7 +132,8 @@ def series(
         FROM {unit} WHERE {" AND ".join(where)}
         GROUP BY ALL
     """
-    rows = connection_of(db).cursor().execute(query, params).fetchall()
+    with reading(db) as con:
+        rows = con.execute(query, params).fetchall()
     points: dict[date, SeriesPoint] = {}
     for p, quad, root, n, g, _, _ in rows:
         point = points.setdefault(p, SeriesPoint(period=p))

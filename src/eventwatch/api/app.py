@@ -1,0 +1,332 @@
+"""The REST API and the dashboard: thin routes over ``eventwatch.monitor`` and the store.
+
+>>> from eventwatch.api.app import create_app
+>>> app = create_app("eventwatch.duckdb", token="s3cret")  # then: uvicorn.run(app)
+
+Reads are open (the server binds to loopback unless told otherwise); POST /ingest writes and needs the
+bearer token. Every error has the body ``{"error": {"status", "code", "message", "details"}}``.
+"""
+
+# No ``from __future__ import annotations``: FastAPI reads the route annotations, some of them local.
+import datetime as dt
+import secrets
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from eventwatch import __version__
+from eventwatch.api import models
+from eventwatch.api.database import Database, DatabaseBusy, DatabaseMissing
+from eventwatch.api.limits import BodyLimit, SecurityHeaders
+from eventwatch.monitor import browse, network
+from eventwatch.monitor.alerts import alerts as find_alerts
+from eventwatch.monitor.browse import BadCursor, EventFilters
+from eventwatch.monitor.config import LEVELS, METHODS, METRICS, PERIODS, UNITS, ApiConfig, default_config
+from eventwatch.monitor.series import series as dyad_series
+
+STATIC = Path(__file__).parent / "static"
+ACTOR = r"^[A-Za-z0-9]{2,24}$"  # a country (RUS) or CAMEO actor code (IGOWSTNAT)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": models.ErrorBody} for code in (400, 401, 403, 404, 413, 422, 503)
+}
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    422: "invalid_request",
+    503: "unavailable",
+}
+
+
+def _choice(values: tuple[str, ...]) -> str:
+    return f"^({'|'.join(values)})$"
+
+
+def error_response(status: int, message: str, details: list[dict[str, Any]] | None = None) -> JSONResponse:
+    body = models.ErrorBody(
+        error=models.ErrorDetail(status=status, code=_CODES.get(status, "error"), message=message, details=details)
+    )
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
+
+
+def create_app(
+    db: str | Path,
+    *,
+    token: str | None = None,
+    config: ApiConfig | None = None,
+    coder_factory: Callable[[], Any] | None = None,
+    ingest: Callable[[Path, list[Any]], Any] | None = None,
+) -> FastAPI:
+    """The API over the database at ``db``. ``token`` enables POST /ingest (bearer auth).
+
+    ``coder_factory`` and ``ingest`` replace the Coder and ``Store(path).ingest`` (for tests).
+    """
+    cfg = config or default_config().api
+    database = Database(db)
+    coder_lock = threading.Lock()
+    coder_holder: list[Any] = []
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        database.start()
+        yield
+        database.close()
+
+    app = FastAPI(
+        title="eventwatch",
+        version=__version__,
+        description="Political event data from news: events, evidence, dyadic series and escalation alerts.",
+        lifespan=lifespan,
+        responses=ERRORS,
+    )
+    app.state.database = database
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_bytes=cfg.max_body_bytes, error=error_response)
+
+    # -- errors: one body shape for all of them ------------------------------------------------------
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error_response(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            {"where": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors()
+        ]
+        first = details[0] if details else {"where": "request", "message": "invalid"}
+        return error_response(422, f"{first['where']}: {first['message']}", details)
+
+    @app.exception_handler(DatabaseMissing)
+    @app.exception_handler(DatabaseBusy)
+    async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
+        return error_response(503, str(exc))
+
+    @app.exception_handler(BadCursor)
+    @app.exception_handler(ValueError)
+    async def _bad(_: Request, exc: Exception) -> JSONResponse:
+        return error_response(400, str(exc))
+
+    # -- auth -----------------------------------------------------------------------------------------
+
+    bearer = HTTPBearer(auto_error=False)
+
+    def require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
+        if not token:
+            raise HTTPException(403, f"ingest is disabled: start the server with --token or set {cfg.token_env}")
+        if credentials is None or not secrets.compare_digest(credentials.credentials.encode(), token.encode()):
+            raise HTTPException(401, "a valid bearer token is required (Authorization: Bearer TOKEN)")
+
+    # -- reads ----------------------------------------------------------------------------------------
+
+    Limit = Annotated[int, Query(ge=1, le=cfg.max_page_size, description=f"at most {cfg.max_page_size}")]
+    From = Annotated[dt.date | None, Query(alias="from", description="first day, YYYY-MM-DD")]
+    To = Annotated[dt.date | None, Query(alias="to", description="last day, YYYY-MM-DD")]
+    Actor = Annotated[str | None, Query(pattern=ACTOR, description="country (RUS) or actor code (RUSMIL)")]
+    Level = Annotated[str, Query(pattern=_choice(LEVELS))]
+    top = default_config().network_limit
+
+    @app.get("/health", response_model=models.Health, tags=["meta"])
+    def health() -> models.Health:
+        try:
+            with database.read() as con:
+                events, first, last = con.execute("SELECT count(*), min(date), max(date) FROM events").fetchone()
+                articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        except DatabaseMissing:
+            return models.Health(
+                status="no-database", version=__version__, database=str(database.path), ingest_enabled=bool(token)
+            )
+        return models.Health(
+            status="ok",
+            version=__version__,
+            database=str(database.path),
+            events=events,
+            articles=articles,
+            first_date=first,
+            last_date=last,
+            ingest_enabled=bool(token),
+        )
+
+    @app.get("/events", response_model=models.EventPage, tags=["events"])
+    def list_events(
+        date_from: From = None,
+        date_to: To = None,
+        source: Actor = None,
+        target: Actor = None,
+        cameo: Annotated[str | None, Query(pattern=r"^\d{1,4}$", description="CAMEO code prefix")] = None,
+        plover: Annotated[str | None, Query(pattern=r"^[A-Za-z_-]{2,24}$")] = None,
+        country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
+        limit: Limit = cfg.default_page_size,
+        cursor: Annotated[str | None, Query(max_length=400)] = None,
+    ) -> Any:
+        """Events matching the filters, newest first, one page at a time (keyset cursor)."""
+        filters = EventFilters(date_from, date_to, source, target, cameo, plover, country)
+        with database.read() as con:
+            page = browse.list_events(con, filters, limit=limit, cursor=cursor)
+        return {"items": page.items, "next_cursor": page.next_cursor, "limit": page.limit}
+
+    @app.get("/events/{event_id}", response_model=models.EventDetail, tags=["events"])
+    def get_event(event_id: str) -> Any:
+        """One event with all its mentions; each mention has its sentence and the evidence spans in it."""
+        with database.read() as con:
+            event = browse.event_detail(con, event_id)
+        if event is None:
+            raise HTTPException(404, f"no event {event_id!r}")
+        return event
+
+    @app.get("/articles/{article_id}", response_model=models.ArticleOut, tags=["events"])
+    def get_article(article_id: str) -> Any:
+        """An article's text with the evidence spans (trigger, source, target) of every mention in it."""
+        with database.read() as con:
+            art = browse.article(con, article_id)
+        if art is None:
+            raise HTTPException(404, f"no article {article_id!r}")
+        return art
+
+    @app.get("/series", response_model=models.SeriesOut, tags=["monitor"])
+    def get_series(
+        source: Annotated[str, Query(pattern=ACTOR, description="country (RUS) or actor code (RUSMIL)")],
+        target: Annotated[str, Query(pattern=ACTOR)],
+        period: Annotated[str | None, Query(pattern=_choice(PERIODS))] = None,
+        directed: bool = False,
+        unit: Annotated[str | None, Query(pattern=_choice(UNITS))] = None,
+        date_from: From = None,
+        date_to: To = None,
+    ) -> Any:
+        """Counts by QuadClass and CAMEO root, Goldstein sum and mean, per period, for one dyad."""
+        with database.read() as con:
+            s = dyad_series(
+                con, source, target, period=period, directed=directed, unit=unit, start=date_from, end=date_to
+            )
+        return s.to_dict()
+
+    @app.get("/dyads", response_model=models.DyadList, tags=["monitor"])
+    def get_dyads(
+        date_from: From = None,
+        date_to: To = None,
+        by: Level = "country",
+        directed: bool = False,
+        limit: Limit = top,
+    ) -> Any:
+        """The busiest actor pairs in the period, with cooperation, conflict and net cooperation."""
+        with database.read() as con:
+            rows = network.dyads(con, start=date_from, end=date_to, by=by, directed=directed, limit=limit)
+        return {"items": [r.to_dict() for r in rows]}
+
+    @app.get("/actors", response_model=models.ActorList, tags=["monitor"])
+    def get_actors(
+        date_from: From = None, date_to: To = None, by: Level = "country", limit: Limit = top
+    ) -> Any:
+        """The most active actors in the period, with their net cooperation."""
+        with database.read() as con:
+            rows = network.actors(con, start=date_from, end=date_to, by=by, limit=limit)
+        return {"items": [r.to_dict() for r in rows]}
+
+    @app.get("/alerts", response_model=models.AlertList, tags=["monitor"])
+    def get_alerts(
+        since: Annotated[dt.date | None, Query(description="report alerts from this day on")] = None,
+        until: dt.date | None = None,
+        period: Annotated[str | None, Query(pattern=_choice(PERIODS))] = None,
+        method: Annotated[str | None, Query(pattern=_choice(METHODS))] = None,
+        metric: Annotated[str | None, Query(pattern=_choice(METRICS))] = None,
+        by: Annotated[str | None, Query(pattern=_choice(LEVELS))] = None,
+        min_events: Annotated[int | None, Query(ge=1, le=100000)] = None,
+    ) -> Any:
+        """Escalation alerts (method and defaults in data/monitor.yaml), with the events behind each."""
+        with database.read() as con:
+            found = find_alerts(
+                con, since=since, until=until, period=period, method=method, metric=metric, by=by, min_events=min_events
+            )
+        return {"items": [a.to_dict() for a in found]}
+
+    # -- coding and writing ---------------------------------------------------------------------------
+
+    def get_coder() -> Any:
+        with coder_lock:
+            if not coder_holder:
+                if coder_factory is not None:
+                    coder_holder.append(coder_factory())
+                else:
+                    from eventwatch.coder import Coder
+
+                    coder_holder.append(Coder())
+            return coder_holder[0]
+
+    @app.post("/code", response_model=models.CodeResponse, tags=["coding"])
+    def code(body: models.CodeRequest) -> Any:
+        """Code the posted text and return its events; nothing is stored."""
+        if len(body.text) > cfg.max_text_chars:
+            raise HTTPException(413, f"text is longer than {cfg.max_text_chars} characters")
+        coder = get_coder()
+        with coder_lock:  # one document at a time through the (not thread-safe) pipeline
+            events = coder.code(body.text, body.date.isoformat() if body.date else None)
+        return {"events": [e.to_dict() for e in events]}
+
+    @app.post("/ingest", response_model=models.IngestResponse, tags=["coding"], dependencies=[Depends(require_token)])
+    def ingest_endpoint(body: models.IngestRequest) -> Any:
+        """Code and store posted text and/or fetch and store URLs (bearer token required)."""
+        sources = _ingest_sources(body, cfg)
+        run = ingest or _store_ingest
+        with database.write() as path:
+            report = run(path, sources)
+        return report.to_dict() if hasattr(report, "to_dict") else report
+
+    # -- dashboard ------------------------------------------------------------------------------------
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+    return app
+
+
+def _ingest_sources(body: models.IngestRequest, cfg: ApiConfig) -> list[Any]:
+    if not body.text and not body.urls:
+        raise HTTPException(422, "nothing to ingest: post text or urls")
+    if len(body.urls) > cfg.max_urls:
+        raise HTTPException(413, f"at most {cfg.max_urls} URLs per request")
+    if body.text and len(body.text) > cfg.max_text_chars:
+        raise HTTPException(413, f"text is longer than {cfg.max_text_chars} characters")
+    for url in body.urls:
+        # Only web addresses: a bare string would be read by the store as a local file path.
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise HTTPException(422, f"not an http(s) URL: {url[:100]!r}")
+    sources: list[Any] = list(body.urls)
+    if body.text:
+        from eventwatch.records import Document
+
+        sources.append(
+            Document(
+                text=body.text,
+                date=body.date.isoformat() if body.date else None,
+                url=body.url,
+                title=body.title,
+                source=body.source,
+            )
+        )
+    return sources
+
+
+def _store_ingest(path: Path, sources: list[Any]) -> Any:
+    try:
+        from eventwatch.store import Store
+    except ImportError:
+        raise HTTPException(503, "ingest is unavailable: the event store is not installed") from None
+    return Store(path).ingest(sources)
