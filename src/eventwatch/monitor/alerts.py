@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from itertools import accumulate
 from typing import Any
-
-import numpy as np
 
 from eventwatch.monitor.config import AlertConfig, default_config
 from eventwatch.monitor.db import (
@@ -136,8 +135,8 @@ def _alerts(con: Any, cfg: AlertConfig, since_d: date | None, until_d: date | No
     for (a, b), rows in by_dyad.items():
         if sum(r["n"] for r in rows) < cfg.min_dyad_events:
             continue
-        counts = np.zeros(len(periods))
-        values = np.zeros(len(periods))
+        counts = [0] * len(periods)
+        values = [0.0] * len(periods)
         for r in rows:
             i = index.get(r["p"])
             if i is not None:
@@ -193,13 +192,12 @@ def check_alerts(
         return _alerts(con, cfg, since_d, None)
 
 
-def _scores(
-    values: np.ndarray, counts: np.ndarray, cfg: AlertConfig
-) -> list[tuple[int, float, float, float]]:
+def _scores(values: list[float], counts: list[int], cfg: AlertConfig) -> list[tuple[int, float, float, float]]:
     """(index, baseline mean, baseline std, score) of every period that alerts."""
     n = len(values)
-    cum = np.concatenate([[0.0], np.cumsum(values)])
-    cum2 = np.concatenate([[0.0], np.cumsum(values * values)])
+    # Running sums make each rolling mean and variance O(1).
+    cum = list(accumulate(values, initial=0.0))
+    cum2 = list(accumulate((v * v for v in values), initial=0.0))
     floor = cfg.std_floor
     out = []
     s = 0.0
