@@ -1,0 +1,120 @@
+"""The offline gazetteer and event places, on made-up sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventwatch.places import Gazetteer, dateline_location, normalize, resolve_event_location
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def _place(nlp, gazetteer, text: str, trigger: str, actor_spans=()):
+    doc = nlp(text)
+    sentence = next(doc.sents)
+    token = next(t for t in sentence if t.text == trigger)
+    return resolve_event_location(sentence, token, gazetteer, list(actor_spans))
+
+
+def test_load_is_shared():
+    assert Gazetteer.load() is Gazetteer.load()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected_name", "country", "feature"),
+    [
+        ("Ukraine", "Ukraine", "UKR", "country"),
+        ("the United States", "United States", "USA", "country"),
+        ("U.S.", "United States", "USA", "country"),
+        ("Britain", "United Kingdom", "GBR", "country"),
+        ("Georgia", "Georgia", "GEO", "country"),
+        ("Kyiv", "Kyiv", "UKR", "city"),
+        ("Kiev", "Kyiv", "UKR", "city"),
+        ("Moscow", "Moscow", "RUS", "city"),
+        ("Washington", "Washington", "USA", "city"),
+        ("Paris", "Paris", "FRA", "city"),
+        ("New York", "New York City", "USA", "city"),
+        ("Texas", "Texas", "USA", "region"),
+    ],
+)
+def test_lookup(gazetteer, name, expected_name, country, feature):
+    location = gazetteer.lookup(name)
+    assert location is not None
+    assert (location.name, location.country, location.feature) == (expected_name, country, feature)
+
+
+def test_country_has_capital_coordinates(gazetteer):
+    ukraine = gazetteer.lookup("Ukraine")
+    kyiv = gazetteer.lookup("Kyiv")
+    assert ukraine is not None and kyiv is not None
+    assert (ukraine.lat, ukraine.lon) == (kyiv.lat, kyiv.lon)
+    assert kyiv.lat == pytest.approx(50.45, abs=0.1)
+
+
+def test_lookup_misses(gazetteer):
+    assert gazetteer.lookup("us") is None  # the pronoun, not the country
+    assert gazetteer.lookup("Qwertyville") is None
+    assert gazetteer.lookup("  ") is None
+
+
+def test_lookup_with_country(gazetteer):
+    paris = gazetteer.lookup("Paris", country="USA")
+    assert paris is not None and paris.country == "USA"
+
+
+def test_normalize():
+    assert normalize("the  United States") == "united states"
+    assert normalize("Ukraine's") == "ukraine"
+
+
+def test_locative_phrase(nlp, gazetteer):
+    place = _place(nlp, gazetteer, "Riot police dispersed protesters in Tbilisi on Sunday.", "dispersed")
+    assert place is not None and place.name == "Tbilisi"
+
+
+def test_possessive_inside_locative_phrase(nlp, gazetteer):
+    place = _place(
+        nlp, gazetteer, "Belarus moved tanks near Poland's border, officials in Vilnius said.", "moved"
+    )
+    assert place is not None and place.country == "POL"
+
+
+def test_locative_phrase_of_a_noun_trigger(nlp, gazetteer):
+    place = _place(nlp, gazetteer, "The bombing in Aleppo killed nine people.", "bombing")
+    assert place is not None and place.name == "Aleppo"
+
+
+def test_actor_span_is_not_a_place(nlp, gazetteer):
+    text = "Moscow said it would expel two diplomats."
+    assert _place(nlp, gazetteer, text, "expel", [(0, 6)]) is None
+
+
+def test_sentence_fallback(nlp, gazetteer):
+    text = "Moscow said it would hold new talks with the delegation from Oslo."
+    place = _place(nlp, gazetteer, text, "hold", [(0, 6)])
+    assert place is not None and place.name == "Oslo"
+
+
+def test_subject_is_not_a_place(nlp, gazetteer):
+    assert _place(nlp, gazetteer, "France condemned the strike.", "condemned") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("KYIV, Ukraine (AP) — Officials said on Thursday", ("Kyiv", "UKR")),
+        ("MOSCOW -- The Kremlin said", ("Moscow", "RUS")),
+        ("PARIS (AFP) - The French government", ("Paris", "FRA")),
+        ("WASHINGTON, Jan 27 (Reuters) - The White House", ("Washington", "USA")),
+    ],
+)
+def test_dateline(gazetteer, text, expected):
+    location = dateline_location(text, gazetteer)
+    assert location is not None and (location.name, location.country) == expected
+
+
+def test_no_dateline(gazetteer):
+    assert dateline_location("Officials met -- briefly -- on Monday.", gazetteer) is None
