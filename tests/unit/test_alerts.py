@@ -108,3 +108,10 @@ def test_unknown_method_is_a_clear_error(tmp_path: Path) -> None:
     db = str(build_sample_db(tmp_path / "s.duckdb"))
     with pytest.raises(ValueError, match="unknown alert method 'magic'"):
         alerts(db, method="magic")
+
+
+def test_check_alerts_takes_a_store(db: str) -> None:
+    store_module = pytest.importorskip("eventwatch.store")
+    store = store_module.Store(db, read_only=True)
+    found = check_alerts(store, since=VIOLENT_DAY)
+    assert found and found[-1].period == VIOLENT_DAY and found[-1].dyad == ("RUS", "UKR")
