@@ -219,26 +219,52 @@ def find_attribution(sentence: Span, doc: Doc) -> tuple[str | None, str | None]:
     """(reporting source, direct quote) of the sentence; either may be None.
 
     ``doc`` is the sentence's document (``sentence.doc``): quotes are paired over the sentence's
-    paragraph, so a quote spaCy splits over two sentences is found whole.
+    paragraph, so a quote spaCy splits over two sentences is found whole, and a sentence inside such a
+    quote is attributed to the quote's speaker even when the speech verb is in the next sentence.
     """
     del doc  # same as sentence.doc; kept in the signature for the stage interface
     found = sources(sentence)
-    return (found[0].phrase.text if found else None), find_quote(sentence)
+    source = found[0].phrase.text if found else quote_speaker(sentence)
+    return source, find_quote(sentence)
 
 
 def quote_speaker(sentence: Span) -> str | None:
     """The speaker of the sentence's direct quote: the subject of the speech verb outside the quote
     nearest to it ('"...," Secretary of State Antony Blinken said' -> "Secretary of State Antony
-    Blinken"; '"...," he said' -> "he"), or the object of "according to". None without a quote."""
+    Blinken"; '"...," he said' -> "he"), or the object of "according to". When the quote runs into
+    another sentence, that sentence's speech verb counts too. None without a quote or a speaker."""
     quotes = quote_spans(sentence)
     if not quotes:
         return None
+    for candidate_sentence in [sentence, *_other_quote_sentences(sentence, quotes)]:
+        speaker = _nearest_speaker(candidate_sentence, quotes)
+        if speaker is not None:
+            return speaker
+    return None
+
+
+def _nearest_speaker(sentence: Span, quotes: Sequence[tuple[int, int]]) -> str | None:
     candidates = _verb_sources(sentence, quotes) + _marker_sources(sentence, quotes)
     if not candidates:
         return None
 
     def distance(source: Source) -> int:
         idx = source.cue.idx
-        return min(abs(idx - s) if idx < s else abs(idx - e) for s, e in quotes)
+        return min(s - idx if idx < s else idx - e for s, e in quotes)
 
     return min(candidates, key=distance).phrase.text
+
+
+def _other_quote_sentences(sentence: Span, quotes: Sequence[tuple[int, int]]) -> list[Span]:
+    """Sentences holding the end, then the start, of quotes that run beyond ``sentence``."""
+    doc = sentence.doc
+    found: list[Span] = []
+    for start, end in quotes:
+        for pos in (end - 1, start):
+            span = doc.char_span(pos, pos + 1, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            other = span[0].sent
+            if other.start != sentence.start and all(other.start != f.start for f in found):
+                found.append(other)
+    return found

@@ -156,6 +156,7 @@ def resolve_expression(
         _resolve_absolute,
         _resolve_relative_day,
         _resolve_weekday,
+        _resolve_weekend,
         _resolve_period,
     ):
         found = resolver(words, doc_date, future, words_)
@@ -319,6 +320,23 @@ def _resolve_period(
             return _add_months(doc_date, shift), MONTH
         return dt.date(doc_date.year + shift, 1, 1), YEAR
     return None
+
+
+def _resolve_weekend(
+    words: list[str], doc_date: dt.date | None, future: bool, vocab: DateWords
+) -> tuple[dt.date, str] | None:
+    # "over the weekend", "last weekend", "this weekend". A weekend is reported at week precision (the
+    # Monday of its ISO week, which holds its Saturday and Sunday): saying which of the two days would
+    # claim more than the text does.
+    if doc_date is None or "weekend" not in words:
+        return None
+    shift = _shift_before(words, words.index("weekend"), vocab)
+    saturday = doc_date - dt.timedelta(days=(doc_date.weekday() - 5) % 7)  # on or before
+    if shift == 1 or (future and shift != -1 and doc_date.weekday() < 5):
+        saturday += dt.timedelta(weeks=1)  # the coming one
+    elif shift == -1 and doc_date.weekday() >= 5:
+        saturday -= dt.timedelta(weeks=1)  # "last weekend", said during a weekend
+    return _monday(saturday), WEEK
 
 
 # --- finding the time expression of an event ---------------------------------------------------

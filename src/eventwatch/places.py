@@ -40,6 +40,7 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 @dataclass(frozen=True, slots=True)
 class PlaceWords:
     locative_prepositions: frozenset[str]
+    neutral_prepositions: frozenset[str]
     place_labels: frozenset[str]
     country_aliases: dict[str, str]
     city_aliases: dict[str, str]
@@ -51,6 +52,7 @@ def place_words() -> PlaceWords:
     raw = yaml.safe_load(text)
     return PlaceWords(
         locative_prepositions=frozenset(str(w).lower() for w in raw["locative_prepositions"]),
+        neutral_prepositions=frozenset(str(w).lower() for w in raw["neutral_prepositions"]),
         place_labels=frozenset(str(w) for w in raw["place_labels"]),
         country_aliases={str(k): str(v) for k, v in raw["country_aliases"].items()},
         city_aliases={str(k): str(v) for k, v in raw["city_aliases"].items()},
@@ -278,11 +280,19 @@ def resolve_event_location(
 
 
 def _participant(ent: Span) -> bool:
-    """Whether the entity is (or modifies) a subject: an actor, not a scene."""
+    """Whether the entity is (or modifies) a subject, or is the object of a non-locative preposition
+    ("sanctions against Moscow", "talks with Kyiv", "aid to Ukraine"): an actor, not a scene."""
     root = ent.root
+    if root.dep_ in ("poss", "compound", "amod"):
+        root = root.head
     if root.dep_ in _SUBJECT_DEPS:
         return True
-    return root.dep_ in ("poss", "compound", "amod") and root.head.dep_ in _SUBJECT_DEPS
+    head = root.head
+    return (
+        root.dep_ == "pobj"
+        and head.lower_ not in place_words().locative_prepositions
+        and head.lower_ not in place_words().neutral_prepositions
+    )
 
 
 # --- datelines -----------------------------------------------------------------------------------

@@ -98,6 +98,11 @@ def test_sentence_fallback(nlp, gazetteer):
     assert place is not None and place.name == "Oslo"
 
 
+def test_object_of_non_locative_preposition_is_not_a_place(nlp, gazetteer):
+    text = "Lawmakers debated new sanctions against Minsk on Tuesday."
+    assert _place(nlp, gazetteer, text, "debated") is None
+
+
 def test_subject_is_not_a_place(nlp, gazetteer):
     assert _place(nlp, gazetteer, "France condemned the strike.", "condemned") is None
 
