@@ -108,7 +108,8 @@ def read_bytes(path: Path) -> bytes | InputProblem:
     try:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
-            return InputProblem(str(path), f"file is {size / 1e6:.0f} MB; the limit is {MAX_TEXT_BYTES // 2**20} MiB")
+            limit = MAX_TEXT_BYTES // 2**20
+            return InputProblem(str(path), f"file is {size / 1e6:.0f} MB; the limit is {limit} MiB")
         return path.read_bytes()
     except FileNotFoundError:
         return InputProblem(str(path), "no such file")
@@ -144,15 +145,67 @@ def iter_jsonl(lines: Iterable[str], source: str) -> Iterator[Item]:
 def iter_csv(text: str, source: str) -> Iterator[Item]:
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or "text" not in reader.fieldnames:
-        yield InputProblem(source, "CSV needs a header row with a 'text' column (id,text,date,url,title,source)", 1)
+        message = "CSV needs a header row with a 'text' column (id,text,date,url,title,source)"
+        yield InputProblem(source, message, 1)
         return
     for row in reader:
-        yield document_from_record({k: v for k, v in row.items() if k in RECORD_KEYS}, source, reader.line_num)
+        record = {k: v for k, v in row.items() if k in RECORD_KEYS}
+        yield document_from_record(record, source, reader.line_num)
+
+
+MIN_ARTICLE_CHARS = 40  # less than a sentence of main text means the page had no article
+
+
+def document_from_html(html: str | bytes, source: str, url: str | None = None) -> Item:
+    """The main text and metadata (title, date, site name) of a web page, via trafilatura.
+
+    A page whose main text is missing or shorter than a sentence (an index page, a paywall, a login
+    form) is a problem, not an empty article.
+    """
+    import trafilatura
+
+    try:
+        found = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_tables=False)
+    except Exception as exc:  # a malformed page must not stop the batch
+        return InputProblem(source, f"cannot parse HTML ({type(exc).__name__}: {exc})")
+    text = (getattr(found, "text", None) or "").strip()
+    title = getattr(found, "title", None)
+    if title and text.startswith(title):
+        # trafilatura keeps the headline as the first line; without a full stop it would run into
+        # the first sentence of the article when parsed.
+        text = text[len(title) :].lstrip()
+    if len(text) < MIN_ARTICLE_CHARS:
+        return InputProblem(source, "no article text found in the HTML page")
+    return Document(
+        text=text,
+        date=normalise_date(found.date) if getattr(found, "date", None) else None,
+        url=url or getattr(found, "url", None),
+        title=title,
+        source=getattr(found, "sitename", None) or getattr(found, "hostname", None),
+    )
+
+
+def read_html_document(path: Path, date: str | None = None) -> Item:
+    """One article per saved web page; its id is the file stem, its date the given one or the page's."""
+    data = read_bytes(path)
+    if isinstance(data, InputProblem):
+        return data
+    if not data.strip():
+        return InputProblem(str(path), "input is empty")
+    item = document_from_html(data, str(path))
+    if isinstance(item, Document):
+        item.id = path.stem
+        item.date = date or item.date
+    return item
 
 
 def read_path(path: Path, date: str | None = None) -> Iterator[Item]:
-    """Documents from one local file, chosen by its suffix (.jsonl/.json, .csv, anything else as text)."""
+    """Documents from one local file, chosen by its suffix (.jsonl/.json, .csv, .html, anything else as
+    text)."""
     suffix = path.suffix.lower()
+    if suffix in (".html", ".htm", ".xhtml"):
+        yield read_html_document(path, date)
+        return
     if suffix in (".jsonl", ".ndjson", ".csv"):
         data = read_bytes(path)
         if isinstance(data, InputProblem):

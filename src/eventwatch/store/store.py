@@ -1,0 +1,157 @@
+"""The Store: the Python face of the event database, mirroring the CLI commands of the same names.
+
+>>> from eventwatch import Store
+>>> with Store("eventwatch.duckdb") as store:
+...     report = store.ingest(["articles/", "https://example.org/feed.xml"])
+...     frame = store.events(source="RUS", cameo="19", date_from="2022-02-20")
+
+Connections are opened per call and closed after it (see ``connection``), so a Store object is cheap,
+holds no lock between calls, and many processes can read while one writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+
+from eventwatch.documents import InputProblem
+from eventwatch.records import Document
+from eventwatch.store import export as exporting
+from eventwatch.store import query
+from eventwatch.store.connection import StoreError, connect
+from eventwatch.store.dedup import DedupConfig
+from eventwatch.store.writer import Writer
+
+Frame = Literal["pandas", "polars", "arrow", "records"]
+DEFAULT_PATH = "eventwatch.duckdb"
+
+
+def _as(table: pa.Table, as_: Frame) -> Any:
+    if as_ == "pandas":
+        return table.to_pandas()
+    if as_ == "polars":
+        import polars as pl
+
+        return pl.from_arrow(table)
+    if as_ == "arrow":
+        return table
+    if as_ == "records":
+        return table.to_pylist()
+    raise ValueError(f"unknown result type {as_!r} (pandas, polars, arrow or records)")
+
+
+class Store:
+    def __init__(
+        self,
+        path: str | Path = DEFAULT_PATH,
+        read_only: bool = False,
+        *,
+        dedup: DedupConfig | None = None,
+        lock_timeout: float = 60.0,
+    ) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self.dedup = dedup or DedupConfig()
+        self.lock_timeout = lock_timeout
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Nothing is held between calls; kept so a Store can be used like a connection."""
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r}, read_only={self.read_only})"
+
+    def _writer(self) -> Writer:
+        if self.read_only:
+            raise StoreError(f"{self.path}: store was opened read-only")
+        return Writer(self.path, self.dedup, self.lock_timeout)
+
+    def _read(self):  # noqa: ANN202 - a context manager over a DuckDB connection
+        # A writer's own reads also go through a read-only connection when the file exists, so they
+        # never block other readers for longer than the query.
+        if not self.path.exists() and not self.read_only:
+            with connect(self.path, read_only=False, timeout=self.lock_timeout):
+                pass  # create an empty, migrated database so queries on a new store return nothing
+        return connect(self.path, read_only=True, timeout=self.lock_timeout)
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        sources: Iterable[str | Path | Document],
+        workers: int = 1,
+        coder: Any = None,
+        progress: bool = False,
+        *,
+        fetch_config: Any = None,
+        on_problem: Callable[[InputProblem], None] | None = None,
+        stop: threading.Event | None = None,
+    ):  # -> IngestReport (imported lazily: the ingest side pulls in HTTP and feed parsing)
+        """Code and store articles from files, folders, URLs, feeds or Documents; skips what is stored."""
+        from eventwatch.ingest.pipeline import run_ingest
+
+        if coder is None:
+            from eventwatch.coder import Coder
+
+            # Unreal mentions are stored too (with no event): evidence is never dropped.
+            coder = Coder(include_unreal=True, n_process=workers)
+        if isinstance(sources, (str, Path, Document)):
+            sources = [sources]
+        return run_ingest(
+            self._writer(), sources, coder, workers=workers, progress=progress,
+            fetch_config=fetch_config, on_problem=on_problem, stop=stop,
+        )  # fmt: skip
+
+    def recluster(self) -> int:
+        """Rebuild all events under this Store's dedup rule; returns how many there are."""
+        return self._writer().recluster()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def events(
+        self,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        source: str | None = None,
+        target: str | None = None,
+        cameo: str | None = None,
+        plover: str | None = None,
+        country: str | None = None,
+        limit: int | None = None,
+        as_: Frame = "pandas",
+    ) -> Any:
+        where = query.EventFilter(date_from, date_to, source, target, cameo, plover, country, limit)
+        with self._read() as con:
+            return _as(query.events(con, where), as_)
+
+    def mentions(self, event_id: str, as_: Frame = "pandas") -> Any:
+        with self._read() as con:
+            return _as(query.mentions(con, event_id), as_)
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        with self._read() as con:
+            return query.article(con, article_id)
+
+    def sql(self, sql: str, as_: Frame = "pandas") -> Any:
+        """Run one read-only SQL query (writes fail: the connection is read-only)."""
+        with self._read() as con:
+            return _as(query.sql(con, sql), as_)
+
+    def summary(self, top: int = 10) -> dict[str, Any]:
+        with self._read() as con:
+            return query.summary(con, top)
+
+    def export(self, format: str, path: str | Path, header: bool = True, table: str = "events") -> int:
+        """Write the store as ``gdelt``, ``gdelt-mentions``, ``plover``, ``parquet`` or ``csv``;
+        returns the number of records written. ``table`` picks the table for parquet and csv."""
+        with self._read() as con:
+            return exporting.export(con, format, path, header=header, table=table)

@@ -1,0 +1,276 @@
+"""Writing coded articles: one transaction per batch, so a killed run leaves whole articles or none.
+
+Inside the transaction the article rows, their mentions, the re-clustered events they touch and the
+actor totals are written together. An article already in the database (same content hash, or same
+URL) is skipped inside the transaction too, so running the same input again - after a crash or not -
+adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from eventwatch.records import Document, Event
+from eventwatch.store.connection import connect
+from eventwatch.store.dedup import ClusterInput, DedupConfig, assign_events, cluster_date, summarise_event
+from eventwatch.store.rows import ARTICLE_COLUMNS, MENTION_COLUMNS, article_row, mention_row
+
+_INT = {"sentence_index", "sentence_start", "source_start", "source_end", "target_start", "target_end",
+        "quad_class", "trigger_start", "trigger_end", "n_sentences", "n_events", "num_mentions",
+        "num_sources", "num_articles"}  # fmt: skip
+_FLOAT = {"goldstein", "confidence", "lat", "lon"}
+_DATE = {"date", "first_date", "last_date"}
+_TIME = {"ingested_at", "first_seen", "last_seen"}
+EVENT_COLUMNS = (
+    "event_id", "date", "source_code", "source_country", "source_name", "target_code", "target_country",
+    "target_name", "cameo", "cameo_base", "cameo_root", "quad_class", "goldstein", "plover", "num_mentions",
+    "num_sources", "num_articles", "confidence", "location_name", "location_country", "lat", "lon",
+    "source_url", "first_seen", "last_seen",
+)  # fmt: skip
+
+
+def _arrow_type(column: str) -> pa.DataType:
+    if column in _INT:
+        return pa.int32()
+    if column in _FLOAT:
+        return pa.float64()
+    if column in _DATE:
+        return pa.date32()
+    if column in _TIME:
+        return pa.timestamp("us")
+    return pa.string()
+
+
+def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
+    schema = pa.schema([(c, _arrow_type(c)) for c in columns])
+    return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=schema)
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the whitespace-normalised text: the same article however wrapped hashes the same."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+@dataclass(slots=True)
+class CodedArticle:
+    document: Document
+    events: list[Event]
+    n_sentences: int = 0
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.document.text)
+
+    @property
+    def article_id(self) -> str:
+        # The first 16 hex digits, as records.content_id, so article ids look like the coder's doc ids.
+        return self.content_hash[:16]
+
+
+@dataclass(slots=True)
+class WriteResult:
+    articles: int = 0
+    mentions: int = 0
+    skipped: int = 0
+    events: set[str] = field(default_factory=set)
+
+
+def key_sql(column: str) -> str:
+    return f"coalesce(CAST(m.{column} AS VARCHAR), '')"
+
+
+class Writer:
+    """Writes batches of coded articles into the store at ``path`` under a dedup rule."""
+
+    def __init__(
+        self, path: str | Path, dedup: DedupConfig | None = None, lock_timeout: float = 60.0
+    ) -> None:
+        self.path = Path(path)
+        self.dedup = dedup or DedupConfig()
+        self.lock_timeout = lock_timeout
+
+    def known(self) -> tuple[set[str], set[str]]:
+        """Content hashes and URLs already stored, to skip coding what is already there."""
+        with connect(self.path, read_only=False, timeout=self.lock_timeout) as con:
+            hashes = {r[0] for r in con.execute("SELECT content_hash FROM articles").fetchall()}
+            urls = {r[0] for r in con.execute("SELECT url FROM articles WHERE url IS NOT NULL").fetchall()}
+        return hashes, urls
+
+    def write(self, batch: Iterable[CodedArticle]) -> WriteResult:
+        result = WriteResult()
+        batch = list(batch)
+        with connect(self.path, read_only=False, timeout=self.lock_timeout) as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                self._ensure_rule(con)
+                self._write(con, batch, result)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return result
+
+    def recluster(self) -> int:
+        """Rebuild every event from the mentions under the current rule; returns the number of events."""
+        with connect(self.path, read_only=False, timeout=self.lock_timeout) as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                self._recluster_all(con)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            return int(con.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    # -- inside a transaction -------------------------------------------------------------------
+
+    def _ensure_rule(self, con: duckdb.DuckDBPyConnection) -> None:
+        row = con.execute("SELECT value FROM store_settings WHERE key = 'dedup'").fetchone()
+        if row and row[0] == self.dedup.fingerprint:
+            return
+        con.execute("INSERT OR REPLACE INTO store_settings VALUES ('dedup', ?)", [self.dedup.fingerprint])
+        if row:  # events built under another rule: rebuild them all under this one
+            self._recluster_all(con)
+
+    def _write(self, con: duckdb.DuckDBPyConnection, batch: list[CodedArticle], result: WriteResult) -> None:
+        now = datetime.now(UTC).replace(tzinfo=None)
+        articles: list[dict[str, Any]] = []
+        mentions: list[dict[str, Any]] = []
+        seen_hashes: set[str] = set()
+        seen_urls: set[str] = set()
+        for item in batch:
+            doc, digest = item.document, item.content_hash
+            exists = con.execute(
+                "SELECT 1 FROM articles WHERE content_hash = ? OR (? IS NOT NULL AND url = ?) LIMIT 1",
+                [digest, doc.url, doc.url],
+            ).fetchone()
+            if exists or digest in seen_hashes or (doc.url and doc.url in seen_urls):
+                result.skipped += 1
+                continue
+            seen_hashes.add(digest)
+            if doc.url:
+                seen_urls.add(doc.url)
+            rows = {}
+            for event in item.events:
+                row = mention_row(event, item.article_id, doc.date)
+                rows.setdefault(row["mention_id"], row)  # the coder may report one mention twice
+            mentions.extend(rows.values())
+            articles.append(article_row(doc, item.article_id, digest, now, item.n_sentences, len(rows)))
+        if not articles:
+            return
+        con.register("_new_articles", _table(articles, ARTICLE_COLUMNS))
+        con.execute("INSERT INTO articles BY NAME SELECT * FROM _new_articles")
+        con.unregister("_new_articles")
+        if mentions:
+            con.register("_new_mentions", _table(mentions, MENTION_COLUMNS))
+            con.execute("INSERT OR IGNORE INTO mentions BY NAME SELECT * FROM _new_mentions")
+            con.unregister("_new_mentions")
+        result.articles += len(articles)
+        result.mentions += len(mentions)
+        asserted = [m for m in mentions if m["modality"] == "asserted"]
+        keys = {tuple("" if m[k] is None else str(m[k]) for k in self.dedup.key) for m in asserted}
+        result.events |= self._recluster(con, keys)
+        codes = {m[f"{side}_code"] for m in mentions for side in ("source", "target")} - {None}
+        self._refresh_actors(con, codes)
+
+    def _recluster_all(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("UPDATE mentions SET event_id = NULL WHERE event_id IS NOT NULL")
+        con.execute("DELETE FROM events")
+        keys = {tuple(r) for r in con.execute(
+            f"SELECT DISTINCT {', '.join(key_sql(k) for k in self.dedup.key)} FROM mentions m "
+            "WHERE m.modality = 'asserted'"
+        ).fetchall()}  # fmt: skip
+        self._recluster(con, keys)
+        codes = {r[0] for r in con.execute(
+            "SELECT source_code FROM mentions WHERE source_code IS NOT NULL "
+            "UNION SELECT target_code FROM mentions WHERE target_code IS NOT NULL"
+        ).fetchall()}  # fmt: skip
+        self._refresh_actors(con, codes)
+
+    def _recluster(self, con: duckdb.DuckDBPyConnection, keys: set[tuple[str, ...]]) -> set[str]:
+        """Re-cluster every asserted mention sharing a key with ``keys``; rewrite the events touched."""
+        if not keys:
+            return set()
+        names = [f"k{i}" for i in range(len(self.dedup.key))]
+        con.register("_keys", pa.table({n: [k[i] for k in keys] for i, n in enumerate(names)}))
+        join = " AND ".join(
+            f"{key_sql(col)} = _keys.{n}" for col, n in zip(self.dedup.key, names, strict=True)
+        )
+        keys_sql = ", ".join(key_sql(k) for k in self.dedup.key)
+        found = con.execute(
+            f"SELECT m.mention_id, m.event_id, m.date, a.ingested_at, {keys_sql} "
+            f"FROM mentions m JOIN articles a ON a.article_id = m.article_id JOIN _keys ON {join} "
+            "WHERE m.modality = 'asserted'"
+        ).fetchall()
+        con.unregister("_keys")
+        old = {r[0]: r[1] for r in found}
+        inputs = [ClusterInput(r[0], tuple(r[4:]), cluster_date(r[2], r[3])) for r in found]
+        new = assign_events(inputs, self.dedup)
+        changed = [(mid, eid) for mid, eid in new.items() if old[mid] != eid]
+        if changed:
+            con.register(
+                "_assign", pa.table({"mention_id": [c[0] for c in changed], "eid": [c[1] for c in changed]})
+            )
+            con.execute(
+                "UPDATE mentions SET event_id = _assign.eid FROM _assign "
+                "WHERE mentions.mention_id = _assign.mention_id"
+            )
+            con.unregister("_assign")
+        touched = {e for e in old.values() if e} | set(new.values())
+        self._rewrite_events(con, touched)
+        return touched
+
+    def _rewrite_events(self, con: duckdb.DuckDBPyConnection, event_ids: set[str]) -> None:
+        if not event_ids:
+            return
+        con.register("_touched", pa.table({"event_id": sorted(event_ids)}))
+        con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _touched)")
+        cursor = con.execute(
+            "SELECT m.*, a.source AS article_source, a.url AS article_url, a.ingested_at "
+            "FROM mentions m JOIN articles a ON a.article_id = m.article_id "
+            "WHERE m.event_id IN (SELECT event_id FROM _touched)"
+        )
+        columns = [d[0] for d in cursor.description]
+        clusters: dict[str, list[dict[str, Any]]] = {}
+        for values in cursor.fetchall():
+            row = dict(zip(columns, values, strict=True))
+            clusters.setdefault(row["event_id"], []).append(row)
+        con.unregister("_touched")
+        rows = [summarise_event(eid, members) for eid, members in sorted(clusters.items())]
+        if rows:
+            con.register("_events", _table(rows, EVENT_COLUMNS))
+            con.execute("INSERT INTO events BY NAME SELECT * FROM _events")
+            con.unregister("_events")
+
+    def _refresh_actors(self, con: duckdb.DuckDBPyConnection, codes: set[str]) -> None:
+        if not codes:
+            return
+        con.register("_codes", pa.table({"code": sorted(codes)}))
+        # Each attribute is the value most mentions give it; ties go to the smallest, to be deterministic.
+        pick = (
+            "(SELECT {f} FROM occ o2 WHERE o2.code = o.code AND o2.{f} IS NOT NULL "
+            "GROUP BY {f} ORDER BY count(*) DESC, {f} LIMIT 1) AS {f}"
+        )
+        con.execute("DELETE FROM actors WHERE code IN (SELECT code FROM _codes)")
+        con.execute(
+            "INSERT INTO actors BY NAME "
+            "WITH occ AS ("
+            "  SELECT source_code AS code, source_name AS name, source_country AS country, "
+            "         source_sector AS sector, date FROM mentions "
+            "  WHERE source_code IN (SELECT code FROM _codes)"
+            "  UNION ALL "
+            "  SELECT target_code, target_name, target_country, target_sector, date FROM mentions "
+            "  WHERE target_code IN (SELECT code FROM _codes)) "
+            f"SELECT o.code, {pick.format(f='name')}, {pick.format(f='country')}, {pick.format(f='sector')}, "
+            "count(*) AS n_mentions, min(o.date) AS first_date, max(o.date) AS last_date "
+            "FROM occ o GROUP BY o.code"
+        )
+        con.unregister("_codes")
