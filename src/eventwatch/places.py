@@ -42,6 +42,7 @@ class PlaceWords:
     locative_prepositions: frozenset[str]
     neutral_prepositions: frozenset[str]
     place_labels: frozenset[str]
+    generic_place_words: frozenset[str]
     country_aliases: dict[str, str]
     city_aliases: dict[str, str]
 
@@ -54,6 +55,7 @@ def place_words() -> PlaceWords:
         locative_prepositions=frozenset(str(w).lower() for w in raw["locative_prepositions"]),
         neutral_prepositions=frozenset(str(w).lower() for w in raw["neutral_prepositions"]),
         place_labels=frozenset(str(w) for w in raw["place_labels"]),
+        generic_place_words=frozenset(str(w).lower() for w in raw["generic_place_words"]),
         country_aliases={str(k): str(v) for k, v in raw["country_aliases"].items()},
         city_aliases={str(k): str(v) for k, v in raw["city_aliases"].items()},
     )
@@ -89,12 +91,14 @@ class Gazetteer:
         cities: Mapping[str, Sequence[_City]],
         regions: Mapping[str, Location],
         alternate_cities: Mapping[str, Sequence[_City]],
+        generic_words: frozenset[str] = frozenset(),
     ):
         self._acronyms = acronyms
         self._countries = countries
         self._cities = cities
         self._regions = regions
         self._alternate_cities = alternate_cities
+        self._generic_words = generic_words
 
     @classmethod
     def load(cls) -> Gazetteer:
@@ -102,9 +106,31 @@ class Gazetteer:
         return _default_gazetteer()
 
     def lookup(self, name: str, country: str | None = None) -> Location | None:
-        """The place called ``name``, or None. ``country`` (ISO3) restricts cities to that country."""
+        """The place called ``name``, or None. ``country`` (ISO3) restricts cities to that country.
+
+        A name with a generic word around it ("Kandahar province", "the city of Mariupol") that is not
+        itself known is looked up without that word.
+        """
         if not name.strip():
             return None
+        found = self._lookup_exact(name, country)
+        if found is None:
+            bare = self._without_generic_words(name)
+            if bare and normalize(bare) != normalize(name):
+                # "Washington state": a generic word after a name points to the region of that name
+                region = self._regions.get(normalize(bare)) if country is None else None
+                found = region or self._lookup_exact(bare, country)
+        return found
+
+    def _without_generic_words(self, name: str) -> str:
+        words = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE).split()
+        if len(words) > 2 and words[0].lower() in self._generic_words and words[1].lower() == "of":
+            words = words[2:]
+        if len(words) > 1 and words[-1].lower() in self._generic_words:
+            words = words[:-1]
+        return " ".join(words)
+
+    def _lookup_exact(self, name: str, country: str | None) -> Location | None:
         stripped = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
         if stripped in self._acronyms:
             return self._acronyms[stripped]
@@ -197,6 +223,7 @@ def build_gazetteer(gc: Any, words: PlaceWords) -> Gazetteer:
         cities={k: tuple(v) for k, v in cities.items()},
         regions=regions,
         alternate_cities={k: tuple(v) for k, v in alternates.items()},
+        generic_words=words.generic_place_words,
     )
 
 
@@ -305,14 +332,28 @@ _DATELINE_RE = re.compile(
 )
 
 
-def dateline_location(doc_text: str, gazetteer: Gazetteer) -> Location | None:
-    """The place in an article's dateline, as a fallback for events with no place of their own."""
-    match = _DATELINE_RE.match(doc_text[:200])
-    if match is None:
-        return None
-    city = match.group("city").strip()
-    parts = [p.strip() for p in match.group("rest").split(",") if p.strip()]
-    country = next((loc for p in parts if (loc := gazetteer.lookup(p)) and loc.feature == "country"), None)
-    if country is not None:
-        return gazetteer.lookup(city, country=country.country) or country
-    return gazetteer.lookup(city)
+def dateline_location(doc_text: str, gazetteer: Gazetteer, max_lines: int = 3) -> Location | None:
+    """The place in an article's dateline, as a fallback for events with no place of their own.
+
+    The dateline opens one of the first ``max_lines`` non-empty lines (a title or byline may come
+    first). A country or US state after the city ("KYIV, Ukraine", "PARIS, Texas") picks the city of
+    that name in that country.
+    """
+    lines = [line for line in doc_text[:2000].splitlines() if line.strip()][:max_lines]
+    for line in lines:
+        match = _DATELINE_RE.match(line[:200])
+        if match is None:
+            continue
+        city = match.group("city").strip()
+        parts = [p.strip() for p in match.group("rest").split(",") if p.strip()]
+        # "KYIV, Ukraine" or "PARIS, Texas": the second part says which country's city is meant
+        area = next(
+            (loc for p in parts if (loc := gazetteer.lookup(p)) and loc.feature in ("country", "region")),
+            None,
+        )
+        if area is not None:
+            return gazetteer.lookup(city, country=area.country) or area
+        found = gazetteer.lookup(city)
+        if found is not None:
+            return found
+    return None

@@ -54,6 +54,19 @@ def test_country_has_capital_coordinates(gazetteer):
     assert kyiv.lat == pytest.approx(50.45, abs=0.1)
 
 
+@pytest.mark.parametrize(
+    ("name", "expected_name", "feature"),
+    [
+        ("the city of Mariupol", "Mariupol", "city"),
+        ("Donetsk region", "Donetsk", "city"),
+        ("Washington state", "Washington", "region"),
+    ],
+)
+def test_lookup_without_generic_words(gazetteer, name, expected_name, feature):
+    location = gazetteer.lookup(name)
+    assert location is not None and (location.name, location.feature) == (expected_name, feature)
+
+
 def test_lookup_misses(gazetteer):
     assert gazetteer.lookup("us") is None  # the pronoun, not the country
     assert gazetteer.lookup("Qwertyville") is None
@@ -119,6 +132,17 @@ def test_subject_is_not_a_place(nlp, gazetteer):
 def test_dateline(gazetteer, text, expected):
     location = dateline_location(text, gazetteer)
     assert location is not None and (location.name, location.country) == expected
+
+
+def test_dateline_after_a_title(gazetteer):
+    text = "Talks stall as troops mass\n\nMOSCOW (Reuters) - The Kremlin said on Thursday"
+    location = dateline_location(text, gazetteer)
+    assert location is not None and location.name == "Moscow"
+
+
+def test_dateline_country_picks_the_city(gazetteer):
+    location = dateline_location("PARIS, Texas (AP) — Local officials", gazetteer)
+    assert location is not None and (location.name, location.country) == ("Paris", "USA")
 
 
 def test_no_dateline(gazetteer):
