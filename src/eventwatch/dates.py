@@ -368,12 +368,10 @@ def _attached(span: Span, trigger: Token) -> bool:
 
 def _ignored(span: Span) -> bool:
     # "since 2014", "until Friday": a bound of a period, not the date of this event
+    ignored = date_words().ignored_prepositions
     head = span.root.head
-    return (
-        head.dep_ == "prep"
-        and head.lower_ in date_words().ignored_prepositions
-        or any(t.lower_ in date_words().ignored_prepositions for t in span[:1])
-    )
+    governed = head.dep_ == "prep" and head.lower_ in ignored
+    return governed or span[0].lower_ in ignored
 
 
 def _candidate_spans(sentence: Span) -> list[Span]:

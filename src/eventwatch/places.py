@@ -43,6 +43,7 @@ class PlaceWords:
     neutral_prepositions: frozenset[str]
     place_labels: frozenset[str]
     generic_place_words: frozenset[str]
+    not_places: frozenset[str]
     country_aliases: dict[str, str]
     city_aliases: dict[str, str]
 
@@ -56,6 +57,7 @@ def place_words() -> PlaceWords:
         neutral_prepositions=frozenset(str(w).lower() for w in raw["neutral_prepositions"]),
         place_labels=frozenset(str(w) for w in raw["place_labels"]),
         generic_place_words=frozenset(str(w).lower() for w in raw["generic_place_words"]),
+        not_places=frozenset(str(w).casefold() for w in raw["not_places"]),
         country_aliases={str(k): str(v) for k, v in raw["country_aliases"].items()},
         city_aliases={str(k): str(v) for k, v in raw["city_aliases"].items()},
     )
@@ -181,9 +183,14 @@ def build_gazetteer(gc: Any, words: PlaceWords) -> Gazetteer:
         cities.setdefault(raw["name"].casefold(), []).append(city)
         if city.population >= _ALTERNATE_NAME_POPULATION:
             for alt in raw.get("alternatenames", ()):
-                # short names and all-caps airport codes are mostly noise ("Ko", "IEV")
-                if len(alt) >= 4 and not alt.isupper():
+                # Short names and all-caps airport codes are mostly noise ("Ko", "IEV"), and other
+                # names that do not start like the city's own are mostly translations ("White House"
+                # is Casablanca); renamed cities are listed in city_aliases instead.
+                if len(alt) >= 4 and not alt.isupper() and alt[:1].casefold() == raw["name"][:1].casefold():
                     alternates.setdefault(alt.casefold(), []).append(city)
+    for name in words.not_places:
+        cities.pop(name, None)
+        alternates.pop(name, None)
     for index in (cities, alternates):
         for group in index.values():
             group.sort(key=lambda c: (not c.capital, -c.population))

@@ -38,6 +38,7 @@ def test_load_is_shared():
         ("Paris", "Paris", "FRA", "city"),
         ("New York", "New York City", "USA", "city"),
         ("Texas", "Texas", "USA", "region"),
+        ("Bombay", "Mumbai", "IND", "city"),
     ],
 )
 def test_lookup(gazetteer, name, expected_name, country, feature):
@@ -70,6 +71,8 @@ def test_lookup_without_generic_words(gazetteer, name, expected_name, feature):
 def test_lookup_misses(gazetteer):
     assert gazetteer.lookup("us") is None  # the pronoun, not the country
     assert gazetteer.lookup("Qwertyville") is None
+    assert gazetteer.lookup("White House") is None  # a translated other name of Casablanca
+    assert gazetteer.lookup("Union") is None  # a town, but in the news a common word
     assert gazetteer.lookup("  ") is None
 
 
