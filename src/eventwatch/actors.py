@@ -242,6 +242,10 @@ class DocumentActors:
         for m in inside:
             distance = 0 if m.start <= head.i < m.end else min(abs(head.i - m.start), abs(head.i - (m.end - 1)))
             if m.sector is not None:
+                # A sector word names the actor only as its head or a direct modifier of it:
+                # "shipments of military assistance" are not the military.
+                if not (m.start <= head.i < m.end or head.doc[m.end - 1].head.i == head.i):
+                    continue
                 if distance < sector_distance:
                     sector, sector_distance = m.sector, distance
                 continue

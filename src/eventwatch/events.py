@@ -68,7 +68,7 @@ class EventBuilder:
                 seen.add(key)
                 event.attribution, event.quote = attribution or (None, None)
                 events.append(event)
-        return events
+        return _without_nested_nouns(events, sentence)
 
     def _events_for(
         self,
@@ -106,9 +106,12 @@ class EventBuilder:
         actor_spans = [(a.start, a.end) for a in sources + [t for t in targets if t]]
         location = resolve_event_location(sentence, pred.trigger, self.gazetteer, actor_spans)
         events = []
+        pairs = {}
         for source, target in product(sources, targets):
             if target is not None and _same_actor(source, target):
-                continue
+                target = None  # "the Pentagon placed US troops on alert": no other party
+            pairs.setdefault((source.start, source.code, target.start if target else None), (source, target))
+        for source, target in pairs.values():
             events.append(
                 Event(
                     doc_id=document.id,
@@ -139,17 +142,23 @@ class EventBuilder:
 
     def _sources(self, pred: Predicate, actors: DocumentActors, speaker: Actor | None) -> list[Actor]:
         heads = list(pred.subjects)
-        if pred.pos == "noun" and not heads and pred.support_verb is not None:
+        passive = pred.passive
+        if pred.pos == "noun" and not heads and self._lends_subject(pred):
             support = pred.support_verb
-            heads = [s for c in support.children if c.dep_ == "nsubj" for s in with_conjuncts(c)]
+            heads = [s for c in support.children if c.dep_ in ("nsubj", "agent") for s in with_conjuncts(c)]
+            heads = [h for c in support.children if c.dep_ == "agent" for h in c.children] or heads
             heads = heads or inherited_subjects(support)
-        resolved = [a for a in (actors.resolve(h, speaker) for h in heads) if a is not None]
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in support.children)
+        pairs = [(actors.resolve(h, speaker), h) for h in heads]
+        # "military assistance" names no actor: a noun's modifier counts only as a known country or body.
+        resolved = [a for a, h in pairs if a is not None and (pred.pos == "verb" or a.code or h.dep_ == "poss")]
         if resolved:
             return resolved
-        if heads:
+        named = [h for h in heads if _may_stay_unresolved(h, pred)]
+        if named:
             # Unknown to the knowledge base, but the text still says who acted.
-            return [_unresolved(h) for h in heads if h.pos_ not in ("PRON", "DET")]
-        if pred.passive and speaker is not None:
+            return [_unresolved(h) for h in named]
+        if passive and speaker is not None:
             return [speaker]  # "aid had been sent", said Blinken: the reporting government acted
         return []
 
@@ -171,17 +180,62 @@ class EventBuilder:
         ]
         return [_unresolved(h) for h in objects]
 
+    def _lends_subject(self, pred: Predicate) -> bool:
+        """'Russia launched an invasion': a support verb, or a verb the lexicon does not know
+        governing the noun through a preposition ("troops were placed on alert")."""
+        verb = pred.support_verb
+        if verb is None:
+            return False
+        if self.lexicon.is_support_verb(verb):
+            return True
+        return pred.trigger.dep_ == "pobj" and (verb.lemma_.lower(), "verb") not in self.lexicon.entries
+
     def _speaker(self, sentence: Span, actors: DocumentActors) -> Actor | None:
         """Who is reported as speaking in this sentence (the subject of its speech verb)."""
         speech = self.modality_words.speech_verbs
         for token in sentence:
             if token.pos_ == "VERB" and token.lemma_.lower() in speech:
                 subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
-                if subject is not None:
-                    actor = actors.resolve(subject)
-                    if actor is not None:
-                        return actor
+                if subject is None or subject.pos_ == "PRON" and subject.lower_ not in ("he", "she", "they"):
+                    continue
+                actor = actors.resolve(subject)
+                if actor is None and subject.pos_ in ("PROPN", "NOUN"):
+                    actor = _unresolved(subject)
+                if actor is not None and actor.sector != "MED":  # "the AP reports" reports, not acts
+                    return actor
         return None
+
+
+def _without_nested_nouns(events: list[Event], sentence: Span) -> list[Event]:
+    """'sent three shipments of military assistance': the noun repeats the verb's event; keep the verb's."""
+    doc = sentence.doc
+    verb_events = [(doc.char_span(e.trigger.start, e.trigger.end), e.cameo_root) for e in events]
+    verb_events = [(span.root, root) for span, root in verb_events if span is not None and span.root.pos_ == "VERB"]
+    kept = []
+    for event in events:
+        span = doc.char_span(event.trigger.start, event.trigger.end)
+        token = span.root if span is not None else None
+        if (
+            token is not None
+            and token.pos_ != "VERB"
+            and any(root == event.cameo_root and verb.is_ancestor(token) for verb, root in verb_events)
+        ):
+            continue
+        kept.append(event)
+    return kept
+
+
+def _may_stay_unresolved(head: Token, pred: Predicate) -> bool:
+    """Whether an actor the knowledge base does not know is still worth an event.
+
+    A verb's own subject is ("The NGO has denounced ..."); a noun's possessor is ("the group's attack");
+    a noun modifier ("military assistance") or a noun a clause hangs from ("a demand to ban") is not.
+    """
+    if head.pos_ in ("PRON", "DET", "NUM", "ADJ"):
+        return False
+    if pred.pos == "noun":
+        return head.dep_ == "poss" or head.dep_ == "pobj"  # "attack by the group"
+    return head.dep_ in ("nsubj", "nsubjpass", "csubj", "pobj")
 
 
 def _unresolved(head: Token) -> Actor:

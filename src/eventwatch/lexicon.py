@@ -22,6 +22,9 @@ from eventwatch.predicates import Predicate
 ENTRY_KEYS = {"lemma", "pos", "particle", "prep", "code", "target", "confidence", "patterns", "note"}
 PATTERN_KEYS = {"object", "complement", "prep_object", "subject", "adjective", "code", "target", "confidence", "note"}
 DEFAULT_CONFIDENCE = 0.6
+# An entry whose own confidence is below this fires only through its patterns ("put" alone is no event;
+# "put troops on alert" is). Entries may also leave out ``code`` and list only patterns.
+MIN_DEFAULT_CONFIDENCE = 0.1
 SPECIAL_FILES = {"support_verbs.yaml", "refusals.yaml"}
 
 
@@ -49,7 +52,7 @@ class Pattern:
 class Entry:
     lemma: str
     pos: str
-    code: str
+    code: str | None  # None: the entry fires only through its patterns
     rule: str  # "<file>:<lemma>[ <particle>][ <prep>]" — names the data that fired
     particle: str | None = None
     prep: str | None = None
@@ -118,7 +121,9 @@ class Lexicon:
             confidence = entry.confidence
             if pred.particle and not entry.particle:
                 confidence *= 0.7  # "call off" is not "call": an unlisted particle weakens the match
-            match = Match(entry.code, entry.rule, confidence, entry.target, False)
+            match = None
+            if entry.code and confidence >= MIN_DEFAULT_CONFIDENCE:
+                match = Match(entry.code, entry.rule, confidence, entry.target, False)
             for pattern in entry.patterns:
                 if pattern_matches(pattern, pred):
                     match = Match(
@@ -130,7 +135,7 @@ class Lexicon:
                     )
                     rank += 4
                     break
-            if best is None or rank > best[0]:
+            if match is not None and (best is None or rank > best[0]):
                 best = (rank, match)
         return best[1] if best else None
 
@@ -207,8 +212,8 @@ def _load_entries(path: Path, ontology: Ontology) -> list[Entry]:
     entries = []
     for n, raw in enumerate(data, start=1):
         where = f"{path.name} entry {n}"
-        if not isinstance(raw, dict) or "lemma" not in raw or "code" not in raw:
-            raise LexiconError(f"{where}: an entry needs 'lemma' and 'code'")
+        if not isinstance(raw, dict) or "lemma" not in raw or ("code" not in raw and not raw.get("patterns")):
+            raise LexiconError(f"{where}: an entry needs 'lemma' and a 'code' or 'patterns'")
         unknown = set(raw) - ENTRY_KEYS
         if unknown:
             raise LexiconError(f"{where} ({raw.get('lemma')}): unknown keys {sorted(unknown)}")
@@ -223,7 +228,7 @@ def _load_entries(path: Path, ontology: Ontology) -> list[Entry]:
             Entry(
                 lemma=lemma,
                 pos=pos,
-                code=_code(raw["code"], ontology, f"{where} ({lemma})"),
+                code=_code(raw["code"], ontology, f"{where} ({lemma})") if "code" in raw else None,
                 rule=rule,
                 particle=str(raw["particle"]).lower() if raw.get("particle") else None,
                 prep=str(raw["prep"]).lower() if raw.get("prep") else None,

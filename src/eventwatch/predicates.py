@@ -158,4 +158,6 @@ def noun_predicate(noun: Token) -> Predicate:
     head = noun.head
     if noun.dep_ in ("dobj", "attr", "obj") and head.pos_ in ("VERB", "AUX"):
         pred.support_verb = head
+    elif noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
+        pred.support_verb = head.head  # "placed on alert", "put under siege"
     return pred
