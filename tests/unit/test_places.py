@@ -150,3 +150,11 @@ def test_dateline_country_picks_the_city(gazetteer):
 
 def test_no_dateline(gazetteer):
     assert dateline_location("Officials met -- briefly -- on Monday.", gazetteer) is None
+
+
+def test_lookup_returns_a_copy(gazetteer):
+    first = gazetteer.lookup("Kyiv")
+    assert first is not None
+    first.name = "changed by a caller"
+    again = gazetteer.lookup("Kyiv")
+    assert again is not None and again.name == "Kyiv"
