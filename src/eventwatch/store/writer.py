@@ -123,6 +123,7 @@ class Writer:
         with connect(self.path, read_only=False, timeout=self.lock_timeout) as con:
             con.execute("BEGIN TRANSACTION")
             try:
+                self._save_rule(con)
                 self._recluster_all(con)
                 con.execute("COMMIT")
             except BaseException:
@@ -136,9 +137,12 @@ class Writer:
         row = con.execute("SELECT value FROM store_settings WHERE key = 'dedup'").fetchone()
         if row and row[0] == self.dedup.fingerprint:
             return
-        con.execute("INSERT OR REPLACE INTO store_settings VALUES ('dedup', ?)", [self.dedup.fingerprint])
+        self._save_rule(con)
         if row:  # events built under another rule: rebuild them all under this one
             self._recluster_all(con)
+
+    def _save_rule(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("INSERT OR REPLACE INTO store_settings VALUES ('dedup', ?)", [self.dedup.fingerprint])
 
     def _write(self, con: duckdb.DuckDBPyConnection, batch: list[CodedArticle], result: WriteResult) -> None:
         now = datetime.now(UTC).replace(tzinfo=None)
