@@ -25,11 +25,16 @@ ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")
 
 @dataclass(slots=True)
 class InputProblem:
-    """Why an input (and which line of it) could not be read."""
+    """Why an input (and which line of it) could not be read.
+
+    ``fatal`` problems make the run's exit code 1; a warning (a record whose text is an empty string:
+    an article with nothing to code) is reported but does not fail the batch.
+    """
 
     source: str
     message: str
     line: int | None = None
+    fatal: bool = True
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line is not None else self.source
@@ -46,8 +51,10 @@ def document_from_record(record: Any, source: str, line: int | None = None) -> I
     if not isinstance(record, dict):
         return InputProblem(source, f"expected a JSON object, got {type(record).__name__}", line)
     text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str):
         return InputProblem(source, "record has no text", line)
+    if not text.strip():
+        return InputProblem(source, "record's text is empty; nothing to code", line, fatal=False)
     date = record.get("date")
     if date is not None:
         date = normalise_date(str(date))

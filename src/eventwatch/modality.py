@@ -93,7 +93,7 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
     current = verb
     for _ in range(max_depth):
         dep, head = current.dep_, current.head
-        if head is current or dep in ("relcl", "ROOT"):
+        if head.i == current.i or dep in ("relcl", "ROOT"):
             break
         head_lemma = head.lemma_.lower()
         if dep == "xcomp" or (dep == "ccomp" and head_lemma not in words.speech_verbs):
@@ -126,10 +126,10 @@ def noun_modality(noun: Token, words: ModalityWords) -> Modality:
         return Modality(HYPOTHETICAL, reason="determiner")
     verb = noun.head
     for _ in range(4):  # the nearest verb above the noun decides the rest
-        if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
             break
         verb = verb.head
-    if verb.pos_ in ("VERB", "AUX") and verb is not noun:
+    if verb.pos_ in ("VERB", "AUX") and verb.i != noun.i:
         return verb_modality(verb, words)
     return Modality(ASSERTED)
 

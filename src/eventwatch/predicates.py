@@ -119,7 +119,7 @@ def inherited_subjects(verb: Token) -> list[Token]:
     current = verb
     for _ in range(6):  # bounded walk up a chain of conj/xcomp
         dep, head = current.dep_, current.head
-        if head is current:
+        if head.i == current.i:
             return []
         if dep == "conj" or dep == "xcomp" or dep == "advcl" and current.tag_ == "VBG":
             own = [c for c in head.children if c.dep_ in SUBJECT_DEPS]

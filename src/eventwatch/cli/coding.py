@@ -40,8 +40,9 @@ def code_command(inputs, fmt, date, output, include_unreal, workers, progress):
     problems: list[InputProblem] = []
 
     def report(problem: InputProblem) -> None:
-        problems.append(problem)
-        click.echo(f"error: {problem}", err=True)
+        if problem.fatal:
+            problems.append(problem)
+        click.echo(f"{'error' if problem.fatal else 'warning'}: {problem}", err=True)
 
     show_progress = sys.stderr.isatty() if progress is None else progress
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 - closed below
