@@ -22,6 +22,9 @@ from eventwatch.documents import InputProblem
 TIMEOUT_OPTION = click.option(
     "--timeout", type=click.FloatRange(0.1, 600), default=20.0, show_default=True, help="HTTP timeout (s)."
 )
+RETRIES_OPTION = click.option(
+    "--retries", type=click.IntRange(0, 10), default=2, show_default=True, help="HTTP retries, with backoff."
+)
 FORMAT_OPTION = click.option(
     "--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True
 )
@@ -95,10 +98,10 @@ def _store(db: str, read_only: bool = False, dedup_key: str | None = None, windo
     return Store(db, read_only=read_only, dedup=dedup)
 
 
-def _fetch_config(timeout: float) -> Any:
+def _fetch_config(timeout: float, retries: int) -> Any:
     from eventwatch.ingest.fetch import FetchConfig
 
-    return FetchConfig(timeout=timeout)
+    return FetchConfig(timeout=timeout, retries=retries)
 
 
 def _dedup_options(f: Any) -> Any:
@@ -121,10 +124,11 @@ def _dedup_options(f: Any) -> Any:
 @DB_OPTION
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Parallel workers.")
 @TIMEOUT_OPTION
+@RETRIES_OPTION
 @_dedup_options
 @click.option("--coder", "coder_spec", metavar="MODULE:CALLABLE", help="Use another coder (a factory).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: on a terminal].")
-def ingest_command(sources, db, workers, timeout, dedup_window, dedup_key, coder_spec, progress):
+def ingest_command(sources, db, workers, timeout, retries, dedup_window, dedup_key, coder_spec, progress):
     """Code articles and store them, with their events, in a DuckDB database.
 
     SOURCE is a .txt, .jsonl, .csv (id,text,date,url,title,source) or .html file, a folder of them,
@@ -148,7 +152,7 @@ def ingest_command(sources, db, workers, timeout, dedup_window, dedup_key, coder
         coder = _load_coder(coder_spec, workers)
         result = store.ingest(
             sources, workers=workers, coder=coder, progress=show_progress,
-            fetch_config=_fetch_config(timeout), on_problem=report,
+            fetch_config=_fetch_config(timeout, retries), on_problem=report,
         )  # fmt: skip
     except StoreError as exc:
         _fail(str(exc))
@@ -166,9 +170,10 @@ def ingest_command(sources, db, workers, timeout, dedup_window, dedup_key, coder
 @DB_OPTION
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Parallel fetches.")
 @TIMEOUT_OPTION
+@RETRIES_OPTION
 @click.option("--max-polls", type=click.IntRange(1), default=None, help="Stop after this many polls.")
 @click.option("--coder", "coder_spec", metavar="MODULE:CALLABLE", help="Use another coder (a factory).")
-def watch_command(feeds, every, db, workers, timeout, max_polls, coder_spec):
+def watch_command(feeds, every, db, workers, timeout, retries, max_polls, coder_spec):
     """Poll RSS/Atom feeds and ingest new articles until Ctrl-C or SIGTERM.
 
     Each poll is logged on stderr. Queries (`eventwatch events`, `sql`) work while it runs.
@@ -187,7 +192,7 @@ def watch_command(feeds, every, db, workers, timeout, max_polls, coder_spec):
     try:
         result = watch(
             feeds, interval, db, workers=workers, coder=_load_coder(coder_spec, workers),
-            fetch_config=_fetch_config(timeout), log=lambda line: click.echo(line, err=True),
+            fetch_config=_fetch_config(timeout, retries), log=lambda line: click.echo(line, err=True),
             max_polls=max_polls,
         )  # fmt: skip
     except StoreError as exc:
