@@ -163,7 +163,7 @@ class ActorMatcher:
             self.folded.add("sector:" + phrase, [tokenizer(phrase)])
 
     def mentions(self, doc: Doc) -> list[Mention]:
-        found = []
+        found: list[Mention] = []
         vocab_strings = doc.vocab.strings
         for matcher in (self.exact, self.folded):
             for match_id, start, end in matcher(doc):
@@ -172,7 +172,14 @@ class ActorMatcher:
                     found.append(Mention(start, end, label[7:], sector=self.kb.sectors[label[7:]]))
                 else:
                     found.append(Mention(start, end, label, entries=tuple(self.kb.names[label])))
-        return found
+        sectors = [m for m in found if m.sector is not None]
+        # "National Security Council" is a national body, not the UN's "Security Council" inside it.
+        return [
+            m
+            for m in found
+            if m.sector is not None
+            or not any(s.start <= m.start and m.end <= s.end and s.end - s.start > m.end - m.start for s in sectors)
+        ]
 
 
 def phrase_tokens(head: Token) -> list[Token]:
@@ -232,7 +239,12 @@ class DocumentActors:
         return actor
 
     def _from_mentions(self, head: Token, indexes: set[int], span) -> Actor | None:
-        inside = [m for m in self.mentions if m.start in indexes and (m.end - 1) in indexes]
+        doc = head.doc
+        inside = [
+            m
+            for m in self.mentions
+            if all(i in indexes or doc[i].pos_ == "DET" for i in range(m.start, m.end)) and head.i >= m.start - 3
+        ]
         if not inside:
             return None
         best_entry: KBEntry | None = None

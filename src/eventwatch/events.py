@@ -43,7 +43,7 @@ class EventBuilder:
             for p in predicates
             if p.support_verb is not None and p.pos == "noun" and self.lexicon.is_support_verb(p.support_verb)
         }
-        speaker = self._speaker(sentence, actors)
+        speakers, speech_verb = self._speaker(sentence, actors)
         events: list[Event] = []
         attribution: tuple[str | None, str | None] | None = None
         seen: set[tuple] = set()
@@ -53,7 +53,7 @@ class EventBuilder:
             match = self.lexicon.match(pred)
             if match is None:
                 continue
-            built = self._events_for(document, index, sentence, pred, match, actors, speaker, day)
+            built = self._events_for(document, index, sentence, pred, match, actors, (speakers, speech_verb), day)
             if built and attribution is None:
                 attribution = find_attribution(sentence, sentence.doc)
             for event in built:
@@ -78,7 +78,7 @@ class EventBuilder:
         pred: Predicate,
         match: Match,
         actors: DocumentActors,
-        speaker: Actor | None,
+        speech: tuple[list[Actor], Token | None],
         day: dt.date | None,
     ) -> list[Event]:
         modality = trigger_modality(pred.trigger, pred.pos, self.modality_words)
@@ -90,10 +90,17 @@ class EventBuilder:
                 modality = Modality(ASSERTED, reason="refusal")
         if code.startswith(THREAT_ROOT) and modality.value in (HYPOTHETICAL, FUTURE):
             modality = Modality(ASSERTED, reason="threat")
-        sources = self._sources(pred, actors, speaker)
+        speakers, speech_verb = speech
+        speaker = speakers[0] if speakers else None
+        sources = self._sources(pred, actors, speakers)
         if not sources:
             return []
-        targets = self._targets(pred, match, actors, speaker, sources) or [None]
+        targets = self._targets(pred, match, actors, speaker, sources)
+        if not targets and speech_verb is not None and sources == speakers:
+            # "X told Iran there will be no easing": the one told is the target of what X says
+            addressees = [c for c in speech_verb.children if c.dep_ in ("dobj", "dative")]
+            targets = [a for a in (actors.resolve(h, speaker) for h in addressees) if a is not None]
+        targets = targets or [None]
         entry = self.ontology.get(code)
         trigger_tokens = pred.trigger_tokens
         doc = sentence.doc
@@ -140,26 +147,42 @@ class EventBuilder:
             )
         return events
 
-    def _sources(self, pred: Predicate, actors: DocumentActors, speaker: Actor | None) -> list[Actor]:
-        heads = list(pred.subjects)
-        passive = pred.passive
-        if pred.pos == "noun" and not heads and self._lends_subject(pred):
+    def _sources(self, pred: Predicate, actors: DocumentActors, speakers: list[Actor]) -> list[Actor]:
+        found = self._actors_among(pred.subjects, pred, actors, speakers, pred.passive)
+        if not found and pred.pos == "noun" and self._lends_subject(pred):
+            # "the EU imposed sanctions": the support verb's subject did the noun's action
             support = pred.support_verb
-            heads = [s for c in support.children if c.dep_ in ("nsubj", "agent") for s in with_conjuncts(c)]
-            heads = [h for c in support.children if c.dep_ == "agent" for h in c.children] or heads
+            agents = [h for c in support.children if c.dep_ == "agent" for h in c.children if h.dep_ == "pobj"]
+            heads = agents or [s for c in support.children if c.dep_ == "nsubj" for s in with_conjuncts(c)]
             heads = heads or inherited_subjects(support)
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in support.children)
+            found = self._actors_among(heads, pred, actors, speakers, passive, via_support=True)
+        if not found and pred.pos == "noun" and _existential(pred):
+            found = list(speakers)  # "there will be no concessions", X said: X makes the refusal
+        return found
+
+    def _actors_among(
+        self,
+        heads: list[Token],
+        pred: Predicate,
+        actors: DocumentActors,
+        speakers: list[Actor],
+        passive: bool,
+        via_support: bool = False,
+    ) -> list[Actor]:
+        speaker = speakers[0] if speakers else None
         pairs = [(actors.resolve(h, speaker), h) for h in heads]
         # "military assistance" names no actor: a noun's modifier counts only as a known country or body.
-        resolved = [a for a, h in pairs if a is not None and (pred.pos == "verb" or a.code or h.dep_ == "poss")]
+        noun_modifiers = pred.pos == "noun" and not via_support
+        resolved = [a for a, h in pairs if a is not None and (not noun_modifiers or a.code or h.dep_ == "poss")]
         if resolved:
             return resolved
-        named = [h for h in heads if _may_stay_unresolved(h, pred)]
+        named = [h for h in heads if _may_stay_unresolved(h, pred, via_support)]
         if named:
             # Unknown to the knowledge base, but the text still says who acted.
             return [_unresolved(h) for h in named]
-        if passive and speaker is not None:
-            return [speaker]  # "aid had been sent", said Blinken: the reporting government acted
+        if passive:
+            return list(speakers)  # "aid had been sent", said Blinken: the reporting government acted
         return []
 
     def _targets(
@@ -190,20 +213,31 @@ class EventBuilder:
             return True
         return pred.trigger.dep_ == "pobj" and (verb.lemma_.lower(), "verb") not in self.lexicon.entries
 
-    def _speaker(self, sentence: Span, actors: DocumentActors) -> Actor | None:
-        """Who is reported as speaking in this sentence (the subject of its speech verb)."""
+    def _speaker(self, sentence: Span, actors: DocumentActors) -> tuple[list[Actor], Token | None]:
+        """Who is reported as speaking in this sentence (the subjects of its speech verb), and that verb."""
         speech = self.modality_words.speech_verbs
         for token in sentence:
-            if token.pos_ == "VERB" and token.lemma_.lower() in speech:
-                subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
-                if subject is None or subject.pos_ == "PRON" and subject.lower_ not in ("he", "she", "they"):
-                    continue
-                actor = actors.resolve(subject)
-                if actor is None and subject.pos_ in ("PROPN", "NOUN"):
-                    actor = _unresolved(subject)
+            if token.pos_ != "VERB" or token.lemma_.lower() not in speech:
+                continue
+            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            if subject is None or subject.pos_ == "PRON" and subject.lower_ not in ("he", "she", "they"):
+                continue
+            found = []
+            for head in with_conjuncts(subject):
+                actor = actors.resolve(head)
+                if actor is None and head.pos_ in ("PROPN", "NOUN"):
+                    actor = _unresolved(head)
                 if actor is not None and actor.sector != "MED":  # "the AP reports" reports, not acts
-                    return actor
-        return None
+                    found.append(actor)
+            if found:
+                return found, token
+        return [], None
+
+
+def _existential(pred: Predicate) -> bool:
+    """'there will be no concessions': the noun is the attribute of an existential 'be'."""
+    verb = pred.support_verb
+    return verb is not None and verb.lemma_ == "be" and any(c.dep_ == "expl" for c in verb.children)
 
 
 def _without_nested_nouns(events: list[Event], sentence: Span) -> list[Event]:
@@ -225,7 +259,7 @@ def _without_nested_nouns(events: list[Event], sentence: Span) -> list[Event]:
     return kept
 
 
-def _may_stay_unresolved(head: Token, pred: Predicate) -> bool:
+def _may_stay_unresolved(head: Token, pred: Predicate, via_support: bool = False) -> bool:
     """Whether an actor the knowledge base does not know is still worth an event.
 
     A verb's own subject is ("The NGO has denounced ..."); a noun's possessor is ("the group's attack");
@@ -233,7 +267,7 @@ def _may_stay_unresolved(head: Token, pred: Predicate) -> bool:
     """
     if head.pos_ in ("PRON", "DET", "NUM", "ADJ"):
         return False
-    if pred.pos == "noun":
+    if pred.pos == "noun" and not via_support:
         return head.dep_ == "poss" or head.dep_ == "pobj"  # "attack by the group"
     return head.dep_ in ("nsubj", "nsubjpass", "csubj", "pobj")
 

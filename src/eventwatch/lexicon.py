@@ -8,7 +8,7 @@ silent miss.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -93,6 +93,15 @@ class Lexicon:
                 continue
             for entry in _load_entries(path, ontology):
                 entries[(entry.lemma, entry.pos)].append(entry)
+        for (lemma, pos), verb_entries in list(entries.items()):
+            if pos != "verb":
+                continue
+            # "the shelling of Kharkiv", "no easing of sanctions": a verb's -ing noun means what the verb means
+            for noun in gerunds(lemma):
+                if (noun, "noun") not in entries:
+                    entries[(noun, "noun")] = [
+                        replace(e, lemma=noun, pos="noun", prep=None) for e in verb_entries if not e.particle
+                    ]
         return cls(
             entries=dict(entries),
             support_verbs=_load_support_verbs(root / "support_verbs.yaml"),
@@ -153,7 +162,9 @@ def phrase_lemmas(tokens: list[Token], limit: int = 25) -> set[str]:
 
 
 def pattern_matches(pattern: Pattern, pred: Predicate) -> bool:
-    if pattern.object and not pattern.object & phrase_lemmas(pred.objects):
+    # An event noun's object is its "of" phrase: "the release of prisoners", "the shelling of Kharkiv".
+    objects = pred.objects if pred.pos == "verb" else pred.objects + pred.preps.get("of", [])
+    if pattern.object and not pattern.object & phrase_lemmas(objects):
         return False
     if pattern.subject and not pattern.subject & phrase_lemmas(pred.subjects):
         return False
@@ -161,10 +172,7 @@ def pattern_matches(pattern: Pattern, pred: Predicate) -> bool:
         return False
     if pattern.adjective and not pattern.adjective & set(pred.adjectives):
         return False
-    for prep, words in pattern.prep_object:
-        if not words & phrase_lemmas(pred.preps.get(prep, [])):
-            return False
-    return True
+    return all(words & phrase_lemmas(pred.preps.get(prep, [])) for prep, words in pattern.prep_object)
 
 
 def _complement_lemmas(pred: Predicate) -> set[str]:
@@ -277,6 +285,21 @@ def _load_refusals(path: Path, ontology: Ontology) -> dict[str, str]:
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return {str(k): _code(v, ontology, f"{path.name} {k}") for k, v in (data.get("refusals") or {}).items()}
+
+
+def gerunds(verb: str) -> list[str]:
+    """-ing nouns of a verb lemma: shell -> shelling, ease -> easing, ban -> banning."""
+    if not verb.isalpha() or len(verb) < 3:
+        return []
+    if verb.endswith("ie"):
+        return [verb[:-2] + "ying"]
+    if verb.endswith("e") and not verb.endswith("ee"):
+        return [verb[:-1] + "ing"]
+    forms = [verb + "ing"]
+    vowels = "aeiou"
+    if len(verb) <= 4 and verb[-1] not in vowels + "wxy" and verb[-2] in vowels and verb[-3] not in vowels:
+        forms.append(verb + verb[-1] + "ing")
+    return forms
 
 
 def refusal_code(refusals: dict[str, str], code: str) -> str | None:

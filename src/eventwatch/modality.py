@@ -100,7 +100,9 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
             if head_lemma in words.refusal_verbs:
                 return Modality(NEGATED, refusal=True, reason=f"refused ({head_lemma})")
             if head_lemma in words.intent_verbs:
-                return Modality(FUTURE, reason=f"intent ({head_lemma})")
+                # "would allow Russia to withdraw": a hypothetical intent is hypothetical
+                hypothetical = clause_modality(head, words)[0] == HYPOTHETICAL
+                return Modality(HYPOTHETICAL if hypothetical else FUTURE, reason=f"intent ({head_lemma})")
         if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in words.conditional_markers for c in current.children):
             return Modality(HYPOTHETICAL, reason="condition")
         if dep in ("xcomp", "ccomp", "conj", "advcl", "pcomp", "acl") or dep == "prep":

@@ -1,0 +1,59 @@
+"""The Coder on our own sentences: codes, actors, modality, dates and evidence offsets."""
+
+import pytest
+
+ARTICLE = (
+    "Germany and France told Iran on Tuesday there will be no easing of sanctions. "
+    "Tehran has moved 2,000 troops to the border, the ministry said. "
+    "Any Iranian attack on its neighbours would be met with severe consequences, he said."
+)
+
+
+def events_of(coder, text, date="2023-03-09", real_only=True):
+    events = coder.code(text, date=date)
+    return [e for e in events if e.is_real] if real_only else events
+
+
+def test_every_event_carries_its_evidence(coder):
+    events = coder.code(ARTICLE, date="2023-03-09", doc_id="a1")
+    assert events
+    for e in events:
+        assert ARTICLE[e.trigger.start : e.trigger.end] == e.trigger.text
+        assert ARTICLE[e.source.start : e.source.end] == e.source.text
+        assert e.sentence in ARTICLE and e.rule and 0 < e.confidence <= 1
+        assert e.doc_id == "a1"
+
+
+def test_refusal_becomes_reject_with_compound_sources_and_weekday_date(coder):
+    rejects = [e for e in events_of(coder, ARTICLE) if e.plover == "REJECT"]
+    assert {e.source.country for e in rejects} >= {"DEU", "FRA"}
+    assert all(e.cameo.startswith("12") for e in rejects)
+    assert {e.date for e in rejects} == {"2023-03-07"}
+
+
+def test_hypothetical_attack_is_not_reported_but_kept_when_asked(coder):
+    real = events_of(coder, ARTICLE)
+    assert not [e for e in real if e.plover == "ASSAULT"]
+    unreal = [e for e in coder.code(ARTICLE, date="2023-03-09") if e.plover == "ASSAULT"]
+    assert unreal and all(e.modality == "hypothetical" for e in unreal)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "plover", "source", "target"),
+    [
+        ("Israeli warplanes struck targets in Gaza on Sunday.", "ASSAULT", "ISR", None),
+        ("The European Union imposed new sanctions on Belarus.", "COERCE", "IGO", "BLR"),
+        ("China's foreign minister met his Indian counterpart in Beijing.", "CONSULT", "CHN", None),
+        ("Police arrested dozens of protesters in Caracas.", "COERCE", None, None),
+        ("Japan pledged $500 million in aid to the Philippines.", "AGREE", "JPN", "PHL"),
+        ("Pakistan accused India of violating the ceasefire.", "ACCUSE", "PAK", "IND"),
+        ("Thousands of demonstrators marched in Paris against the pension reform.", "PROTEST", None, None),
+    ],
+)
+def test_sentences(coder, sentence, plover, source, target):
+    events = [e for e in events_of(coder, sentence) if e.plover == plover]
+    assert events, f"no {plover} event in {sentence!r}: {[(e.cameo, e.rule) for e in coder.code(sentence)]}"
+    if source:
+        assert any((e.source.country or (e.source.code or "")[:3]) == source for e in events)
+    if target:
+        assert any(e.target and e.target.country == target for e in events)
