@@ -188,20 +188,18 @@ class EventBuilder:
     def _targets(
         self, pred: Predicate, match: Match, actors: DocumentActors, speaker: Actor | None, sources: list[Actor]
     ) -> list[Actor]:
-        candidates: list[list[Token]] = []
-        if match.target and match.target not in ("object",):
-            candidates.append(pred.preps.get(match.target, []))
-        if pred.pos == "verb":
-            candidates.append(pred.objects)
-        candidates += [pred.preps[p] for p in TARGET_PREPS if p in pred.preps]
+        """The first place in the parse that names a known actor, nearest the trigger first."""
+        candidates = target_candidates(pred, match.target)
         for heads in candidates:
             resolved = [a for a in (actors.resolve(h, speaker) for h in heads) if a is not None]
             if resolved:
                 return resolved
-        objects = [
-            h for h in pred.objects if h.pos_ in ("PROPN", "NOUN") and h.ent_type_ in ("ORG", "GPE", "NORP", "PERSON")
-        ]
-        return [_unresolved(h) for h in objects]
+        # Unknown to the knowledge base: still say to whom or what it was done ("sued the FBI").
+        for heads in candidates[:3]:
+            named = [h for h in heads if h.pos_ in ("PROPN", "NOUN")]
+            if named:
+                return [_unresolved(h) for h in named]
+        return []
 
     def _lends_subject(self, pred: Predicate) -> bool:
         """'Russia launched an invasion': a support verb, or a verb the lexicon does not know
@@ -232,6 +230,31 @@ class EventBuilder:
             if found:
                 return found, token
         return [], None
+
+
+def target_candidates(pred: Predicate, preferred: str | None) -> list[list[Token]]:
+    """Groups of head tokens where a target may stand, in the order they are tried.
+
+    The entry's own slot first, then the object, then prepositional phrases; then one level down: the
+    subject and object of a complement clause ("demanded that the US cancel", "urged Iran to stop"), and
+    the possessor and phrases of the object ("rejected an offer from Kabul", "condemned Serbia's crackdown").
+    """
+    groups: list[list[Token]] = []
+    if preferred and preferred != "object":
+        groups.append(pred.preps.get(preferred, []))
+    if pred.pos == "verb":
+        groups.append(pred.objects)
+    groups += [pred.preps[p] for p in TARGET_PREPS if p in pred.preps]
+    for comp in pred.complements:
+        groups.append([s for c in comp.children if c.dep_ in ("nsubj", "nsubjpass") for s in with_conjuncts(c)])
+        groups.append([o for c in comp.children if c.dep_ in ("dobj", "dative") for o in with_conjuncts(c)])
+    for obj in pred.objects if pred.pos == "verb" else []:
+        for child in obj.children:
+            if child.dep_ == "poss":
+                groups.append(with_conjuncts(child))
+            elif child.dep_ == "prep" and child.lower_ in ("against", "on", "with", "to", "from", "by", "of", "for"):
+                groups.append([o for c in child.children if c.dep_ == "pobj" for o in with_conjuncts(c)])
+    return [g for g in groups if g]
 
 
 def _existential(pred: Predicate) -> bool:
