@@ -9,7 +9,7 @@ resolve to actors named earlier (``DocumentActors``).
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -40,6 +40,14 @@ class KBEntry:
     name: str
     start: date | None = None
     end: date | None = None
+
+    def years_from(self, day: date | None) -> int:
+        """How many years the date lies outside this entry's term (0 inside it or without dates)."""
+        if day is None or self.start is None:
+            return 0
+        if day < self.start:
+            return self.start.year - day.year
+        return 0 if self.end is None or day <= self.end else day.year - self.end.year
 
     def valid_on(self, day: date | None) -> bool:
         if day is None or self.start is None:
@@ -233,9 +241,23 @@ class DocumentActors:
                 text_span.end_char,
                 "coref:" + head.text,
             )
+        if actor is not None and actor.country is None and actor.code is None:
+            actor = self._with_home_country(head, actor)
         if actor is None:
             return None
         self.remember(head, actor, tokens)
+        return actor
+
+    def _with_home_country(self, head: Token, actor: Actor) -> Actor:
+        """'demonstrators in Baghdad', 'opposition groups in Zimbabwe': a place phrase gives the country."""
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("in", "from")):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                place = self._from_mentions(obj, {t.i for t in phrase_tokens(obj)}, obj.doc[obj.i : obj.i + 1])
+                if place is not None and place.country:
+                    code = place.country + (actor.sector or "")
+                    return replace(
+                        actor, code=code, country=place.country, entry=(actor.entry or "") + "+in:" + place.country
+                    )
         return actor
 
     def _from_mentions(self, head: Token, indexes: set[int], span) -> Actor | None:
@@ -248,7 +270,7 @@ class DocumentActors:
         if not inside:
             return None
         best_entry: KBEntry | None = None
-        best_key: tuple[int, int, int] | None = None
+        best_key: tuple[int, ...] | None = None
         sector: SectorWord | None = None
         sector_distance = 10**6
         for m in inside:
@@ -262,9 +284,14 @@ class DocumentActors:
                     sector, sector_distance = m.sector, distance
                 continue
             for entry in m.entries:
-                if not entry.valid_on(self.day):
-                    continue
-                key = (KIND_RANK[entry.kind], m.end - m.start, -distance)
+                # A leader out of office on the date still names the country, but ranks below one in office.
+                in_office = entry.valid_on(self.day)
+                key = (
+                    KIND_RANK[entry.kind] if in_office else 0,
+                    m.end - m.start,
+                    -distance,
+                    -entry.years_from(self.day),
+                )
                 if best_key is None or key > best_key:
                     best_entry, best_key = entry, key
         if best_entry is None and sector is None:

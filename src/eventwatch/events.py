@@ -19,12 +19,21 @@ from eventwatch.lexicon import Lexicon, Match, refusal_code
 from eventwatch.modality import Modality, ModalityWords, trigger_modality
 from eventwatch.ontology import Ontology
 from eventwatch.places import Gazetteer, resolve_event_location
-from eventwatch.predicates import Predicate, find_predicates, inherited_subjects, with_conjuncts
-from eventwatch.records import ASSERTED, FUTURE, HISTORICAL, HYPOTHETICAL, Actor, Document, Event, Trigger
+from eventwatch.predicates import Predicate, find_predicates, inherited_subjects, noun_predicate, with_conjuncts
+from eventwatch.records import ASSERTED, FUTURE, HISTORICAL, HYPOTHETICAL, Actor, Document, Event, Location, Trigger
 
 # Where to look for the target when the lexicon entry does not say, in order.
 TARGET_PREPS = ("against", "on", "with", "to", "at", "from", "into", "toward", "towards", "over", "near", "of", "for")
-THREAT_ROOT = "13"  # a threat is conditional by nature: its "would" does not make the threat unreal
+THREAT_ROOT = "13"
+ANAPHORIC = {
+    "such",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "any",
+}  # a threat is conditional by nature: its "would" does not make the threat unreal
 
 
 @dataclass(slots=True)
@@ -112,6 +121,9 @@ class EventBuilder:
             value = HISTORICAL
         actor_spans = [(a.start, a.end) for a in sources + [t for t in targets if t]]
         location = resolve_event_location(sentence, pred.trigger, self.gazetteer, actor_spans)
+        if targets == [None] and location is not None and location.country:
+            # "lifted the state of emergency in West Darfur": a domestic action's target is the place's country
+            targets = [_place_actor(location, sentence)]
         events = []
         pairs = {}
         for source, target in product(sources, targets):
@@ -192,6 +204,7 @@ class EventBuilder:
         candidates = target_candidates(pred, match.target)
         for heads in candidates:
             resolved = [a for a in (actors.resolve(h, speaker) for h in heads) if a is not None]
+            resolved = resolved or self._agents_of_event_nouns(heads, actors, speaker)
             if resolved:
                 return resolved
         # Unknown to the knowledge base: still say to whom or what it was done ("sued the FBI").
@@ -199,6 +212,31 @@ class EventBuilder:
             named = [h for h in heads if h.pos_ in ("PROPN", "NOUN")]
             if named:
                 return [_unresolved(h) for h in named]
+        return []
+
+    def _agents_of_event_nouns(self, heads: list[Token], actors: DocumentActors, speaker: Actor | None) -> list[Actor]:
+        """'any such incursion would be met with ...': a threatened or condemned action points at its actor.
+
+        The noun's own modifiers first ("Russian aggression"); for an anaphoric noun ("such incursion",
+        "the attack") the actor of the nearest earlier event noun in the document.
+        """
+        nouns = self.lexicon.noun_lemmas
+        for head in heads:
+            if head.lemma_.lower() not in nouns:
+                continue
+            found = [a for m in noun_predicate(head).subjects if (a := actors.resolve(m, speaker)) and a.code]
+            if found:
+                return found
+            if not any(c.dep_ in ("det", "amod") and c.lower_ in ANAPHORIC for c in head.children):
+                continue
+            doc = head.doc
+            for earlier in reversed(doc[max(0, head.i - 80) : head.i]):
+                if earlier.lemma_.lower() in nouns and earlier.pos_ == "NOUN":
+                    found = [
+                        a for m in noun_predicate(earlier).subjects if (a := actors.resolve(m, speaker)) and a.code
+                    ]
+                    if found:
+                        return found
         return []
 
     def _lends_subject(self, pred: Predicate) -> bool:
@@ -255,6 +293,15 @@ def target_candidates(pred: Predicate, preferred: str | None) -> list[list[Token
             elif child.dep_ == "prep" and child.lower_ in ("against", "on", "with", "to", "from", "by", "of", "for"):
                 groups.append([o for c in child.children if c.dep_ == "pobj" for o in with_conjuncts(c)])
     return [g for g in groups if g]
+
+
+def _place_actor(location: Location, sentence: Span) -> Actor:
+    found = sentence.text.find(location.name)
+    start = sentence.start_char + max(found, 0)
+    end = start + (len(location.name) if found >= 0 else 0)
+    return Actor(
+        location.name, location.country, location.country, None, location.name, start, end, f"location:{location.name}"
+    )
 
 
 def _existential(pred: Predicate) -> bool:
