@@ -15,7 +15,7 @@ from spacy.tokens import Span, Token
 from eventwatch.actors import DocumentActors
 from eventwatch.attribution import find_attribution
 from eventwatch.dates import resolve_event_date
-from eventwatch.lexicon import Lexicon, Match, refusal_code
+from eventwatch.lexicon import Lexicon, Match, mapped_code
 from eventwatch.modality import Modality, ModalityWords, trigger_modality
 from eventwatch.ontology import Ontology
 from eventwatch.places import Gazetteer, resolve_event_location
@@ -93,10 +93,15 @@ class EventBuilder:
         modality = trigger_modality(pred.trigger, pred.pos, self.modality_words)
         code, rule = match.code, match.rule
         if modality.value == "negated" and modality.refusal:
-            refused = refusal_code(self.lexicon.refusals, code)
+            refused = mapped_code(self.lexicon.refusals, code)
             if refused:
                 code, rule = refused, f"{rule} (refused)"
                 modality = Modality(ASSERTED, reason="refusal")
+        elif modality.value == FUTURE:
+            intended = mapped_code(self.lexicon.intents, code)
+            if intended:
+                code, rule = intended, f"{rule} (intent)"
+                modality = Modality(ASSERTED, reason="intent")
         if code.startswith(THREAT_ROOT) and modality.value in (HYPOTHETICAL, FUTURE):
             modality = Modality(ASSERTED, reason="threat")
         speakers, speech_verb = speech

@@ -25,7 +25,7 @@ DEFAULT_CONFIDENCE = 0.6
 # An entry whose own confidence is below this fires only through its patterns ("put" alone is no event;
 # "put troops on alert" is). Entries may also leave out ``code`` and list only patterns.
 MIN_DEFAULT_CONFIDENCE = 0.1
-SPECIAL_FILES = {"support_verbs.yaml", "refusals.yaml"}
+SPECIAL_FILES = {"support_verbs.yaml", "refusals.yaml", "intents.yaml"}
 
 
 class LexiconError(ValueError):
@@ -75,6 +75,7 @@ class Lexicon:
     entries: dict[tuple[str, str], list[Entry]] = field(default_factory=dict)
     support_verbs: frozenset[tuple[str, str | None]] = frozenset()
     refusals: dict[str, str] = field(default_factory=dict)
+    intents: dict[str, str] = field(default_factory=dict)
 
     @property
     def noun_lemmas(self) -> frozenset[str]:
@@ -105,7 +106,8 @@ class Lexicon:
         return cls(
             entries=dict(entries),
             support_verbs=_load_support_verbs(root / "support_verbs.yaml"),
-            refusals=_load_refusals(root / "refusals.yaml", ontology),
+            refusals=_load_code_map(root / "refusals.yaml", "refusals", ontology),
+            intents=_load_code_map(root / "intents.yaml", "intents", ontology),
         )
 
     def is_support_verb(self, verb: Token) -> bool:
@@ -226,6 +228,9 @@ def _load_entries(path: Path, ontology: Ontology) -> list[Entry]:
         if unknown:
             raise LexiconError(f"{where} ({raw.get('lemma')}): unknown keys {sorted(unknown)}")
         lemma = str(raw["lemma"]).lower().strip()
+        for key in ("prep", "particle"):
+            if key in raw and not isinstance(raw[key], str):
+                raise LexiconError(f"{where} ({lemma}): {key} must be a quoted word (YAML reads on/off/no as booleans)")
         pos = raw.get("pos", "verb")
         if pos not in ("verb", "noun"):
             raise LexiconError(f"{where} ({lemma}): pos must be verb or noun")
@@ -280,11 +285,11 @@ def _load_support_verbs(path: Path) -> frozenset[tuple[str, str | None]]:
     return frozenset(verbs)
 
 
-def _load_refusals(path: Path, ontology: Ontology) -> dict[str, str]:
+def _load_code_map(path: Path, key: str, ontology: Ontology) -> dict[str, str]:
     if not path.exists():
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(k): _code(v, ontology, f"{path.name} {k}") for k, v in (data.get("refusals") or {}).items()}
+    return {str(k): _code(v, ontology, f"{path.name} {k}") for k, v in (data.get(key) or {}).items()}
 
 
 def gerunds(verb: str) -> list[str]:
@@ -302,9 +307,9 @@ def gerunds(verb: str) -> list[str]:
     return forms
 
 
-def refusal_code(refusals: dict[str, str], code: str) -> str | None:
-    """The REJECT code CAMEO gives to refusing the action ``code`` (most specific prefix first)."""
+def mapped_code(code_map: dict[str, str], code: str) -> str | None:
+    """The code a map (refusals, intents) gives the action ``code``, most specific prefix first."""
     for n in (4, 3, 2):
-        if len(code) >= n and code[:n] in refusals:
-            return refusals[code[:n]]
+        if len(code) >= n and code[:n] in code_map:
+            return code_map[code[:n]]
     return None

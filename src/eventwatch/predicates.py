@@ -16,6 +16,7 @@ PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
 OBJECT_DEPS = {"dobj", "obj", "attr", "oprd"}
 COMPLEMENT_DEPS = {"xcomp", "ccomp"}
 RELATIVE_PRONOUNS = {"that", "which", "who", "whom", "whose"}
+LOOSE_PARTICLES = {"down", "up", "out", "off", "back", "away", "over", "in"}
 # Modifiers of an event noun that can name its actor: "Russia's invasion", "US sanctions", "Russian troops".
 NOUN_ACTOR_DEPS = {"poss", "nmod", "compound", "amod"}
 
@@ -43,7 +44,7 @@ class Predicate:
     def trigger_tokens(self) -> list[Token]:
         tokens = [self.trigger]
         if self.particle:
-            tokens += [c for c in self.trigger.children if c.dep_ == "prt"]
+            tokens += [c for c in self.trigger.children if c.dep_ in ("prt", "advmod") and c.lower_ == self.particle]
         return sorted(tokens, key=lambda t: t.i)
 
 
@@ -60,7 +61,8 @@ def find_predicates(sentence: Span, noun_lemmas: frozenset[str]) -> list[Predica
             if token.pos_ == "AUX" and token.lemma_ == "be" and not _has_event_attr(token, noun_lemmas):
                 continue
             predicates.append(verb_predicate(token))
-        elif token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in noun_lemmas:
+        elif token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in noun_lemmas and token.ent_type_ != "ORG":
+            # (inside an organisation's name, "Cooperation" or "Defence" is no event)
             predicates.append(noun_predicate(token))
     return predicates
 
@@ -75,8 +77,8 @@ def verb_predicate(verb: Token) -> Predicate:
     pred.passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in children)
     for child in children:
         dep = child.dep_
-        if dep == "prt":
-            pred.particle = child.lemma_.lower()
+        if dep == "prt" or (dep == "advmod" and child.lower_ in LOOSE_PARTICLES and child.i == verb.i + 1):
+            pred.particle = child.lower_  # "stepped down": the model often tags the particle an adverb
         elif dep in SUBJECT_DEPS:
             pred.subjects += with_conjuncts(child)
         elif dep in PASSIVE_SUBJECT_DEPS:

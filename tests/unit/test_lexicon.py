@@ -1,6 +1,6 @@
 import pytest
 
-from eventwatch.lexicon import Lexicon, LexiconError, refusal_code
+from eventwatch.lexicon import Lexicon, LexiconError, mapped_code
 from eventwatch.predicates import find_predicates
 
 
@@ -39,9 +39,9 @@ def test_light_verb_with_preposition_pattern(nlp, lexicon):
 
 def test_refusal_codes_follow_the_refused_action():
     refusals = {"08": "124", "084": "1243"}
-    assert refusal_code(refusals, "0841") == "1243"
-    assert refusal_code(refusals, "080") == "124"
-    assert refusal_code(refusals, "190") is None
+    assert mapped_code(refusals, "0841") == "1243"
+    assert mapped_code(refusals, "080") == "124"
+    assert mapped_code(refusals, "190") is None
 
 
 def test_bad_entries_are_reported_with_file_and_entry(tmp_path):

@@ -33,6 +33,7 @@ def code_command(inputs, fmt, date, output, include_unreal, workers, progress):
         echo "Russia attacked Ukraine." | eventwatch code - --format table
     """
     from eventwatch.coding import EventWriter, code
+    from eventwatch.lexicon import LexiconError
     from eventwatch.nlp import ModelNotInstalled
 
     if date is not None and normalise_date(date) is None:
@@ -66,7 +67,7 @@ def code_command(inputs, fmt, date, output, include_unreal, workers, progress):
         ):
             writer.write(event)
         bar.close()
-    except ModelNotInstalled as exc:
+    except (ModelNotInstalled, LexiconError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         if output:
