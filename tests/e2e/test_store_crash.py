@@ -47,7 +47,8 @@ def corpus(path: Path) -> Path:
 def ingest(db: Path, source: Path, delay: float) -> subprocess.Popen[str]:
     env = dict(os.environ, PYTHONPATH=str(FIXTURES), FAKE_CODER_DELAY=str(delay))
     return subprocess.Popen(
-        [EVENTWATCH, "ingest", str(source), "--db", str(db), "--coder", "fake_coder:make_coder"],
+        [EVENTWATCH, "ingest", str(source), "--db", str(db), "--coder", "fake_coder:make_coder",
+         "--batch", "16"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 

@@ -88,3 +88,17 @@ def test_bad_rules_are_refused() -> None:
         DedupConfig.parse("source_code,colour")
     with pytest.raises(ValueError, match="window"):
         DedupConfig(window_days=-1)
+
+
+def test_windowed_clusters_do_not_depend_on_arrival_order(tmp_path: Path) -> None:
+    days = [f"2022-03-{d:02d}" for d in (1, 2, 3, 5, 6, 9, 10, 11)]
+    docs = [Document(f"Dispatch {i}: Russia attacked Ukraine.", date=d) for i, d in enumerate(days)]
+    rule = DedupConfig(window_days=1)
+    together = Store(tmp_path / "all.duckdb", dedup=rule)
+    together.ingest(docs, coder=FakeCoder())
+    one_by_one = Store(tmp_path / "each.duckdb", dedup=rule)
+    for i in (5, 2, 7, 0, 3, 6, 1, 4):
+        one_by_one.ingest([docs[i]], coder=FakeCoder())
+    query = "SELECT event_id, date, num_mentions FROM events ORDER BY date"
+    assert together.sql(query, as_="records") == one_by_one.sql(query, as_="records")
+    assert [e["num_mentions"] for e in together.sql(query, as_="records")] == [2, 1, 2, 2, 1]

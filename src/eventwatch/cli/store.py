@@ -127,8 +127,13 @@ def _dedup_options(f: Any) -> Any:
 @RETRIES_OPTION
 @_dedup_options
 @click.option("--coder", "coder_spec", metavar="MODULE:CALLABLE", help="Use another coder (a factory).")
+@click.option(
+    "--batch", type=click.IntRange(1), default=200, show_default=True, help="Articles per transaction."
+)
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: on a terminal].")
-def ingest_command(sources, db, workers, timeout, retries, dedup_window, dedup_key, coder_spec, progress):
+def ingest_command(
+    sources, db, workers, timeout, retries, dedup_window, dedup_key, coder_spec, batch, progress
+):
     """Code articles and store them, with their events, in a DuckDB database.
 
     SOURCE is a .txt, .jsonl, .csv (id,text,date,url,title,source) or .html file, a folder of them,
@@ -152,7 +157,7 @@ def ingest_command(sources, db, workers, timeout, retries, dedup_window, dedup_k
         coder = _load_coder(coder_spec, workers)
         result = store.ingest(
             sources, workers=workers, coder=coder, progress=show_progress,
-            fetch_config=_fetch_config(timeout, retries), on_problem=report,
+            fetch_config=_fetch_config(timeout, retries), on_problem=report, batch_size=batch,
         )  # fmt: skip
     except StoreError as exc:
         _fail(str(exc))

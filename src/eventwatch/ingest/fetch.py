@@ -7,6 +7,7 @@ http(s) and responses that are not text, so a link to a video or a PDF costs one
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -105,7 +106,19 @@ class Fetcher:
 
     def __init__(self, config: FetchConfig | None = None) -> None:
         self.config = config or FetchConfig()
-        self._client = httpx.Client(
+        self._lock = threading.Lock()
+        self._http: httpx.Client | None = None
+
+    @property
+    def _client(self) -> httpx.Client:
+        # Made on first use: building the TLS context costs tens of milliseconds, wasted on local files.
+        with self._lock:
+            if self._http is None:
+                self._http = self._make_client()
+            return self._http
+
+    def _make_client(self) -> httpx.Client:
+        return httpx.Client(
             timeout=httpx.Timeout(self.config.timeout),
             follow_redirects=True,
             max_redirects=5,
@@ -132,7 +145,8 @@ class Fetcher:
         raise AssertionError("unreachable")
 
     def close(self) -> None:
-        self._client.close()
+        if self._http is not None:
+            self._http.close()
 
     def __enter__(self) -> Fetcher:
         return self

@@ -32,9 +32,9 @@ def _is_lock_error(exc: duckdb.Error) -> bool:
 
 @contextmanager
 def connect(
-    path: str | Path, *, read_only: bool, timeout: float = 60.0
+    path: str | Path, *, read_only: bool, timeout: float = 60.0, migrated: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection for one operation; writers get an up-to-date schema."""
+    """A connection for one operation; writers get an up-to-date schema (unless ``migrated`` already)."""
     path = Path(path)
     if read_only and not path.exists():
         raise StoreError(f"{path}: no database here (create one with `eventwatch ingest SOURCE --db {path}`)")
@@ -54,11 +54,11 @@ def connect(
                     f"{path}: database is locked by another process (waited {timeout:.0f}s)"
                 ) from exc
             time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+            delay = min(delay * 2, 0.2)  # short: a writer frees the lock between batches only
         except duckdb.Error as exc:
             raise StoreError(f"{path}: cannot open database: {exc}") from exc
     try:
-        if not read_only:
+        if not read_only and not migrated:
             migrate(con)
         yield con
     finally:

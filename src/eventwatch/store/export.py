@@ -178,7 +178,7 @@ def export_table(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, table: st
     order = {"events": "date, event_id", "mentions": "mention_id", "articles": "article_id", "actors": "code"}
     options = "FORMAT parquet" if fmt == "parquet" else f"FORMAT csv, HEADER {str(header).lower()}"
     con.execute(f"COPY (SELECT * FROM {table} ORDER BY {order[table]}) TO {_quote(path)} ({options})")
-    return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
 
 def export(

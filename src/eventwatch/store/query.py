@@ -81,9 +81,10 @@ def mentions(con: duckdb.DuckDBPyConnection, event_id: str) -> pa.Table:
 
 def article(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any] | None:
     cursor = con.execute("SELECT * FROM articles WHERE article_id = ?", [article_id])
-    row = cursor.fetchone()
-    if row is None:
+    rows = cursor.fetchall()
+    if not rows:
         return None
+    row = rows[0]
     return dict(zip([d[0] for d in cursor.description], row, strict=True))
 
 
@@ -95,7 +96,7 @@ def sql(con: duckdb.DuckDBPyConnection, query: str) -> pa.Table:
 
 def summary(con: duckdb.DuckDBPyConnection, top: int = 10) -> dict[str, Any]:
     def scalar(q: str) -> Any:
-        return con.execute(q).fetchone()[0]
+        return con.execute(q).fetchall()[0][0]
 
     dyads = con.execute(
         "SELECT coalesce(source_code, '?') AS source, coalesce(target_code, '-') AS target, "
@@ -106,7 +107,7 @@ def summary(con: duckdb.DuckDBPyConnection, top: int = 10) -> dict[str, Any]:
     roots = con.execute(
         "SELECT cameo_root, count(*) FROM events GROUP BY ALL ORDER BY 2 DESC, 1 LIMIT ?", [top]
     ).fetchall()
-    first, last = con.execute("SELECT min(date), max(date) FROM events").fetchone()
+    first, last = con.execute("SELECT min(date), max(date) FROM events").fetchall()[0]
     return {
         "articles": scalar("SELECT count(*) FROM articles"),
         "sentences": scalar("SELECT coalesce(sum(n_sentences), 0) FROM articles"),

@@ -95,8 +95,11 @@ class Store:
         fetch_config: Any = None,
         on_problem: Callable[[InputProblem], None] | None = None,
         stop: threading.Event | None = None,
+        batch_size: int = 200,
     ):  # -> IngestReport (imported lazily: the ingest side pulls in HTTP and feed parsing)
-        """Code and store articles from files, folders, URLs, feeds or Documents; skips what is stored."""
+        """Code and store articles from files, folders, URLs, feeds or Documents; skips what is stored.
+
+        Each ``batch_size`` articles (or 5 seconds of work) are written in one transaction."""
         from eventwatch.ingest.pipeline import run_ingest
 
         if coder is None:
@@ -108,7 +111,7 @@ class Store:
             sources = [sources]
         return run_ingest(
             self._writer(), sources, coder, workers=workers, progress=progress,
-            fetch_config=fetch_config, on_problem=on_problem, stop=stop,
+            fetch_config=fetch_config, on_problem=on_problem, stop=stop, batch_size=batch_size,
         )  # fmt: skip
 
     def recluster(self) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +64,11 @@ class CodedArticle:
     document: Document
     events: list[Event]
     n_sentences: int = 0
+    content_hash: str = ""  # computed from the text when not given
 
-    @property
-    def content_hash(self) -> str:
-        return content_hash(self.document.text)
+    def __post_init__(self) -> None:
+        if not self.content_hash:
+            self.content_hash = content_hash(self.document.text)
 
     @property
     def article_id(self) -> str:
@@ -96,10 +97,16 @@ class Writer:
         self.path = Path(path)
         self.dedup = dedup or DedupConfig()
         self.lock_timeout = lock_timeout
+        self._migrated = False  # migrations are checked on this Writer's first connection only
+
+    def _connect(self):  # noqa: ANN202 - a context manager over a DuckDB connection
+        connection = connect(self.path, read_only=False, timeout=self.lock_timeout, migrated=self._migrated)
+        self._migrated = True
+        return connection
 
     def known(self) -> tuple[set[str], set[str]]:
         """Content hashes and URLs already stored, to skip coding what is already there."""
-        with connect(self.path, read_only=False, timeout=self.lock_timeout) as con:
+        with self._connect() as con:
             hashes = {r[0] for r in con.execute("SELECT content_hash FROM articles").fetchall()}
             urls = {r[0] for r in con.execute("SELECT url FROM articles WHERE url IS NOT NULL").fetchall()}
         return hashes, urls
@@ -107,7 +114,7 @@ class Writer:
     def write(self, batch: Iterable[CodedArticle]) -> WriteResult:
         result = WriteResult()
         batch = list(batch)
-        with connect(self.path, read_only=False, timeout=self.lock_timeout) as con:
+        with self._connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 self._ensure_rule(con)
@@ -120,7 +127,7 @@ class Writer:
 
     def recluster(self) -> int:
         """Rebuild every event from the mentions under the current rule; returns the number of events."""
-        with connect(self.path, read_only=False, timeout=self.lock_timeout) as con:
+        with self._connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 self._save_rule(con)
@@ -129,12 +136,14 @@ class Writer:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-            return int(con.execute("SELECT count(*) FROM events").fetchone()[0])
+            return int(con.execute("SELECT count(*) FROM events").fetchall()[0][0])
 
     # -- inside a transaction -------------------------------------------------------------------
 
     def _ensure_rule(self, con: duckdb.DuckDBPyConnection) -> None:
-        row = con.execute("SELECT value FROM store_settings WHERE key = 'dedup'").fetchone()
+        # fetchall, not fetchone: DuckDB 2 refuses other work while a result is unfinished
+        rows = con.execute("SELECT value FROM store_settings WHERE key = 'dedup'").fetchall()
+        row = rows[0] if rows else None
         if row and row[0] == self.dedup.fingerprint:
             return
         self._save_rule(con)
@@ -148,15 +157,21 @@ class Writer:
         now = datetime.now(UTC).replace(tzinfo=None)
         articles: list[dict[str, Any]] = []
         mentions: list[dict[str, Any]] = []
-        seen_hashes: set[str] = set()
-        seen_urls: set[str] = set()
+        # Articles already stored (by an earlier run, or another process since we looked) are skipped.
+        con.register("_incoming", pa.table({
+            "content_hash": [item.content_hash for item in batch],
+            "url": [item.document.url for item in batch],
+        }))  # fmt: skip
+        stored = con.execute(
+            "SELECT a.content_hash, a.url FROM articles a WHERE a.content_hash IN "
+            "(SELECT content_hash FROM _incoming) OR a.url IN (SELECT url FROM _incoming)"
+        ).fetchall()
+        con.unregister("_incoming")
+        seen_hashes = {row[0] for row in stored}
+        seen_urls = {row[1] for row in stored if row[1]}
         for item in batch:
             doc, digest = item.document, item.content_hash
-            exists = con.execute(
-                "SELECT 1 FROM articles WHERE content_hash = ? OR (? IS NOT NULL AND url = ?) LIMIT 1",
-                [digest, doc.url, doc.url],
-            ).fetchone()
-            if exists or digest in seen_hashes or (doc.url and doc.url in seen_urls):
+            if digest in seen_hashes or (doc.url and doc.url in seen_urls):
                 result.skipped += 1
                 continue
             seen_hashes.add(digest)
@@ -179,8 +194,12 @@ class Writer:
             con.unregister("_new_mentions")
         result.articles += len(articles)
         result.mentions += len(mentions)
-        asserted = [m for m in mentions if m["modality"] == "asserted"]
-        keys = {tuple("" if m[k] is None else str(m[k]) for k in self.dedup.key) for m in asserted}
+        keys: dict[tuple[str, ...], date] = {}
+        for m in mentions:
+            if m["modality"] == "asserted":
+                key = tuple("" if m[k] is None else str(m[k]) for k in self.dedup.key)
+                day = cluster_date(m["date"], now)
+                keys[key] = min(day, keys.get(key, day))
         result.events |= self._recluster(con, keys)
         codes = {m[f"{side}_code"] for m in mentions for side in ("source", "target")} - {None}
         self._refresh_actors(con, codes)
@@ -188,7 +207,7 @@ class Writer:
     def _recluster_all(self, con: duckdb.DuckDBPyConnection) -> None:
         con.execute("UPDATE mentions SET event_id = NULL WHERE event_id IS NOT NULL")
         con.execute("DELETE FROM events")
-        keys = {tuple(r) for r in con.execute(
+        keys = {tuple(r): date.min for r in con.execute(
             f"SELECT DISTINCT {', '.join(key_sql(k) for k in self.dedup.key)} FROM mentions m "
             "WHERE m.modality = 'asserted'"
         ).fetchall()}  # fmt: skip
@@ -199,20 +218,33 @@ class Writer:
         ).fetchall()}  # fmt: skip
         self._refresh_actors(con, codes)
 
-    def _recluster(self, con: duckdb.DuckDBPyConnection, keys: set[tuple[str, ...]]) -> set[str]:
-        """Re-cluster every asserted mention sharing a key with ``keys``; rewrite the events touched."""
+    def _recluster(self, con: duckdb.DuckDBPyConnection, keys: dict[tuple[str, ...], date]) -> set[str]:
+        """Re-cluster the asserted mentions of each key in ``keys`` from the given date on; rewrite the
+        events touched.
+
+        Clusters are built by a scan in date order, so a new mention dated d can only change clusters
+        from the one that covers d (an event of that key starting at most ``window_days`` before d)
+        onwards. Earlier ones are left alone, which keeps a long-running dyad cheap to update.
+        """
         if not keys:
             return set()
         names = [f"k{i}" for i in range(len(self.dedup.key))]
-        con.register("_keys", pa.table({n: [k[i] for k in keys] for i, n in enumerate(names)}))
-        join = " AND ".join(
-            f"{key_sql(col)} = _keys.{n}" for col, n in zip(self.dedup.key, names, strict=True)
+        columns = {n: [k[i] for k in keys] for i, n in enumerate(names)}
+        con.register("_keys", pa.table({**columns, "d_min": pa.array(list(keys.values()), pa.date32())}))
+        pairs = list(zip(self.dedup.key, names, strict=True))
+        event_match = " AND ".join(f"coalesce(CAST(e.{c} AS VARCHAR), '') = _keys.{n}" for c, n in pairs)
+        bounds = (
+            f"SELECT {', '.join(names)}, coalesce((SELECT min(e.date) FROM events e WHERE {event_match} "
+            f"AND e.date BETWEEN _keys.d_min - {self.dedup.window_days} AND _keys.d_min), _keys.d_min) "
+            "AS lower FROM _keys"
         )
+        join = " AND ".join(f"{key_sql(c)} = b.{n}" for c, n in pairs)
         keys_sql = ", ".join(key_sql(k) for k in self.dedup.key)
+        day = "coalesce(m.date, CAST(a.ingested_at AS DATE))"
         found = con.execute(
-            f"SELECT m.mention_id, m.event_id, m.date, a.ingested_at, {keys_sql} "
-            f"FROM mentions m JOIN articles a ON a.article_id = m.article_id JOIN _keys ON {join} "
-            "WHERE m.modality = 'asserted'"
+            f"WITH b AS ({bounds}) SELECT m.mention_id, m.event_id, m.date, a.ingested_at, {keys_sql} "
+            f"FROM mentions m JOIN articles a ON a.article_id = m.article_id JOIN b ON {join} "
+            f"WHERE m.modality = 'asserted' AND {day} >= b.lower"
         ).fetchall()
         con.unregister("_keys")
         old = {r[0]: r[1] for r in found}
