@@ -252,7 +252,11 @@ class EventBuilder:
             return False
         if self.lexicon.is_support_verb(verb):
             return True
-        return pred.trigger.dep_ == "pobj" and (verb.lemma_.lower(), "verb") not in self.lexicon.entries
+        return (
+            pred.trigger.dep_ == "pobj"
+            and pred.trigger.head.lower_ in ("on", "under", "in", "into")
+            and (verb.lemma_.lower(), "verb") not in self.lexicon.entries
+        )
 
     def _speaker(self, sentence: Span, actors: DocumentActors) -> tuple[list[Actor], Token | None]:
         """Who is reported as speaking in this sentence (the subjects of its speech verb), and that verb."""

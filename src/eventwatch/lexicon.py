@@ -136,6 +136,9 @@ class Lexicon:
             if entry.code and confidence >= MIN_DEFAULT_CONFIDENCE:
                 match = Match(entry.code, entry.rule, confidence, entry.target, False)
             for pattern in entry.patterns:
+                if pattern_matches(pattern, pred) and (pattern.confidence or 1.0) < MIN_DEFAULT_CONFIDENCE:
+                    match = None  # a pattern below the floor says "this reading is no event" ("met the deadline")
+                    break
                 if pattern_matches(pattern, pred):
                     match = Match(
                         pattern.code,
