@@ -145,3 +145,6 @@ def test_summary_text(ingested) -> None:
     db, _, _ = ingested
     text = run("summary", "--db", str(db)).stdout
     assert "13 articles" in text and "Top dyads" in text
+    # The samples report the same attacks in several articles: some events gather several articles.
+    most = run("sql", "SELECT max(num_articles) AS n FROM events", "--db", str(db), "--format", "csv").stdout
+    assert int(most.split()[1]) >= 2

@@ -37,6 +37,14 @@ EVENT_COLUMNS = (
 )  # fmt: skip
 
 
+# The mention fields an event's summary reads (see dedup.summarise_event).
+SUMMARY_COLUMNS = (
+    "event_id", "mention_id", "article_id", "date", "source_code", "source_country", "source_name",
+    "target_code", "target_country", "target_name", "cameo", "quad_class", "goldstein", "plover",
+    "confidence", "location_name", "location_country", "lat", "lon",
+)  # fmt: skip
+
+
 def _arrow_type(column: str) -> pa.DataType:
     if column in _INT:
         return pa.int32()
@@ -270,7 +278,8 @@ class Writer:
         con.register("_touched", pa.table({"event_id": sorted(event_ids)}))
         con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _touched)")
         cursor = con.execute(
-            "SELECT m.*, a.source AS article_source, a.url AS article_url, a.ingested_at "
+            f"SELECT {', '.join('m.' + c for c in SUMMARY_COLUMNS)}, "
+            "a.source AS article_source, a.url AS article_url, a.ingested_at "
             "FROM mentions m JOIN articles a ON a.article_id = m.article_id "
             "WHERE m.event_id IN (SELECT event_id FROM _touched)"
         )
