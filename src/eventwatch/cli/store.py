@@ -177,8 +177,9 @@ def ingest_command(
 @TIMEOUT_OPTION
 @RETRIES_OPTION
 @click.option("--max-polls", type=click.IntRange(1), default=None, help="Stop after this many polls.")
+@click.option("--alerts/--no-alerts", default=True, show_default=True, help="Check escalation alerts after each poll.")
 @click.option("--coder", "coder_spec", metavar="MODULE:CALLABLE", help="Use another coder (a factory).")
-def watch_command(feeds, every, db, workers, timeout, retries, max_polls, coder_spec):
+def watch_command(feeds, every, db, workers, timeout, retries, max_polls, alerts, coder_spec):
     """Poll RSS/Atom feeds and ingest new articles until Ctrl-C or SIGTERM.
 
     Each poll is logged on stderr. Queries (`eventwatch events`, `sql`) work while it runs.
@@ -199,6 +200,7 @@ def watch_command(feeds, every, db, workers, timeout, retries, max_polls, coder_
             feeds, interval, db, workers=workers, coder=_load_coder(coder_spec, workers),
             fetch_config=_fetch_config(timeout, retries), log=lambda line: click.echo(line, err=True),
             max_polls=max_polls,
+            alerts=alerts,
         )  # fmt: skip
     except StoreError as exc:
         _fail(str(exc))

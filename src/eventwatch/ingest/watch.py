@@ -68,8 +68,13 @@ def watch(
     log: Callable[[str], None] = print,
     stop: threading.Event | None = None,
     max_polls: int | None = None,
+    alerts: bool = False,
 ) -> WatchReport:
-    """Poll ``feeds`` every ``every`` and ingest their new entries into ``db`` until stopped."""
+    """Poll ``feeds`` every ``every`` and ingest their new entries into ``db`` until stopped.
+
+    With ``alerts``, the escalation check (``eventwatch.monitor.check_alerts``) runs after each poll and
+    every alert not logged before is logged with its dyad, period and score.
+    """
     from eventwatch.store import Store
 
     feeds = list(feeds)
@@ -77,6 +82,7 @@ def watch(
     stop = stop or threading.Event()
     store = Store(db)
     report = WatchReport()
+    seen_alerts: set[tuple] = set()
     if coder is None:
         from eventwatch.coder import Coder
 
@@ -101,6 +107,8 @@ def watch(
                     f"{result.skipped} already stored, {result.mentions} mention(s), "
                     f"{result.events} event(s) updated, {len(result.problems)} failed"
                 )
+            if alerts:
+                _log_new_alerts(store, seen_alerts, log)
             if max_polls is not None and report.polls >= max_polls:
                 break
             stop.wait(max(0.0, interval - (time.monotonic() - started)))
@@ -109,3 +117,17 @@ def watch(
             f"{report.mentions} mention(s) added"
         )
     return report
+
+
+def _log_new_alerts(store: Any, seen: set[tuple], log: Callable[[str], None]) -> None:
+    from eventwatch.monitor import check_alerts
+
+    for alert in check_alerts(store):
+        key = (alert.actor_a, alert.actor_b, alert.period, alert.metric, alert.method)
+        if key in seen:
+            continue
+        seen.add(key)
+        log(
+            f"{_stamp()} ALERT {alert.actor_a}–{alert.actor_b} period {alert.period}: {alert.metric} "
+            f"{alert.value:g} (baseline {alert.baseline_mean:g}, score {alert.score:.1f}, {alert.n_events} events)"
+        )
