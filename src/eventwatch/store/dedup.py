@@ -86,9 +86,10 @@ def assign_events(mentions: Iterable[ClusterInput], config: DedupConfig) -> dict
 
 def _most_common(values: Iterable[Any]) -> Any:
     """The most frequent non-empty value; ties go to the smallest, so the choice is deterministic."""
-    counts = Counter(v for v in values if v not in (None, ""))
-    if not counts:
-        return None
+    present = [v for v in values if v is not None and v != ""]
+    if len(set(present)) <= 1:  # the usual case (one mention, or all agree): no counting needed
+        return present[0] if present else None
+    counts = Counter(present)
     return min(counts.items(), key=lambda item: (-item[1], str(item[0])))[0]
 
 
