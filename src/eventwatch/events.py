@@ -25,6 +25,7 @@ from eventwatch.records import ASSERTED, FUTURE, HISTORICAL, HYPOTHETICAL, Actor
 # Where to look for the target when the lexicon entry does not say, in order.
 TARGET_PREPS = ("against", "on", "with", "to", "at", "from", "into", "toward", "towards", "over", "near", "of", "for")
 THREAT_ROOT = "13"
+NESTED_TARGET_PREPS = ("against", "on", "into", "with", "to", "from", "by", "of", "for")
 ANAPHORIC = {
     "such",
     "the",
@@ -206,14 +207,15 @@ class EventBuilder:
         self, pred: Predicate, match: Match, actors: DocumentActors, speaker: Actor | None, sources: list[Actor]
     ) -> list[Actor]:
         """The first place in the parse that names a known actor, nearest the trigger first."""
-        candidates = target_candidates(pred, match.target)
+        support = pred.support_verb if pred.pos == "noun" and self._lends_subject(pred) else None
+        candidates = target_candidates(pred, match.target, support)
         for heads in candidates:
             resolved = [a for a in (actors.resolve(h, speaker) for h in heads) if a is not None]
             resolved = resolved or self._agents_of_event_nouns(heads, actors, speaker)
             if resolved:
                 return resolved
         # Unknown to the knowledge base: still say to whom or what it was done ("sued the FBI").
-        for heads in candidates[:3]:
+        for heads in candidates:
             named = [h for h in heads if h.pos_ in ("PROPN", "NOUN")]
             if named:
                 return [_unresolved(h) for h in named]
@@ -279,12 +281,14 @@ class EventBuilder:
         return [], None
 
 
-def target_candidates(pred: Predicate, preferred: str | None) -> list[list[Token]]:
+def target_candidates(pred: Predicate, preferred: str | None, support: Token | None = None) -> list[list[Token]]:
     """Groups of head tokens where a target may stand, in the order they are tried.
 
-    The entry's own slot first, then the object, then prepositional phrases; then one level down: the
-    subject and object of a complement clause ("demanded that the US cancel", "urged Iran to stop"), and
-    the possessor and phrases of the object ("rejected an offer from Kabul", "condemned Serbia's crackdown").
+    The entry's own slot first, then the object, then prepositional phrases (for an event noun also those
+    of its support verb: "filed a lawsuit ... against X"); then one level down: the subject and object of
+    a complement clause ("demanded that the US cancel", "urged Iran to stop"), and the possessor and
+    phrases of the object or of a prepositional object ("rejected an offer from Kabul", "condemned
+    Serbia's crackdown", "called for sanctions against Moscow").
     """
     groups: list[list[Token]] = []
     if preferred and preferred != "object":
@@ -292,16 +296,29 @@ def target_candidates(pred: Predicate, preferred: str | None) -> list[list[Token
     if pred.pos == "verb":
         groups.append(pred.objects)
     groups += [pred.preps[p] for p in TARGET_PREPS if p in pred.preps]
+    if support is not None:
+        support_preps = _prep_objects(support)
+        groups += [support_preps[p] for p in TARGET_PREPS if p in support_preps]
     for comp in pred.complements:
         groups.append([s for c in comp.children if c.dep_ in ("nsubj", "nsubjpass") for s in with_conjuncts(c)])
         groups.append([o for c in comp.children if c.dep_ in ("dobj", "dative") for o in with_conjuncts(c)])
-    for obj in pred.objects if pred.pos == "verb" else []:
-        for child in obj.children:
+    nested = (pred.objects if pred.pos == "verb" else []) + [o for p in TARGET_PREPS for o in pred.preps.get(p, [])]
+    for head in nested:
+        for child in head.children:
             if child.dep_ == "poss":
                 groups.append(with_conjuncts(child))
-            elif child.dep_ == "prep" and child.lower_ in ("against", "on", "with", "to", "from", "by", "of", "for"):
+            elif child.dep_ == "prep" and child.lower_ in NESTED_TARGET_PREPS:
                 groups.append([o for c in child.children if c.dep_ == "pobj" for o in with_conjuncts(c)])
     return [g for g in groups if g]
+
+
+def _prep_objects(verb: Token) -> dict[str, list[Token]]:
+    found: dict[str, list[Token]] = {}
+    for prep in (c for c in verb.children if c.dep_ == "prep"):
+        found.setdefault(prep.lower_, []).extend(
+            o for c in prep.children if c.dep_ == "pobj" for o in with_conjuncts(c)
+        )
+    return found
 
 
 def _place_actor(location: Location, sentence: Span) -> Actor:
