@@ -323,26 +323,45 @@ class DocumentActors:
         return Actor(span.text, code, country, sector_code, name, span.start_char, span.end_char, rule)
 
     def _pronoun(self, head: Token, speaker: Actor | None) -> Actor | None:
+        """A pronoun as the actor it stands for. Its text and offsets are the antecedent's, where the actor
+        is named: "it" in "The ELN said it will release ..." is shown as "The ELN"."""
         lower = head.lower_
+        found: Actor | None = None
         if lower in SPEAKER_PRONOUNS and speaker is not None:
-            found: Actor | None = speaker
-        else:
+            found = speaker
+        if found is None:
+            found = self._reported_self(head)
+        if found is None:
             want_person = lower in PERSON_PRONOUNS
             found = next((a for i, a, person in reversed(self.history) if i < head.i and person == want_person), None)
             if found is None and lower in ("they", "them", "their"):
                 found = next((a for i, a, _ in reversed(self.history) if i < head.i), None)
         if found is None:
             return None
-        return Actor(
-            head.text,
-            found.code,
-            found.country,
-            found.sector,
-            found.name,
-            head.idx,
-            head.idx + len(head.text),
-            "coref:" + (found.entry or found.text),
+        entry = found.entry or ""
+        return replace(
+            found, entry=entry if entry.startswith("coref:") else f"coref:{head.text}->{entry or found.text}"
         )
+
+    def _reported_self(self, pronoun: Token) -> Actor | None:
+        """'Farc said it will release ...', 'the rebels say they will ...': the subject of the verb of saying
+        (or intending) that governs the pronoun's clause."""
+        if pronoun.dep_ not in ("nsubj", "nsubjpass") or pronoun.lower_ not in PERSON_PRONOUNS | GROUP_PRONOUNS:
+            return None
+        clause = pronoun.head
+        for _ in range(2):
+            if clause.dep_ not in ("ccomp", "xcomp", "conj") or clause.head.i == clause.i:
+                return None
+            clause = clause.head
+            subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+            if subject is not None and subject.pos_ != "PRON":
+                actor = self.resolve(subject)
+                if actor is None:
+                    tokens = phrase_tokens(subject)
+                    span = subject.doc[tokens[0].i : tokens[-1].i + 1]
+                    actor = Actor(span.text, None, None, None, None, span.start_char, span.end_char, None)
+                return actor
+        return None
 
     def remember(self, head: Token, actor: Actor, tokens: list[Token]) -> None:
         is_person = (

@@ -25,6 +25,7 @@ from eventwatch.records import ASSERTED, FUTURE, HISTORICAL, HYPOTHETICAL, Actor
 # Where to look for the target when the lexicon entry does not say, in order.
 TARGET_PREPS = ("against", "on", "with", "to", "at", "from", "into", "toward", "towards", "over", "near", "of", "for")
 THREAT_ROOT = "13"
+NOT_ACTOR_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 NESTED_TARGET_PREPS = ("against", "on", "into", "with", "to", "from", "by", "of", "for")
 ANAPHORIC = {
     "such",
@@ -216,7 +217,7 @@ class EventBuilder:
                 return resolved
         # Unknown to the knowledge base: still say to whom or what it was done ("sued the FBI").
         for heads in candidates:
-            named = [h for h in heads if h.pos_ in ("PROPN", "NOUN")]
+            named = [h for h in heads if h.pos_ in ("PROPN", "NOUN") and h.ent_type_ not in NOT_ACTOR_ENTITIES]
             if named:
                 return [_unresolved(h) for h in named]
         return []
@@ -301,6 +302,8 @@ def target_candidates(pred: Predicate, preferred: str | None, support: Token | N
         groups += [support_preps[p] for p in TARGET_PREPS if p in support_preps]
     for comp in pred.complements:
         groups.append([s for c in comp.children if c.dep_ in ("nsubj", "nsubjpass") for s in with_conjuncts(c)])
+        comp_preps = _prep_objects(comp)  # "offered to send troops to Uganda"
+        groups += [comp_preps[p] for p in TARGET_PREPS if p in comp_preps]
         groups.append([o for c in comp.children if c.dep_ in ("dobj", "dative") for o in with_conjuncts(c)])
     nested = (pred.objects if pred.pos == "verb" else []) + [o for p in TARGET_PREPS for o in pred.preps.get(p, [])]
     for head in nested:
