@@ -128,7 +128,7 @@ class EventBuilder:
             value = HISTORICAL
         actor_spans = [(a.start, a.end) for a in sources + [t for t in targets if t]]
         location = resolve_event_location(sentence, pred.trigger, self.gazetteer, actor_spans)
-        if targets == [None] and location is not None and location.country:
+        if location is not None and location.country and all(t is None or _is_thing(t, sentence) for t in targets):
             # "lifted the state of emergency in West Darfur": a domestic action's target is the place's country
             targets = [_place_actor(location, sentence)]
         events = []
@@ -322,6 +322,16 @@ def _prep_objects(verb: Token) -> dict[str, list[Token]]:
             o for c in prep.children if c.dep_ == "pobj" for o in with_conjuncts(c)
         )
     return found
+
+
+def _is_thing(actor: Actor, sentence: Span) -> bool:
+    """An unresolved target that names a thing, not a party: "a state of emergency", "roads"."""
+    if actor.code is not None or actor.sector is not None:
+        return False
+    span = sentence.doc.char_span(actor.start, actor.end)
+    if span is None:
+        return False
+    return span.root.pos_ != "PROPN" and span.root.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE")
 
 
 def _place_actor(location: Location, sentence: Span) -> Actor:
