@@ -7,7 +7,7 @@ state itself; what it learns about actors in a document lives in the ``DocumentA
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import product
 
 from spacy.tokens import Span, Token
@@ -131,6 +131,9 @@ class EventBuilder:
         if location is not None and location.country and all(t is None or _is_thing(t, sentence) for t in targets):
             # "lifted the state of emergency in West Darfur": a domestic action's target is the place's country
             targets = [_place_actor(location, sentence)]
+        if location is not None and location.country:
+            sources = [_located(a, location) for a in sources]
+            targets = [_located(t, location) if t is not None else None for t in targets]
         events = []
         pairs = {}
         for source, target in product(sources, targets):
@@ -322,6 +325,19 @@ def _prep_objects(verb: Token) -> dict[str, list[Token]]:
             o for c in prep.children if c.dep_ == "pobj" for o in with_conjuncts(c)
         )
     return found
+
+
+def _located(actor: Actor, location: Location) -> Actor:
+    """'the opposition', 'President Bouteflicka' acting in Algiers: a sector without a country is taken to be
+    of the country where the event happens (marked in ``entry``)."""
+    if actor.country or actor.code or not actor.sector or actor.sector in ("IGO", "NGO"):
+        return actor
+    return replace(
+        actor,
+        country=location.country,
+        code=location.country + actor.sector,
+        entry=f"{actor.entry or ''}+located:{location.country}",
+    )
 
 
 def _is_thing(actor: Actor, sentence: Span) -> bool:
