@@ -328,16 +328,23 @@ def _prep_objects(verb: Token) -> dict[str, list[Token]]:
 
 
 def _located(actor: Actor, location: Location) -> Actor:
-    """'the opposition', 'President Bouteflicka' acting in Algiers: a sector without a country is taken to be
-    of the country where the event happens (marked in ``entry``)."""
-    if actor.country or actor.code or not actor.sector or actor.sector in ("IGO", "NGO"):
+    """'the opposition', 'a roadside bombing' in Samarra: an actor with no country is taken to be of the
+    country where the event happens (marked in ``entry``). Unknown named parties ("Farc") are left alone."""
+    if actor.country or actor.code or actor.sector in ("IGO", "NGO"):
+        return actor
+    if actor.sector is None and _looks_named(actor.text):
         return actor
     return replace(
         actor,
         country=location.country,
-        code=location.country + actor.sector,
+        code=location.country + (actor.sector or ""),
         entry=f"{actor.entry or ''}+located:{location.country}",
     )
+
+
+def _looks_named(text: str) -> bool:
+    words = text.split()
+    return any(w[:1].isupper() for w in words[1:]) or (len(words) == 1 and words[0].isupper())
 
 
 def _is_thing(actor: Actor, sentence: Span) -> bool:

@@ -131,6 +131,8 @@ class Gazetteer:
             words = words[2:]
         if len(words) > 1 and words[-1].lower() in self._generic_words:
             words = words[:-1]
+        if len(words) > 1 and words[0].lower() in self._generic_words and words[1].lower() != "of":
+            words = words[1:]  # "western Cambodia", "northern Iraq": a part of the place is the place
         return " ".join(words)
 
     def _lookup_exact(self, name: str, country: str | None) -> Location | None:
@@ -198,13 +200,9 @@ def build_gazetteer(gc: Any, words: PlaceWords) -> Gazetteer:
 
     countries: dict[str, Location] = {}
     for code, raw in raw_countries.items():
-        capital_city = next(
-            (c for c in cities.get(capitals[code], ()) if c.location.country == iso3[code]), None
-        )
+        capital_city = next((c for c in cities.get(capitals[code], ()) if c.location.country == iso3[code]), None)
         lat, lon = (capital_city.location.lat, capital_city.location.lon) if capital_city else (None, None)
-        countries[raw["name"].strip().casefold()] = Location(
-            raw["name"].strip(), raw["iso3"], lat, lon, "country"
-        )
+        countries[raw["name"].strip().casefold()] = Location(raw["name"].strip(), raw["iso3"], lat, lon, "country")
 
     acronyms: dict[str, Location] = {}
     for alias, target in words.country_aliases.items():
@@ -222,8 +220,7 @@ def build_gazetteer(gc: Any, words: PlaceWords) -> Gazetteer:
             cities[normalize(alias)] = [group[0], *cities.get(normalize(alias), [])]
 
     regions = {
-        s["name"].casefold(): Location(s["name"], "USA", None, None, "region")
-        for s in gc.get_us_states().values()
+        s["name"].casefold(): Location(s["name"], "USA", None, None, "region") for s in gc.get_us_states().values()
     }
     return Gazetteer(
         acronyms=acronyms,
@@ -274,9 +271,7 @@ def _locative_phrases(sentence: Span, trigger: Token) -> list[Token]:
     """Locative prepositions in the trigger's subtree: those modifying the trigger itself first."""
     preps = place_words().locative_prepositions
     found = [t for t in trigger.subtree if t.dep_ == "prep" and t.lower_ in preps and t.i != trigger.i]
-    return sorted(
-        found, key=lambda p: (_governing_verb(p) != trigger and p.head != trigger, abs(p.i - trigger.i))
-    )
+    return sorted(found, key=lambda p: (_governing_verb(p) != trigger and p.head != trigger, abs(p.i - trigger.i)))
 
 
 def resolve_event_location(
