@@ -99,11 +99,13 @@ class EventBuilder:
             if refused:
                 code, rule = refused, f"{rule} (refused)"
                 modality = Modality(ASSERTED, reason="refusal")
-        elif modality.value == FUTURE:
-            intended = mapped_code(self.lexicon.intents, code)
-            if intended:
-                code, rule = intended, f"{rule} (intent)"
-                modality = Modality(ASSERTED, reason="intent")
+        elif modality.value == FUTURE or _reported_would(_clause_verb(pred), modality, self.modality_words):
+            conditional = _has_condition(_clause_verb(pred), self.modality_words)
+            announced = mapped_code(self.lexicon.threats if conditional else self.lexicon.intents, code)
+            if announced:
+                kind = "threat" if conditional else "intent"
+                code, rule = announced, f"{rule} ({kind})"
+                modality = Modality(ASSERTED, reason=kind)
         if code.startswith(THREAT_ROOT) and modality.value in (HYPOTHETICAL, FUTURE):
             modality = Modality(ASSERTED, reason="threat")
         speakers, speech_verb = speech
@@ -325,6 +327,26 @@ def _prep_objects(verb: Token) -> dict[str, list[Token]]:
             o for c in prep.children if c.dep_ == "pobj" for o in with_conjuncts(c)
         )
     return found
+
+
+def _clause_verb(pred: Predicate) -> Token:
+    """The verb whose clause holds the action: the trigger, or an event noun's support verb."""
+    return pred.support_verb if pred.pos == "noun" and pred.support_verb is not None else pred.trigger
+
+
+def _reported_would(trigger: Token, modality: Modality, words: ModalityWords) -> bool:
+    """'Iraq said it would allow inspectors back': a modal inside reported speech announces an intent."""
+    if modality.value != HYPOTHETICAL or modality.reason != "modal" or trigger.pos_ != "VERB":
+        return False
+    return trigger.dep_ == "ccomp" and trigger.head.lemma_.lower() in words.speech_verbs
+
+
+def _has_condition(trigger: Token, words: ModalityWords) -> bool:
+    """'will withdraw its force unless ...': an announced act tied to a condition is a threat (or promise)."""
+    return any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in words.conditional_markers for m in c.children)
+        for c in trigger.children
+    )
 
 
 def _located(actor: Actor, location: Location) -> Actor:

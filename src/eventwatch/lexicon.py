@@ -25,7 +25,7 @@ DEFAULT_CONFIDENCE = 0.6
 # An entry whose own confidence is below this fires only through its patterns ("put" alone is no event;
 # "put troops on alert" is). Entries may also leave out ``code`` and list only patterns.
 MIN_DEFAULT_CONFIDENCE = 0.1
-SPECIAL_FILES = {"support_verbs.yaml", "refusals.yaml", "intents.yaml"}
+SPECIAL_FILES = {"support_verbs.yaml", "refusals.yaml", "intents.yaml", "threats.yaml"}
 
 
 class LexiconError(ValueError):
@@ -76,6 +76,7 @@ class Lexicon:
     support_verbs: frozenset[tuple[str, str | None]] = frozenset()
     refusals: dict[str, str] = field(default_factory=dict)
     intents: dict[str, str] = field(default_factory=dict)
+    threats: dict[str, str] = field(default_factory=dict)
 
     @property
     def noun_lemmas(self) -> frozenset[str]:
@@ -108,6 +109,7 @@ class Lexicon:
             support_verbs=_load_support_verbs(root / "support_verbs.yaml"),
             refusals=_load_code_map(root / "refusals.yaml", "refusals", ontology),
             intents=_load_code_map(root / "intents.yaml", "intents", ontology),
+            threats=_load_code_map(root / "threats.yaml", "threats", ontology),
         )
 
     def is_support_verb(self, verb: Token) -> bool:

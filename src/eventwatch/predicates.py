@@ -123,7 +123,8 @@ def inherited_subjects(verb: Token) -> list[Token]:
         dep, head = current.dep_, current.head
         if head.i == current.i:
             return []
-        if dep == "conj" or dep == "xcomp" or dep == "advcl" and current.tag_ == "VBG":
+        if dep in ("conj", "xcomp", "acomp") or dep == "advcl" and current.tag_ == "VBG":
+            # ("acomp": "France is ready to contribute": the subject of "is ready")
             own = [c for c in head.children if c.dep_ in SUBJECT_DEPS]
             if own:
                 return [s for o in own for s in with_conjuncts(o)]

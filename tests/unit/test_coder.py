@@ -57,3 +57,26 @@ def test_sentences(coder, sentence, plover, source, target):
         assert any((e.source.country or (e.source.code or "")[:3]) == source for e in events)
     if target:
         assert any(e.target and e.target.country == target for e in events)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "plover", "cameo_prefix"),
+    [
+        # An announced cooperative act is an intent (AGREE), not the act itself.
+        ("Japan said it would provide humanitarian aid to Turkey.", "AGREE", "03"),
+        # An announced act tied to a condition is a threat.
+        ("Nigeria said it will withdraw its troops from Chad unless the government holds elections.", "THREATEN", "13"),
+        # A refused concession is a rejection.
+        ("The government refused to release the detained journalists.", "REJECT", "12"),
+    ],
+)
+def test_announced_conditional_and_refused_acts(coder, sentence, plover, cameo_prefix):
+    events = [e for e in events_of(coder, sentence) if e.plover == plover]
+    assert events and events[0].cameo.startswith(cameo_prefix), [(e.cameo, e.rule) for e in coder.code(sentence)]
+
+
+def test_pronoun_source_is_shown_as_the_actor_it_stands_for(coder):
+    text = "The rebels said they will free the hostages."
+    events = [e for e in events_of(coder, text) if e.plover == "AGREE"]
+    assert events and events[0].source.text == "The rebels"[4:] or events[0].source.text == "The rebels"
+    assert text[events[0].source.start : events[0].source.end] == events[0].source.text
