@@ -99,7 +99,9 @@ class EventBuilder:
             if refused:
                 code, rule = refused, f"{rule} (refused)"
                 modality = Modality(ASSERTED, reason="refusal")
-        elif modality.value == FUTURE or _reported_would(_clause_verb(pred), modality, self.modality_words):
+        elif not _object_controlled(_clause_verb(pred)) and (
+            modality.value == FUTURE or _reported_would(_clause_verb(pred), modality, self.modality_words)
+        ):
             conditional = _has_condition(_clause_verb(pred), self.modality_words)
             announced = mapped_code(self.lexicon.threats if conditional else self.lexicon.intents, code)
             if announced:
@@ -332,6 +334,11 @@ def _prep_objects(verb: Token) -> dict[str, list[Token]]:
 def _clause_verb(pred: Predicate) -> Token:
     """The verb whose clause holds the action: the trigger, or an event noun's support verb."""
     return pred.support_verb if pred.pos == "noun" and pred.support_verb is not None else pred.trigger
+
+
+def _object_controlled(verb: Token) -> bool:
+    """'Obama wants Putin to attack': the intent is not the attacker's own, so it is no threat by Putin."""
+    return verb.dep_ == "xcomp" and any(c.dep_ in ("dobj", "obj") for c in verb.head.children)
 
 
 def _reported_would(trigger: Token, modality: Modality, words: ModalityWords) -> bool:
