@@ -23,7 +23,10 @@ from eventwatch.predicates import Predicate, find_predicates, inherited_subjects
 from eventwatch.records import ASSERTED, FUTURE, HISTORICAL, HYPOTHETICAL, Actor, Document, Event, Location, Trigger
 
 # Where to look for the target when the lexicon entry does not say, in order.
-TARGET_PREPS = ("against", "on", "with", "to", "at", "from", "into", "toward", "towards", "over", "near", "of", "for")
+TARGET_PREPS = (
+    "against", "on", "with", "to", "at", "from", "into", "toward", "towards", "over", "near", "of", "for",
+    "between", "among",
+)  # fmt: skip
 THREAT_ROOT = "13"
 NOT_ACTOR_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 NESTED_TARGET_PREPS = ("against", "on", "into", "with", "to", "from", "by", "of", "for")
@@ -312,6 +315,10 @@ def target_candidates(pred: Predicate, preferred: str | None, support: Token | N
         comp_preps = _prep_objects(comp)  # "offered to send troops to Uganda"
         groups += [comp_preps[p] for p in TARGET_PREPS if p in comp_preps]
         groups.append([o for c in comp.children if c.dep_ in ("dobj", "dative") for o in with_conjuncts(c)])
+    for clause in [_clause_verb(pred), *pred.complements]:
+        # "threatened to strike unless Israel withdrew": the one the condition is put to
+        for cond in (c for c in clause.children if c.dep_ == "advcl" and any(m.dep_ == "mark" for m in c.children)):
+            groups.append([s for c in cond.children if c.dep_ in ("nsubj", "nsubjpass") for s in with_conjuncts(c)])
     nested = (pred.objects if pred.pos == "verb" else []) + [o for p in TARGET_PREPS for o in pred.preps.get(p, [])]
     for head in nested:
         for child in head.children:
@@ -442,9 +449,11 @@ def _unresolved(head: Token) -> Actor:
 
 
 def _same_actor(a: Actor, b: Actor) -> bool:
+    """The same mention, or the same actor named the same way. Two parties of one country stay a dyad
+    ("Sudan's government lifted the emergency in West Darfur": SDNGOV -> SDN)."""
     if a.start == b.start and a.end == b.end:
         return True
-    return a.code is not None and a.code == b.code
+    return a.code is not None and a.code == b.code and a.text.lower() == b.text.lower()
 
 
 def _is_historical(date: str | None, precision: str, day: dt.date | None, days: int) -> bool:
