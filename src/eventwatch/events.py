@@ -19,7 +19,14 @@ from eventwatch.lexicon import Lexicon, Match, mapped_code
 from eventwatch.modality import Modality, ModalityWords, trigger_modality
 from eventwatch.ontology import Ontology
 from eventwatch.places import Gazetteer, resolve_event_location
-from eventwatch.predicates import Predicate, find_predicates, inherited_subjects, noun_predicate, with_conjuncts
+from eventwatch.predicates import (
+    Predicate,
+    find_predicates,
+    inherited_subjects,
+    noun_predicate,
+    object_controller,
+    with_conjuncts,
+)
 from eventwatch.records import ASSERTED, FUTURE, HISTORICAL, HYPOTHETICAL, Actor, Document, Event, Location, Trigger
 
 # Where to look for the target when the lexicon entry does not say, in order.
@@ -345,7 +352,7 @@ def _clause_verb(pred: Predicate) -> Token:
 
 def _object_controlled(verb: Token) -> bool:
     """'Obama wants Putin to attack': the intent is not the attacker's own, so it is no threat by Putin."""
-    return verb.dep_ == "xcomp" and any(c.dep_ in ("dobj", "obj") for c in verb.head.children)
+    return verb.dep_ == "xcomp" and bool(object_controller(verb.head))
 
 
 def _reported_would(trigger: Token, modality: Modality, words: ModalityWords) -> bool:

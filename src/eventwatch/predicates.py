@@ -16,6 +16,7 @@ PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
 OBJECT_DEPS = {"dobj", "obj", "attr", "oprd"}
 COMPLEMENT_DEPS = {"xcomp", "ccomp"}
 RELATIVE_PRONOUNS = {"that", "which", "who", "whom", "whose"}
+CONTROL_PREPS = {"on", "upon", "to"}  # "called on X to", "appealed to X to"
 LOOSE_PARTICLES = {"down", "up", "out", "off", "back", "away", "over", "in"}
 # Modifiers of an event noun that can name its actor: "Russia's invasion", "US sanctions", "Russian troops".
 NOUN_ACTOR_DEPS = {"poss", "nmod", "compound", "amod"}
@@ -123,19 +124,33 @@ def inherited_subjects(verb: Token) -> list[Token]:
         dep, head = current.dep_, current.head
         if head.i == current.i:
             return []
-        if dep in ("conj", "xcomp", "acomp") or dep == "advcl" and current.tag_ == "VBG":
-            # ("acomp": "France is ready to contribute": the subject of "is ready")
+        if dep in ("conj", "xcomp", "acomp") or dep == "advcl" and current.tag_ in ("VBG", "VB"):
+            # ("acomp": "France is ready to contribute"; advcl VB: "sent experts to investigate")
+            if dep == "xcomp":
+                controller = object_controller(head)
+                if controller:
+                    return controller
             own = [c for c in head.children if c.dep_ in SUBJECT_DEPS]
             if own:
                 return [s for o in own for s in with_conjuncts(o)]
-            if dep == "xcomp" and any(c.dep_ in OBJECT_DEPS for c in head.children):
-                # object control: "urged Russia to withdraw" -> Russia withdraws.
-                return [o for c in head.children if c.dep_ in OBJECT_DEPS for o in with_conjuncts(c)]
             current = head
             continue
         if dep == "relcl" or dep == "acl" and current.tag_ != "VBN":
             return with_conjuncts(head)
         return []
+    return []
+
+
+def object_controller(verb: Token) -> list[Token]:
+    """Who does what a verb asks of someone: "urged Russia to withdraw", "called on Kyiv to negotiate"
+    (object control; the verb's own subject is the asker)."""
+    objects = [o for c in verb.children if c.dep_ in ("dobj", "obj") for o in with_conjuncts(c)]
+    if objects:
+        return objects
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in CONTROL_PREPS):
+        objects = [o for c in prep.children if c.dep_ == "pobj" for o in with_conjuncts(c)]
+        if objects:
+            return objects
     return []
 
 
