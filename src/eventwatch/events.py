@@ -59,10 +59,15 @@ class EventBuilder:
         self, document: Document, index: int, sentence: Span, actors: DocumentActors, day: dt.date | None
     ) -> list[Event]:
         predicates = find_predicates(sentence, self.lexicon.noun_lemmas)
+        matches = {id(p): self.lexicon.match(p) for p in predicates}
+        # "launched an attack": the noun's event replaces the support verb's, if the noun is an event here
         used_support = {
             p.support_verb.i
             for p in predicates
-            if p.support_verb is not None and p.pos == "noun" and self.lexicon.is_support_verb(p.support_verb)
+            if p.support_verb is not None
+            and p.pos == "noun"
+            and matches[id(p)] is not None
+            and self.lexicon.is_support_verb(p.support_verb)
         }
         speakers, speech_verb = self._speaker(sentence, actors)
         events: list[Event] = []
@@ -71,7 +76,7 @@ class EventBuilder:
         for pred in predicates:
             if pred.pos == "verb" and pred.trigger.i in used_support:
                 continue
-            match = self.lexicon.match(pred)
+            match = matches[id(pred)]
             if match is None:
                 continue
             built = self._events_for(document, index, sentence, pred, match, actors, (speakers, speech_verb), day)
