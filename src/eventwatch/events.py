@@ -109,7 +109,11 @@ class EventBuilder:
     ) -> list[Event]:
         modality = trigger_modality(pred.trigger, pred.pos, self.modality_words)
         code, rule = match.code, match.rule
-        if modality.value == "negated" and modality.refusal:
+        speakers, speech_verb = speech
+        requested = self._reported_request(pred, modality, speech_verb) if speakers else None
+        if requested is not None:
+            pass  # a reported obligation: recoded below, once the actors are known
+        elif modality.value == "negated" and modality.refusal:
             refused = mapped_code(self.lexicon.refusals, code)
             if refused:
                 code, rule = refused, f"{rule} (refused)"
@@ -125,7 +129,6 @@ class EventBuilder:
                 modality = Modality(ASSERTED, reason=kind)
         if code.startswith(THREAT_ROOT) and modality.value in (HYPOTHETICAL, FUTURE):
             modality = Modality(ASSERTED, reason="threat")
-        speakers, speech_verb = speech
         speaker = speakers[0] if speakers else None
         sources = self._sources(pred, actors, speakers)
         if not sources:
@@ -135,6 +138,11 @@ class EventBuilder:
             # "X told Iran there will be no easing": the one told is the target of what X says
             addressees = [c for c in speech_verb.children if c.dep_ in ("dobj", "dative")]
             targets = [a for a in (actors.resolve(h, speaker) for h in addressees) if a is not None]
+        if requested is not None:
+            # "Russia said Sudan must return the helicopter": Russia demands it of Sudan
+            code, rule = requested, f"{rule} (requested)"
+            sources, targets = list(speakers), list(sources)
+            modality = Modality(ASSERTED, reason="request")
         targets = targets or [None]
         entry = self.ontology.get(code)
         trigger_tokens = pred.trigger_tokens
@@ -222,7 +230,7 @@ class EventBuilder:
         if named:
             # Unknown to the knowledge base, but the text still says who acted.
             return [_unresolved(h) for h in named]
-        if passive:
+        if passive and _reported_clause(_clause_verb(pred)):
             return list(speakers)  # "aid had been sent", said Blinken: the reporting government acted
         return []
 
@@ -268,6 +276,18 @@ class EventBuilder:
                     if found:
                         return found
         return []
+
+    def _reported_request(self, pred: Predicate, modality: Modality, speech_verb: Token | None) -> str | None:
+        verb = _clause_verb(pred)
+        if (
+            modality.value != HYPOTHETICAL
+            or speech_verb is None
+            or verb.dep_ != "ccomp"
+            or verb.head.i != speech_verb.i
+        ):
+            return None
+        modals = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
+        return next((self.lexicon.requests[m] for m in modals if m in self.lexicon.requests), None)
 
     def _lends_subject(self, pred: Predicate) -> bool:
         """'Russia launched an invasion': a support verb, or a verb the lexicon does not know
@@ -348,6 +368,17 @@ def _prep_objects(verb: Token) -> dict[str, list[Token]]:
             o for c in prep.children if c.dep_ == "pobj" for o in with_conjuncts(c)
         )
     return found
+
+
+def _reported_clause(verb: Token) -> bool:
+    """The clause is what is reported (or the sentence itself), not a relative clause inside it."""
+    for _ in range(3):
+        if verb.dep_ in ("relcl", "acl", "advcl", "pcomp"):
+            return False
+        if verb.dep_ in ("ROOT", "ccomp") or verb.head.i == verb.i:
+            return True
+        verb = verb.head
+    return False
 
 
 def _clause_verb(pred: Predicate) -> Token:

@@ -25,7 +25,7 @@ DEFAULT_CONFIDENCE = 0.6
 # An entry whose own confidence is below this fires only through its patterns ("put" alone is no event;
 # "put troops on alert" is). Entries may also leave out ``code`` and list only patterns.
 MIN_DEFAULT_CONFIDENCE = 0.1
-SPECIAL_FILES = {"support_verbs.yaml", "refusals.yaml", "intents.yaml", "threats.yaml"}
+SPECIAL_FILES = {"support_verbs.yaml", "refusals.yaml", "intents.yaml", "threats.yaml", "requests.yaml"}
 
 
 class LexiconError(ValueError):
@@ -77,6 +77,7 @@ class Lexicon:
     refusals: dict[str, str] = field(default_factory=dict)
     intents: dict[str, str] = field(default_factory=dict)
     threats: dict[str, str] = field(default_factory=dict)
+    requests: dict[str, str] = field(default_factory=dict)  # modal -> code: "must" -> 100
 
     @property
     def noun_lemmas(self) -> frozenset[str]:
@@ -110,6 +111,7 @@ class Lexicon:
             refusals=_load_code_map(root / "refusals.yaml", "refusals", ontology),
             intents=_load_code_map(root / "intents.yaml", "intents", ontology),
             threats=_load_code_map(root / "threats.yaml", "threats", ontology),
+            requests=_load_code_map(root / "requests.yaml", "requests", ontology),
         )
 
     def is_support_verb(self, verb: Token) -> bool:

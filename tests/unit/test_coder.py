@@ -80,3 +80,13 @@ def test_pronoun_source_is_shown_as_the_actor_it_stands_for(coder):
     events = [e for e in events_of(coder, text) if e.plover == "AGREE"]
     assert events and events[0].source.text == "The rebels"[4:] or events[0].source.text == "The rebels"
     assert text[events[0].source.start : events[0].source.end] == events[0].source.text
+
+
+def test_reported_obligation_is_a_request_by_the_speaker(coder):
+    events = [e for e in events_of(coder, "The EU said Iran should release the detained activists.") if e.is_real]
+    assert [(e.plover, e.source.code, e.target.country) for e in events] == [("REQUEST", "IGOEUREEC", "IRN")]
+
+
+def test_agentless_passive_in_a_relative_clause_is_not_the_speakers(coder):
+    events = events_of(coder, "Russia said Sudan must return a helicopter that was captured last week.")
+    assert not [e for e in events if e.trigger.text == "captured" and e.source.country == "RUS"]
