@@ -243,10 +243,27 @@ class DocumentActors:
             )
         if actor is not None and actor.country is None and actor.code is None:
             actor = self._with_home_country(head, actor)
+        if actor is not None and actor.country is None and actor.code is None:
+            actor = self._with_owner_country(head, actor, speaker)
         if actor is None:
             return None
         self.remember(head, actor, tokens)
         return actor
+
+    def _with_owner_country(self, head: Token, actor: Actor, speaker: Actor | None) -> Actor:
+        """'their forces', 'its army': a possessive pronoun gives the country of the one it stands for."""
+        owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+        if owner is None:
+            return actor
+        found = self._pronoun(owner, speaker)
+        if found is None or not found.country:
+            return actor
+        return replace(
+            actor,
+            country=found.country,
+            code=found.country + (actor.sector or ""),
+            entry=f"{actor.entry or ''}+of:{found.country}",
+        )
 
     def _with_home_country(self, head: Token, actor: Actor) -> Actor:
         """'demonstrators in Baghdad', 'opposition groups in Zimbabwe': a place phrase gives the country."""
@@ -265,7 +282,8 @@ class DocumentActors:
         inside = [
             m
             for m in self.mentions
-            if all(i in indexes or doc[i].pos_ == "DET" for i in range(m.start, m.end)) and head.i >= m.start - 3
+            if all(i in indexes or doc[i].pos_ in ("DET", "PUNCT") for i in range(m.start, m.end))
+            and head.i >= m.start - 3
         ]
         if not inside:
             return None
