@@ -131,6 +131,14 @@ class EventBuilder:
             modality = Modality(ASSERTED, reason="threat")
         speaker = speakers[0] if speakers else None
         sources = self._sources(pred, actors, speakers)
+        # "ten soldiers were killed": the agent is unknown, but a known party suffered the action
+        if (
+            not sources
+            and pred.pos == "verb"
+            and pred.passive
+            and any(t.code for t in self._targets(pred, match, actors, speaker, []))
+        ):
+            sources = [Actor("", None, None, None, None, pred.trigger.idx, pred.trigger.idx, "unknown")]
         if not sources:
             return []
         targets = self._targets(pred, match, actors, speaker, sources)

@@ -131,6 +131,8 @@ def inherited_subjects(verb: Token) -> list[Token]:
                 if controller:
                     return controller
             own = [c for c in head.children if c.dep_ in SUBJECT_DEPS]
+            if not own and dep == "xcomp":  # "Obama is expected to attend": the passive's subject
+                own = [c for c in head.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
             if own:
                 return [s for o in own for s in with_conjuncts(o)]
             current = head

@@ -90,3 +90,8 @@ def test_reported_obligation_is_a_request_by_the_speaker(coder):
 def test_agentless_passive_in_a_relative_clause_is_not_the_speakers(coder):
     events = events_of(coder, "Russia said Sudan must return a helicopter that was captured last week.")
     assert not [e for e in events if e.trigger.text == "captured" and e.source.country == "RUS"]
+
+
+def test_agentless_passive_keeps_the_known_victim_with_an_unknown_source(coder):
+    events = [e for e in events_of(coder, "Ten Russian soldiers were killed near Kharkiv on Monday.") if e.plover == "ASSAULT"]
+    assert events and events[0].source.entry == "unknown" and events[0].target.code == "RUSMIL"
