@@ -417,7 +417,7 @@ def _has_condition(trigger: Token, words: ModalityWords) -> bool:
 def _located(actor: Actor, location: Location) -> Actor:
     """'the opposition', 'a roadside bombing' in Samarra: an actor with no country is taken to be of the
     country where the event happens (marked in ``entry``). Unknown named parties ("Farc") are left alone."""
-    if actor.country or actor.code or actor.sector in ("IGO", "NGO"):
+    if actor.country or actor.code or actor.sector in ("IGO", "NGO") or actor.entry == "unknown":
         return actor
     if actor.sector is None and _looks_named(actor.text):
         return actor

@@ -93,5 +93,6 @@ def test_agentless_passive_in_a_relative_clause_is_not_the_speakers(coder):
 
 
 def test_agentless_passive_keeps_the_known_victim_with_an_unknown_source(coder):
-    events = [e for e in events_of(coder, "Ten Russian soldiers were killed near Kharkiv on Monday.") if e.plover == "ASSAULT"]
+    text = "Ten Russian soldiers were killed near Kharkiv on Monday."
+    events = [e for e in events_of(coder, text) if e.plover == "ASSAULT"]
     assert events and events[0].source.entry == "unknown" and events[0].target.code == "RUSMIL"
