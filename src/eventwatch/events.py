@@ -169,6 +169,7 @@ class EventBuilder:
         if location is not None and location.country:
             sources = [_located(a, location) for a in sources]
             targets = [_located(t, location) if t is not None else None for t in targets]
+        sources, targets = _domestic(sources, targets, sentence)
         events = []
         pairs = {}
         for source, target in product(sources, targets):
@@ -411,6 +412,31 @@ def _has_condition(trigger: Token, words: ModalityWords) -> bool:
     return any(
         c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in words.conditional_markers for m in c.children)
         for c in trigger.children
+    )
+
+
+def _domestic(sources: list[Actor], targets: list[Actor | None], sentence: Span) -> tuple[list, list]:
+    """A party named only by its kind ("the rebels", "a candidate") or a thing acted on ("a state of
+    emergency") belongs to the country of the other party, as CAMEO coders assume for domestic news:
+    "the Mozambique government accepted demands from the rebels" is MOZGOV -> MOZREB."""
+    home = next((a.country for a in sources if a.country), None)
+    if home:
+        targets = [_of_country(t, home) if t is not None and _countryless(t, sentence) else t for t in targets]
+    away = next((t.country for t in targets if t is not None and t.country), None)
+    if away:
+        sources = [_of_country(a, away) if a.sector and not a.country and not a.code else a for a in sources]
+    return sources, targets
+
+
+def _countryless(actor: Actor, sentence: Span) -> bool:
+    if actor.country or actor.code or actor.entry == "unknown":
+        return False
+    return bool(actor.sector) and actor.sector not in ("IGO", "NGO") or _is_thing(actor, sentence)
+
+
+def _of_country(actor: Actor, country: str) -> Actor:
+    return replace(
+        actor, country=country, code=country + (actor.sector or ""), entry=f"{actor.entry or ''}+domestic:{country}"
     )
 
 

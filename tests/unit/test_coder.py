@@ -96,3 +96,9 @@ def test_agentless_passive_keeps_the_known_victim_with_an_unknown_source(coder):
     text = "Ten Russian soldiers were killed near Kharkiv on Monday."
     events = [e for e in events_of(coder, text) if e.plover == "ASSAULT"]
     assert events and events[0].source.entry == "unknown" and events[0].target.code == "RUSMIL"
+
+
+def test_parties_named_by_kind_belong_to_the_other_partys_country(coder):
+    events = events_of(coder, "The Mozambique government accepted demands from the rebels.")
+    targets = {e.target.code for e in events if e.target}
+    assert "MOZREB" in targets, [(e.cameo, e.target) for e in events]
