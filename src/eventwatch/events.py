@@ -136,6 +136,7 @@ class EventBuilder:
             not sources
             and pred.pos == "verb"
             and pred.passive
+            and self.ontology.get(code).quad_class in (2, 4)  # material acts: "killed", "arrested", "freed"
             and any(t.code for t in self._targets(pred, match, actors, speaker, []))
         ):
             sources = [Actor("", None, None, None, None, pred.trigger.idx, pred.trigger.idx, "unknown")]
@@ -249,11 +250,19 @@ class EventBuilder:
         """The first place in the parse that names a known actor, nearest the trigger first."""
         support = pred.support_verb if pred.pos == "noun" and self._lends_subject(pred) else None
         candidates = target_candidates(pred, match.target, support)
+        home = {a.country for a in sources if a.country}
+        first: list[Actor] = []
         for heads in candidates:
             resolved = [a for a in (actors.resolve(h, speaker) for h in heads) if a is not None]
             resolved = resolved or self._agents_of_event_nouns(heads, actors, speaker)
-            if resolved:
+            if not resolved:
+                continue
+            if not home or any(a.country and a.country not in home for a in resolved):
                 return resolved
+            # "Syria offered its troops to Lebanon": the source's own people are seldom the target
+            first = first or resolved
+        if first:
+            return first
         # Unknown to the knowledge base: still say to whom or what it was done ("sued the FBI").
         for heads in candidates:
             named = [h for h in heads if h.pos_ in ("PROPN", "NOUN") and h.ent_type_ not in NOT_ACTOR_ENTITIES]
