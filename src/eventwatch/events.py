@@ -131,6 +131,12 @@ class EventBuilder:
             modality = Modality(ASSERTED, reason="threat")
         speaker = speakers[0] if speakers else None
         sources = self._sources(pred, actors, speakers)
+        reversed_targets: list[Actor] = []
+        if match.source and pred.preps.get(match.source):
+            # "received weapons from the government": the government gave; the receiver is the target
+            givers = [a for a in (actors.resolve(h, speaker) for h in pred.preps[match.source]) if a is not None]
+            if givers:
+                sources, reversed_targets = givers, sources
         # "ten soldiers were killed": the agent is unknown, but a known party suffered the action
         if (
             not sources
@@ -142,7 +148,7 @@ class EventBuilder:
             sources = [Actor("", None, None, None, None, pred.trigger.idx, pred.trigger.idx, "unknown")]
         if not sources:
             return []
-        targets = self._targets(pred, match, actors, speaker, sources)
+        targets = reversed_targets or self._targets(pred, match, actors, speaker, sources)
         if not targets and speech_verb is not None and sources == speakers:
             # "X told Iran there will be no easing": the one told is the target of what X says
             addressees = [c for c in speech_verb.children if c.dep_ in ("dobj", "dative")]
@@ -207,7 +213,8 @@ class EventBuilder:
         return events
 
     def _sources(self, pred: Predicate, actors: DocumentActors, speakers: list[Actor]) -> list[Actor]:
-        found = self._actors_among(pred.subjects, pred, actors, speakers, pred.passive)
+        subjects = self._document_authors(pred) or pred.subjects
+        found = self._actors_among(subjects, pred, actors, speakers, pred.passive)
         if not found and pred.pos == "noun" and self._lends_subject(pred):
             # "the EU imposed sanctions": the support verb's subject did the noun's action
             support = pred.support_verb
@@ -219,6 +226,17 @@ class EventBuilder:
         if not found and pred.pos == "noun" and _existential(pred):
             found = list(speakers)  # "there will be no concessions", X said: X makes the refusal
         return found
+
+    def _document_authors(self, pred: Predicate) -> list[Token]:
+        """'passed a resolution criticizing X': the resolution's authors criticize."""
+        trigger, document = pred.trigger, pred.trigger.head
+        if trigger.dep_ != "acl" or trigger.tag_ != "VBG":
+            return []
+        if document.lemma_.lower() not in self.modality_words.document_nouns or document.dep_ not in ("dobj", "obj"):
+            return []
+        verb = document.head
+        subjects = [s for c in verb.children if c.dep_ == "nsubj" for s in with_conjuncts(c)]
+        return subjects or inherited_subjects(verb)
 
     def _actors_among(
         self,
@@ -503,12 +521,12 @@ def _without_nested_nouns(events: list[Event], sentence: Span) -> list[Event]:
     for event in events:
         span = doc.char_span(event.trigger.start, event.trigger.end)
         token = span.root if span is not None else None
-        if (
-            token is not None
-            and token.pos_ != "VERB"
-            and any(root == event.cameo_root and verb.is_ancestor(token) for verb, root in verb_events)
-        ):
-            continue
+        if token is not None and token.pos_ != "VERB":
+            if any(root == event.cameo_root and verb.is_ancestor(token) for verb, root in verb_events):
+                continue
+            # "urged the US to ease sanctions": a noun another event acts on is its patient, not an event
+            if token.dep_ in ("dobj", "nsubjpass") and any(verb.i == token.head.i for verb, _ in verb_events):
+                continue
         kept.append(event)
     return kept
 

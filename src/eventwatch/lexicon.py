@@ -19,8 +19,10 @@ from spacy.tokens import Token
 from eventwatch.ontology import Ontology, default_ontology
 from eventwatch.predicates import Predicate
 
-ENTRY_KEYS = {"lemma", "pos", "particle", "prep", "code", "target", "confidence", "patterns", "note"}
-PATTERN_KEYS = {"object", "complement", "prep_object", "subject", "adjective", "code", "target", "confidence", "note"}
+ENTRY_KEYS = {"lemma", "pos", "particle", "prep", "code", "target", "source", "confidence", "patterns", "note"}
+PATTERN_KEYS = {
+    "object", "complement", "prep_object", "subject", "adjective", "code", "target", "source", "confidence", "note",
+}  # fmt: skip
 DEFAULT_CONFIDENCE = 0.6
 # An entry whose own confidence is below this fires only through its patterns ("put" alone is no event;
 # "put troops on alert" is). Entries may also leave out ``code`` and list only patterns.
@@ -41,6 +43,7 @@ class Pattern:
     subject: frozenset[str] = frozenset()
     adjective: frozenset[str] = frozenset()
     target: str | None = None
+    source: str | None = None
     confidence: float | None = None
 
     @property
@@ -57,6 +60,7 @@ class Entry:
     particle: str | None = None
     prep: str | None = None
     target: str | None = None
+    source: str | None = None  # a preposition whose object acted: "received weapons from X" (X gave)
     confidence: float = DEFAULT_CONFIDENCE
     patterns: tuple[Pattern, ...] = ()
 
@@ -68,6 +72,7 @@ class Match:
     confidence: float
     target: str | None
     pattern_matched: bool
+    source: str | None = None
 
 
 @dataclass(slots=True)
@@ -138,7 +143,7 @@ class Lexicon:
                 confidence *= 0.7  # "call off" is not "call": an unlisted particle weakens the match
             match = None
             if entry.code and confidence >= MIN_DEFAULT_CONFIDENCE:
-                match = Match(entry.code, entry.rule, confidence, entry.target, False)
+                match = Match(entry.code, entry.rule, confidence, entry.target, False, entry.source)
             for pattern in entry.patterns:
                 if pattern_matches(pattern, pred) and (pattern.confidence or 1.0) < MIN_DEFAULT_CONFIDENCE:
                     match = None  # a pattern below the floor says "this reading is no event" ("met the deadline")
@@ -150,6 +155,7 @@ class Lexicon:
                         pattern.confidence if pattern.confidence is not None else min(0.95, confidence + 0.1),
                         pattern.target or entry.target,
                         True,
+                        pattern.source or entry.source,
                     )
                     rank += 4
                     break
@@ -253,6 +259,7 @@ def _load_entries(path: Path, ontology: Ontology) -> list[Entry]:
                 particle=str(raw["particle"]).lower() if raw.get("particle") else None,
                 prep=str(raw["prep"]).lower() if raw.get("prep") else None,
                 target=raw.get("target"),
+                source=raw.get("source"),
                 confidence=float(raw.get("confidence", DEFAULT_CONFIDENCE)),
                 patterns=patterns,
             )
@@ -277,6 +284,7 @@ def _pattern(raw: Any, ontology: Ontology, where: str) -> Pattern:
         subject=_words(raw.get("subject"), where),
         adjective=_words(raw.get("adjective"), where),
         target=raw.get("target"),
+        source=raw.get("source"),
         confidence=float(raw["confidence"]) if "confidence" in raw else None,
     )
 

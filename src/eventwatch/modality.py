@@ -30,6 +30,7 @@ class ModalityWords:
     intent_verbs: frozenset[str]
     refusal_verbs: frozenset[str]
     speech_verbs: frozenset[str]
+    document_nouns: frozenset[str]
     historical_markers: frozenset[str]
     historical_days: int
 
@@ -78,6 +79,10 @@ def _going_to(verb: Token) -> bool:
     return verb.dep_ == "xcomp" and head.lemma_ == "go" and head.tag_ == "VBG"
 
 
+def _has_own_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+
+
 def _is_future_negation(verb: Token, words: ModalityWords) -> bool:
     aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     return bool(aux & (words.future_modals | {"can", "could", "would"}))
@@ -99,6 +104,9 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
         if dep == "xcomp" or (dep == "ccomp" and head_lemma not in words.speech_verbs):
             if head_lemma in words.refusal_verbs:
                 return Modality(NEGATED, refusal=True, reason=f"refused ({head_lemma})")
+            if head_lemma in words.intent_verbs and dep == "ccomp" and _has_own_subject(current):
+                # "demanded that Russia withdraw": wanted by someone else, not Russia's own intent
+                return Modality(HYPOTHETICAL, reason=f"wanted ({head_lemma})")
             if head_lemma in words.intent_verbs:
                 # "would allow Russia to withdraw": a hypothetical intent is hypothetical
                 hypothetical = clause_modality(head, words)[0] == HYPOTHETICAL

@@ -102,3 +102,13 @@ def test_parties_named_by_kind_belong_to_the_other_partys_country(coder):
     events = events_of(coder, "The Mozambique government accepted demands from the rebels.")
     targets = {e.target.code for e in events if e.target}
     assert "MOZREB" in targets, [(e.cameo, e.target) for e in events]
+
+
+def test_receiving_from_reverses_giver_and_receiver(coder):
+    events = [e for e in events_of(coder, "Syrian rebels received weapons from the Turkish government.") if e.plover == "AID"]
+    assert [(e.source.code, e.target.code) for e in events] == [("TURGOV", "SYRREB")]
+
+
+def test_document_authors_do_what_the_document_does(coder):
+    events = events_of(coder, "Albania's parliament passed a resolution criticizing the Serbian government.")
+    assert [(e.plover, e.source.code, e.target.code) for e in events] == [("ACCUSE", "ALBLEG", "SRBGOV")]
