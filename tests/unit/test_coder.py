@@ -105,7 +105,8 @@ def test_parties_named_by_kind_belong_to_the_other_partys_country(coder):
 
 
 def test_receiving_from_reverses_giver_and_receiver(coder):
-    events = [e for e in events_of(coder, "Syrian rebels received weapons from the Turkish government.") if e.plover == "AID"]
+    text = "Syrian rebels received weapons from the Turkish government."
+    events = [e for e in events_of(coder, text) if e.plover == "AID"]
     assert [(e.source.code, e.target.code) for e in events] == [("TURGOV", "SYRREB")]
 
 
