@@ -37,6 +37,7 @@ TARGET_PREPS = (
 THREAT_ROOT = "13"
 NOT_ACTOR_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 NESTED_TARGET_PREPS = ("against", "on", "into", "with", "to", "from", "by", "of", "for")
+VIOLENT_ROOTS = {"17", "18", "19", "20"}
 ANAPHORIC = {
     "such",
     "the",
@@ -94,7 +95,52 @@ class EventBuilder:
                 seen.add(key)
                 event.attribution, event.quote = attribution or (None, None)
                 events.append(event)
-        return _without_nested_nouns(events, sentence)
+        events = _without_nested_nouns(events, sentence)
+        return events + self._reported_accusations(events, speakers, speech_verb, sentence)
+
+    def _reported_accusations(
+        self, events: list[Event], speakers: list[Actor], speech_verb: Token | None, sentence: Span
+    ) -> list[Event]:
+        """'Ukraine said Russian forces shelled Kharkiv': Ukraine also accuses Russia (accusations.yaml)."""
+        if speech_verb is None or not speakers or speech_verb.lemma_.lower() not in self.lexicon.accusing_verbs:
+            return []
+        doc = sentence.doc
+        found = []
+        for event in events:
+            code = mapped_code(self.lexicon.accusations, event.cameo)
+            span = doc.char_span(event.trigger.start, event.trigger.end)
+            if code is None or not event.is_real or span is None or not speech_verb.is_ancestor(span.root):
+                continue
+            accused = event.source if event.source.code else None
+            for speaker in speakers:
+                if accused is not None and (speaker.country or speaker.code) == (accused.country or accused.code):
+                    continue
+                entry = self.ontology.get(code)
+                trigger = Trigger(
+                    speech_verb.text,
+                    speech_verb.idx,
+                    speech_verb.idx + len(speech_verb.text),
+                    speech_verb.lemma_.lower(),
+                )
+                found.append(
+                    replace(
+                        event,
+                        source=speaker,
+                        target=accused,
+                        cameo=entry.code,
+                        cameo_name=entry.name,
+                        cameo_root=entry.root,
+                        goldstein=entry.goldstein,
+                        quad_class=entry.quad_class,
+                        plover=entry.plover_type,
+                        plover_mode=entry.plover_mode,
+                        plover_context=entry.plover_context,
+                        trigger=trigger,
+                        confidence=max(0.05, event.confidence - 0.15),
+                        rule=f"accusations:{event.cameo} reported ({event.rule})",
+                    )
+                )
+        return found
 
     def _events_for(
         self,
@@ -149,6 +195,9 @@ class EventBuilder:
         if not sources:
             return []
         targets = reversed_targets or self._targets(pred, match, actors, speaker, sources)
+        if pred.passive and sources == speakers and code[:2] in VIOLENT_ROOTS:
+            # "Israel said a mortar bomb was fired at it": who reports violence is seldom who did it
+            sources = [Actor("", None, None, None, None, pred.trigger.idx, pred.trigger.idx, "unknown")]
         if not targets and speech_verb is not None and sources == speakers:
             # "X told Iran there will be no easing": the one told is the target of what X says
             addressees = [c for c in speech_verb.children if c.dep_ in ("dobj", "dative")]

@@ -27,7 +27,9 @@ DEFAULT_CONFIDENCE = 0.6
 # An entry whose own confidence is below this fires only through its patterns ("put" alone is no event;
 # "put troops on alert" is). Entries may also leave out ``code`` and list only patterns.
 MIN_DEFAULT_CONFIDENCE = 0.1
-SPECIAL_FILES = {"support_verbs.yaml", "refusals.yaml", "intents.yaml", "threats.yaml", "requests.yaml"}
+SPECIAL_FILES = {
+    "support_verbs.yaml", "refusals.yaml", "intents.yaml", "threats.yaml", "requests.yaml", "accusations.yaml",
+}  # fmt: skip
 
 
 class LexiconError(ValueError):
@@ -83,6 +85,8 @@ class Lexicon:
     intents: dict[str, str] = field(default_factory=dict)
     threats: dict[str, str] = field(default_factory=dict)
     requests: dict[str, str] = field(default_factory=dict)  # modal -> code: "must" -> 100
+    accusations: dict[str, str] = field(default_factory=dict)
+    accusing_verbs: frozenset[str] = frozenset()
 
     @property
     def noun_lemmas(self) -> frozenset[str]:
@@ -117,6 +121,8 @@ class Lexicon:
             intents=_load_code_map(root / "intents.yaml", "intents", ontology),
             threats=_load_code_map(root / "threats.yaml", "threats", ontology),
             requests=_load_code_map(root / "requests.yaml", "requests", ontology),
+            accusations=_load_code_map(root / "accusations.yaml", "accusations", ontology),
+            accusing_verbs=_load_words(root / "accusations.yaml", "verbs"),
         )
 
     def is_support_verb(self, verb: Token) -> bool:
@@ -298,6 +304,13 @@ def _load_support_verbs(path: Path) -> frozenset[tuple[str, str | None]]:
         words = str(item).lower().split()
         verbs.add((words[0], words[1] if len(words) > 1 else None))
     return frozenset(verbs)
+
+
+def _load_words(path: Path, key: str) -> frozenset[str]:
+    if not path.exists():
+        return frozenset()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return frozenset(str(w).lower() for w in data.get(key) or [])
 
 
 def _load_code_map(path: Path, key: str, ontology: Ontology) -> dict[str, str]:

@@ -113,3 +113,12 @@ def test_receiving_from_reverses_giver_and_receiver(coder):
 def test_document_authors_do_what_the_document_does(coder):
     events = events_of(coder, "Albania's parliament passed a resolution criticizing the Serbian government.")
     assert [(e.plover, e.source.code, e.target.code) for e in events] == [("ACCUSE", "ALBLEG", "SRBGOV")]
+
+
+def test_claimed_violence_is_also_an_accusation_but_said_violence_is_not(coder):
+    claimed = events_of(coder, "Kyiv claimed that Russian troops had shelled Kharkiv.")
+    assert [(e.plover, e.source.country, e.target.code) for e in claimed if e.plover == "ACCUSE"] == [
+        ("ACCUSE", "UKR", "RUSMIL")
+    ]
+    said = events_of(coder, "Kyiv said that Russian troops had shelled Kharkiv.")
+    assert not [e for e in said if e.plover == "ACCUSE"]
