@@ -366,6 +366,17 @@ def _attached(span: Span, trigger: Token) -> bool:
     return False
 
 
+def _elsewhere(span: Span, trigger: Token) -> bool:
+    """Whether the expression dates another clause: "the man, arrested 15 months ago, was freed" dates the
+    arrest, not the release. Expressions on the trigger's own verb or a verb above it are this event's."""
+    token = span.root
+    while token.head.i != token.i:
+        token = token.head
+        if token.pos_ in ("VERB", "AUX"):
+            return token.i != trigger.i and not token.is_ancestor(trigger)
+    return False
+
+
 def _ignored(span: Span) -> bool:
     # "since 2014", "until Friday": a bound of a period, not the date of this event
     ignored = date_words().ignored_prepositions
@@ -399,7 +410,7 @@ def resolve_event_date(sentence: Span, trigger: Token, doc_date: dt.date | None)
     """The event's date as (ISO ``YYYY-MM-DD``, precision), resolved against the document date."""
     future = is_future(trigger)
     for span in _ranked(_candidate_spans(sentence), trigger):
-        if _ignored(span):
+        if _ignored(span) or _elsewhere(span, trigger):
             continue
         found = resolve_expression(span.text, doc_date, future)
         if found is not None:

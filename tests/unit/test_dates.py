@@ -100,3 +100,12 @@ def test_no_document_date(nlp):
 )
 def test_resolve_expression(text, future, expected):
     assert resolve_expression(text, DOC_DATE, future) == expected
+
+
+def test_a_date_in_a_relative_clause_dates_that_clause_not_the_event(nlp):
+    doc = nlp("The reporter, who had been arrested 15 months ago, was freed on Tuesday.")
+    freed = next(t for t in doc if t.text == "freed")
+    assert resolve_event_date(doc[:], freed, dt.date(2008, 8, 7)) == ("2008-08-05", "day")
+    doc = nlp("The reporter, who had been arrested 15 months ago, was freed.")
+    freed = next(t for t in doc if t.text == "freed")
+    assert resolve_event_date(doc[:], freed, dt.date(2008, 8, 7)) == ("2008-08-07", "document")
