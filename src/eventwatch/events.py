@@ -178,9 +178,9 @@ class EventBuilder:
         speaker = speakers[0] if speakers else None
         sources = self._sources(pred, actors, speakers)
         reversed_targets: list[Actor] = []
-        if match.source and pred.preps.get(match.source):
+        if match.source and pred.prep_objects(match.source):
             # "received weapons from the government": the government gave; the receiver is the target
-            givers = [a for a in (actors.resolve(h, speaker) for h in pred.preps[match.source]) if a is not None]
+            givers = [a for a in (actors.resolve(h, speaker) for h in pred.prep_objects(match.source)) if a]
             if givers:
                 sources, reversed_targets = givers, sources
         # "ten soldiers were killed": the agent is unknown, but a known party suffered the action

@@ -141,7 +141,7 @@ class Lexicon:
         for entry in candidates:
             if entry.particle and entry.particle != pred.particle:
                 continue
-            if entry.prep and entry.prep not in pred.preps:
+            if entry.prep and not pred.prep_objects(entry.prep):
                 continue
             rank = 2 * bool(entry.particle) + bool(entry.prep)
             confidence = entry.confidence

@@ -41,6 +41,16 @@ class Predicate:
     def lemma(self) -> str:
         return self.trigger.lemma_.lower()
 
+    def prep_objects(self, prep: str) -> list[Token]:
+        """Objects of a preposition on the trigger, or on its direct object (the parser often attaches
+        "from the government" in "received weapons from the government" to the noun)."""
+        found = list(self.preps.get(prep, []))
+        for obj in self.objects:
+            for child in obj.children:
+                if child.dep_ == "prep" and child.lower_ == prep:
+                    found += [o for c in child.children if c.dep_ == "pobj" for o in with_conjuncts(c)]
+        return found
+
     @property
     def trigger_tokens(self) -> list[Token]:
         tokens = [self.trigger]

@@ -51,3 +51,8 @@ def test_bad_entries_are_reported_with_file_and_entry(tmp_path):
     (tmp_path / "x.yaml").write_text("- lemma: attack\n  code: '190'\n  colour: red\n")
     with pytest.raises(LexiconError, match="unknown keys"):
         Lexicon.load(tmp_path)
+
+
+def test_prep_requirement_is_met_by_a_phrase_on_the_object(nlp, lexicon):
+    found = match(nlp, lexicon, "The rebels received assurances from the government.", "received")
+    assert found is not None and found.code == "030" and found.source == "from"
