@@ -15,6 +15,7 @@ still found whole. The vocabulary is in ``data/attribution.yaml``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -98,7 +99,7 @@ def _is_direct_quote(inner: str) -> bool:
 
 def quote_spans(sentence: Span) -> list[tuple[int, int]]:
     """Document character spans of the direct quotes that overlap ``sentence``."""
-    text = sentence.doc.text
+    text = _doc_text(sentence.doc)
     left, right = _paragraph_bounds(text, sentence.start_char, sentence.end_char)
     return [
         (s, e)
@@ -111,7 +112,7 @@ def quote_spans(sentence: Span) -> list[tuple[int, int]]:
 
 def find_quote(sentence: Span) -> str | None:
     """The direct quote(s) in the sentence, without quote marks; several are joined with " ... "."""
-    text = sentence.doc.text
+    text = _doc_text(sentence.doc)
     parts = [text[s:e].strip('“”"').strip().rstrip(",").strip() for s, e in quote_spans(sentence)]
     parts = [p for p in parts if p]
     return " ... ".join(parts) if parts else None
@@ -264,7 +265,26 @@ def _other_quote_sentences(sentence: Span, quotes: Sequence[tuple[int, int]]) ->
             span = doc.char_span(pos, pos + 1, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
-            other = span[0].sent
+            other = _sentence_of(span[0])
             if other.start != sentence.start and all(other.start != f.start for f in found):
                 found.append(other)
     return found
+
+
+def _sentence_of(token: Token) -> Span:
+    """The sentence holding ``token``. Token.sent walks all sentences on every call, so the sentence list
+    is kept with the document (in ``Doc.user_data``) the first time it is needed."""
+    doc = token.doc
+    sentences = doc.user_data.get("eventwatch.sentences")
+    if sentences is None:
+        sentences = doc.user_data["eventwatch.sentences"] = list(doc.sents)
+    index = bisect.bisect_right([s.start for s in sentences], token.i) - 1
+    return sentences[max(index, 0)]
+
+
+def _doc_text(doc: Doc) -> str:
+    """The document's text. Doc.text joins every token on each call, so it is kept in ``Doc.user_data``."""
+    text = doc.user_data.get("eventwatch.text")
+    if text is None:
+        text = doc.user_data["eventwatch.text"] = doc.text
+    return text

@@ -88,9 +88,14 @@ class Lexicon:
     accusations: dict[str, str] = field(default_factory=dict)
     accusing_verbs: frozenset[str] = frozenset()
 
+    nouns: frozenset[str] = frozenset()  # lemmas of the event nouns, for finding noun predicates fast
+
+    def __post_init__(self) -> None:
+        self.nouns = frozenset(lemma for lemma, pos in self.entries if pos == "noun")
+
     @property
     def noun_lemmas(self) -> frozenset[str]:
-        return frozenset(lemma for lemma, pos in self.entries if pos == "noun")
+        return self.nouns
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.entries.values())
