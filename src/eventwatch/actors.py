@@ -279,10 +279,13 @@ class DocumentActors:
 
     def _from_mentions(self, head: Token, indexes: set[int], span) -> Actor | None:
         doc = head.doc
+        low, high = min(indexes), max(indexes)
         inside = [
             m
             for m in self.mentions
-            if all(i in indexes or doc[i].pos_ in ("DET", "PUNCT") for i in range(m.start, m.end))
+            if low <= m.end - 1
+            and m.start <= high  # cheap overlap test before looking at tokens
+            and all(i in indexes or doc[i].pos_ in ("DET", "PUNCT") for i in range(m.start, m.end))
             and head.i >= m.start - 3
         ]
         if not inside:
