@@ -480,7 +480,10 @@ def _reported_would(trigger: Token, modality: Modality, words: ModalityWords) ->
     """'Iraq said it would allow inspectors back': a modal inside reported speech announces an intent."""
     if modality.value != HYPOTHETICAL or modality.reason != "modal" or trigger.pos_ != "VERB":
         return False
-    return trigger.dep_ == "ccomp" and trigger.head.lemma_.lower() in words.speech_verbs
+    if trigger.dep_ != "ccomp" or trigger.head.lemma_.lower() not in words.speech_verbs:
+        return False
+    # only about the speaker's own acts ("X said it would ..."); "X said Y could invade" is a prediction
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON" for c in trigger.children)
 
 
 def _has_condition(trigger: Token, words: ModalityWords) -> bool:

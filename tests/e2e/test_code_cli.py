@@ -3,7 +3,10 @@
 import json
 import subprocess
 
-ARTICLE = "Russian troops shelled Kharkiv on Monday. Any NATO attack would be met with force, the Kremlin said.\n"
+ARTICLE = (
+    "Russian troops shelled Kharkiv on Monday. Any NATO attack would be met with force, the Kremlin said. "
+    "Officials said Russia could invade Moldova.\n"
+)
 
 
 def run(cli, *args, stdin=None):
