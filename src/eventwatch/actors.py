@@ -190,6 +190,13 @@ class ActorMatcher:
         ]
 
 
+def with_country(actor: Actor, country: str, reason: str) -> Actor:
+    """The actor as a party of ``country``, keeping its sector; ``entry`` records why ("+in:IRQ")."""
+    return replace(
+        actor, country=country, code=country + (actor.sector or ""), entry=f"{actor.entry or ''}+{reason}:{country}"
+    )
+
+
 def phrase_tokens(head: Token) -> list[Token]:
     """The name phrase of an argument: its head with modifiers, without clauses or other prepositions.
 
@@ -258,12 +265,7 @@ class DocumentActors:
         found = self._pronoun(owner, speaker)
         if found is None or not found.country:
             return actor
-        return replace(
-            actor,
-            country=found.country,
-            code=found.country + (actor.sector or ""),
-            entry=f"{actor.entry or ''}+of:{found.country}",
-        )
+        return with_country(actor, found.country, "of")
 
     def _with_home_country(self, head: Token, actor: Actor) -> Actor:
         """'demonstrators in Baghdad', 'opposition groups in Zimbabwe': a place phrase gives the country."""
@@ -271,10 +273,7 @@ class DocumentActors:
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
                 place = self._from_mentions(obj, {t.i for t in phrase_tokens(obj)}, obj.doc[obj.i : obj.i + 1])
                 if place is not None and place.country:
-                    code = place.country + (actor.sector or "")
-                    return replace(
-                        actor, code=code, country=place.country, entry=(actor.entry or "") + "+in:" + place.country
-                    )
+                    return with_country(actor, place.country, "in")
         return actor
 
     def _from_mentions(self, head: Token, indexes: set[int], span) -> Actor | None:

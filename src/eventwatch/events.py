@@ -9,15 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from itertools import product
+from typing import Any
 
 from spacy.tokens import Span, Token
 
-from eventwatch.actors import DocumentActors
+from eventwatch.actors import DocumentActors, with_country
 from eventwatch.attribution import find_attribution
 from eventwatch.dates import resolve_event_date
 from eventwatch.lexicon import Lexicon, Match, mapped_code
 from eventwatch.modality import Modality, ModalityWords, trigger_modality
-from eventwatch.ontology import Ontology
+from eventwatch.ontology import CameoCode, Ontology
 from eventwatch.places import Gazetteer, resolve_event_location
 from eventwatch.predicates import (
     Predicate,
@@ -127,14 +128,7 @@ class EventBuilder:
                         event,
                         source=speaker,
                         target=accused,
-                        cameo=entry.code,
-                        cameo_name=entry.name,
-                        cameo_root=entry.root,
-                        goldstein=entry.goldstein,
-                        quad_class=entry.quad_class,
-                        plover=entry.plover_type,
-                        plover_mode=entry.plover_mode,
-                        plover_context=entry.plover_context,
+                        **code_fields(entry),
                         trigger=trigger,
                         confidence=max(0.05, event.confidence - 0.15),
                         rule=f"accusations:{event.cameo} reported ({event.rule})",
@@ -241,14 +235,7 @@ class EventBuilder:
                     sentence_start=sentence.start_char,
                     source=source,
                     target=target,
-                    cameo=entry.code,
-                    cameo_name=entry.name,
-                    cameo_root=code[:2],
-                    goldstein=entry.goldstein,
-                    quad_class=entry.quad_class,
-                    plover=entry.plover_type,
-                    plover_mode=entry.plover_mode,
-                    plover_context=entry.plover_context,
+                    **code_fields(entry),
                     trigger=trigger,
                     modality=value,
                     confidence=_confidence(match, pred, source, target),
@@ -455,6 +442,20 @@ def _prep_objects(verb: Token) -> dict[str, list[Token]]:
     return found
 
 
+def code_fields(entry: CameoCode) -> dict[str, Any]:
+    """The Event fields that follow from its CAMEO code."""
+    return {
+        "cameo": entry.code,
+        "cameo_name": entry.name,
+        "cameo_root": entry.root,
+        "goldstein": entry.goldstein,
+        "quad_class": entry.quad_class,
+        "plover": entry.plover_type,
+        "plover_mode": entry.plover_mode,
+        "plover_context": entry.plover_context,
+    }
+
+
 def _reported_clause(verb: Token) -> bool:
     """The clause is what is reported (or the sentence itself), not a relative clause inside it."""
     for _ in range(3):
@@ -500,10 +501,14 @@ def _domestic(sources: list[Actor], targets: list[Actor | None], sentence: Span)
     "the Mozambique government accepted demands from the rebels" is MOZGOV -> MOZREB."""
     home = next((a.country for a in sources if a.country), None)
     if home:
-        targets = [_of_country(t, home) if t is not None and _countryless(t, sentence) else t for t in targets]
+        targets = [
+            with_country(t, home, "domestic") if t is not None and _countryless(t, sentence) else t for t in targets
+        ]
     away = next((t.country for t in targets if t is not None and t.country), None)
     if away:
-        sources = [_of_country(a, away) if a.sector and not a.country and not a.code else a for a in sources]
+        sources = [
+            with_country(a, away, "domestic") if a.sector and not a.country and not a.code else a for a in sources
+        ]
     return sources, targets
 
 
@@ -513,12 +518,6 @@ def _countryless(actor: Actor, sentence: Span) -> bool:
     return bool(actor.sector) and actor.sector not in ("IGO", "NGO") or _is_thing(actor, sentence)
 
 
-def _of_country(actor: Actor, country: str) -> Actor:
-    return replace(
-        actor, country=country, code=country + (actor.sector or ""), entry=f"{actor.entry or ''}+domestic:{country}"
-    )
-
-
 def _located(actor: Actor, location: Location) -> Actor:
     """'the opposition', 'a roadside bombing' in Samarra: an actor with no country is taken to be of the
     country where the event happens (marked in ``entry``). Unknown named parties ("Farc") are left alone."""
@@ -526,12 +525,7 @@ def _located(actor: Actor, location: Location) -> Actor:
         return actor
     if actor.sector is None and _looks_named(actor.text):
         return actor
-    return replace(
-        actor,
-        country=location.country,
-        code=location.country + (actor.sector or ""),
-        entry=f"{actor.entry or ''}+located:{location.country}",
-    )
+    return with_country(actor, location.country, "located")
 
 
 def _looks_named(text: str) -> bool:
