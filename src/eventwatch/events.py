@@ -7,28 +7,34 @@ state itself; what it learns about actors in a document lives in the ``DocumentA
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import product
-from typing import Any
 
 from spacy.tokens import Span, Token
 
-from eventwatch.actors import DocumentActors, with_country
+from eventwatch.actors import DocumentActors
 from eventwatch.attribution import find_attribution
 from eventwatch.dates import resolve_event_date
-from eventwatch.lexicon import Lexicon, Match, mapped_code
-from eventwatch.modality import Modality, ModalityWords, trigger_modality
-from eventwatch.ontology import CameoCode, Ontology
+from eventwatch.domestic import place_parties
+from eventwatch.lexicon import Lexicon, Match
+from eventwatch.modality import ModalityWords, trigger_modality
+from eventwatch.ontology import Ontology
 from eventwatch.places import Gazetteer, resolve_event_location
 from eventwatch.predicates import (
     Predicate,
     find_predicates,
     inherited_subjects,
     noun_predicate,
-    object_controller,
     with_conjuncts,
 )
-from eventwatch.records import ASSERTED, FUTURE, HISTORICAL, HYPOTHETICAL, Actor, Document, Event, Location, Trigger
+from eventwatch.records import ASSERTED, HISTORICAL, Actor, Document, Event, Trigger
+from eventwatch.speech_acts import (
+    clause_verb,
+    code_fields,
+    recode,
+    reported_accusations,
+    reported_clause,
+)
 
 # Where to look for the target when the lexicon entry does not say, in order.
 TARGET_PREPS = (
@@ -97,44 +103,7 @@ class EventBuilder:
                 event.attribution, event.quote = attribution or (None, None)
                 events.append(event)
         events = _without_nested_nouns(events, sentence)
-        return events + self._reported_accusations(events, speakers, speech_verb, sentence)
-
-    def _reported_accusations(
-        self, events: list[Event], speakers: list[Actor], speech_verb: Token | None, sentence: Span
-    ) -> list[Event]:
-        """'Ukraine said Russian forces shelled Kharkiv': Ukraine also accuses Russia (accusations.yaml)."""
-        if speech_verb is None or not speakers or speech_verb.lemma_.lower() not in self.lexicon.accusing_verbs:
-            return []
-        doc = sentence.doc
-        found = []
-        for event in events:
-            code = mapped_code(self.lexicon.accusations, event.cameo)
-            span = doc.char_span(event.trigger.start, event.trigger.end)
-            if code is None or not event.is_real or span is None or not speech_verb.is_ancestor(span.root):
-                continue
-            accused = event.source if event.source.code else None
-            for speaker in speakers:
-                if accused is not None and (speaker.country or speaker.code) == (accused.country or accused.code):
-                    continue
-                entry = self.ontology.get(code)
-                trigger = Trigger(
-                    speech_verb.text,
-                    speech_verb.idx,
-                    speech_verb.idx + len(speech_verb.text),
-                    speech_verb.lemma_.lower(),
-                )
-                found.append(
-                    replace(
-                        event,
-                        source=speaker,
-                        target=accused,
-                        **code_fields(entry),
-                        trigger=trigger,
-                        confidence=max(0.05, event.confidence - 0.15),
-                        rule=f"accusations:{event.cameo} reported ({event.rule})",
-                    )
-                )
-        return found
+        return events + reported_accusations(events, speakers, speech_verb, sentence, self.lexicon, self.ontology)
 
     def _events_for(
         self,
@@ -148,27 +117,9 @@ class EventBuilder:
         day: dt.date | None,
     ) -> list[Event]:
         modality = trigger_modality(pred.trigger, pred.pos, self.modality_words)
-        code, rule = match.code, match.rule
         speakers, speech_verb = speech
-        requested = self._reported_request(pred, modality, speech_verb) if speakers else None
-        if requested is not None:
-            pass  # a reported obligation: recoded below, once the actors are known
-        elif modality.value == "negated" and modality.refusal:
-            refused = mapped_code(self.lexicon.refusals, code)
-            if refused:
-                code, rule = refused, f"{rule} (refused)"
-                modality = Modality(ASSERTED, reason="refusal")
-        elif not _object_controlled(_clause_verb(pred)) and (
-            modality.value == FUTURE or _reported_would(_clause_verb(pred), modality, self.modality_words)
-        ):
-            conditional = _has_condition(_clause_verb(pred), self.modality_words)
-            announced = mapped_code(self.lexicon.threats if conditional else self.lexicon.intents, code)
-            if announced:
-                kind = "threat" if conditional else "intent"
-                code, rule = announced, f"{rule} ({kind})"
-                modality = Modality(ASSERTED, reason=kind)
-        if code.startswith(THREAT_ROOT) and modality.value in (HYPOTHETICAL, FUTURE):
-            modality = Modality(ASSERTED, reason="threat")
+        recoded = recode(pred, match, modality, speakers, speech_verb, self.lexicon, self.modality_words)
+        code, rule, modality = recoded.code, recoded.rule, recoded.modality
         speaker = speakers[0] if speakers else None
         sources = self._sources(pred, actors, speakers)
         reversed_targets: list[Actor] = []
@@ -196,11 +147,8 @@ class EventBuilder:
             # "X told Iran there will be no easing": the one told is the target of what X says
             addressees = [c for c in speech_verb.children if c.dep_ in ("dobj", "dative")]
             targets = [a for a in (actors.resolve(h, speaker) for h in addressees) if a is not None]
-        if requested is not None:
-            # "Russia said Sudan must return the helicopter": Russia demands it of Sudan
-            code, rule = requested, f"{rule} (requested)"
-            sources, targets = list(speakers), list(sources)
-            modality = Modality(ASSERTED, reason="request")
+        if recoded.requested:
+            sources, targets = list(speakers), list(sources)  # the speaker asks it of the action's actor
         targets = targets or [None]
         entry = self.ontology.get(code)
         trigger_tokens = pred.trigger_tokens
@@ -213,13 +161,7 @@ class EventBuilder:
             value = HISTORICAL
         actor_spans = [(a.start, a.end) for a in sources + [t for t in targets if t]]
         location = resolve_event_location(sentence, pred.trigger, self.gazetteer, actor_spans)
-        if location is not None and location.country and all(t is None or _is_thing(t, sentence) for t in targets):
-            # "lifted the state of emergency in West Darfur": a domestic action's target is the place's country
-            targets = [_place_actor(location, sentence)]
-        if location is not None and location.country:
-            sources = [_located(a, location) for a in sources]
-            targets = [_located(t, location) if t is not None else None for t in targets]
-        sources, targets = _domestic(sources, targets, sentence)
+        sources, targets = place_parties(sources, targets, location, sentence)
         events = []
         pairs = {}
         for source, target in product(sources, targets):
@@ -294,7 +236,7 @@ class EventBuilder:
         if named:
             # Unknown to the knowledge base, but the text still says who acted.
             return [_unresolved(h) for h in named]
-        if passive and _reported_clause(_clause_verb(pred)):
+        if passive and reported_clause(clause_verb(pred)):
             return list(speakers)  # "aid had been sent", said Blinken: the reporting government acted
         return []
 
@@ -348,18 +290,6 @@ class EventBuilder:
                     if found:
                         return found
         return []
-
-    def _reported_request(self, pred: Predicate, modality: Modality, speech_verb: Token | None) -> str | None:
-        verb = _clause_verb(pred)
-        if (
-            modality.value != HYPOTHETICAL
-            or speech_verb is None
-            or verb.dep_ != "ccomp"
-            or verb.head.i != speech_verb.i
-        ):
-            return None
-        modals = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
-        return next((self.lexicon.requests[m] for m in modals if m in self.lexicon.requests), None)
 
     def _lends_subject(self, pred: Predicate) -> bool:
         """'Russia launched an invasion': a support verb, or a verb the lexicon does not know
@@ -419,7 +349,7 @@ def target_candidates(pred: Predicate, preferred: str | None, support: Token | N
         comp_preps = _prep_objects(comp)  # "offered to send troops to Uganda"
         groups += [comp_preps[p] for p in TARGET_PREPS if p in comp_preps]
         groups.append([o for c in comp.children if c.dep_ in ("dobj", "dative") for o in with_conjuncts(c)])
-    for clause in [_clause_verb(pred), *pred.complements]:
+    for clause in [clause_verb(pred), *pred.complements]:
         # "threatened to strike unless Israel withdrew": the one the condition is put to
         for cond in (c for c in clause.children if c.dep_ == "advcl" and any(m.dep_ == "mark" for m in c.children)):
             groups.append([s for c in cond.children if c.dep_ in ("nsubj", "nsubjpass") for s in with_conjuncts(c)])
@@ -440,116 +370,6 @@ def _prep_objects(verb: Token) -> dict[str, list[Token]]:
             o for c in prep.children if c.dep_ == "pobj" for o in with_conjuncts(c)
         )
     return found
-
-
-def code_fields(entry: CameoCode) -> dict[str, Any]:
-    """The Event fields that follow from its CAMEO code."""
-    return {
-        "cameo": entry.code,
-        "cameo_name": entry.name,
-        "cameo_root": entry.root,
-        "goldstein": entry.goldstein,
-        "quad_class": entry.quad_class,
-        "plover": entry.plover_type,
-        "plover_mode": entry.plover_mode,
-        "plover_context": entry.plover_context,
-    }
-
-
-def _reported_clause(verb: Token) -> bool:
-    """The clause is what is reported (or the sentence itself), not a relative clause inside it."""
-    for _ in range(3):
-        if verb.dep_ in ("relcl", "acl", "advcl", "pcomp"):
-            return False
-        if verb.dep_ in ("ROOT", "ccomp") or verb.head.i == verb.i:
-            return True
-        verb = verb.head
-    return False
-
-
-def _clause_verb(pred: Predicate) -> Token:
-    """The verb whose clause holds the action: the trigger, or an event noun's support verb."""
-    return pred.support_verb if pred.pos == "noun" and pred.support_verb is not None else pred.trigger
-
-
-def _object_controlled(verb: Token) -> bool:
-    """'Obama wants Putin to attack': the intent is not the attacker's own, so it is no threat by Putin."""
-    return verb.dep_ == "xcomp" and bool(object_controller(verb.head))
-
-
-def _reported_would(trigger: Token, modality: Modality, words: ModalityWords) -> bool:
-    """'Iraq said it would allow inspectors back': a modal inside reported speech announces an intent."""
-    if modality.value != HYPOTHETICAL or modality.reason != "modal" or trigger.pos_ != "VERB":
-        return False
-    if trigger.dep_ != "ccomp" or trigger.head.lemma_.lower() not in words.speech_verbs:
-        return False
-    # only about the speaker's own acts ("X said it would ..."); "X said Y could invade" is a prediction
-    return any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON" for c in trigger.children)
-
-
-def _has_condition(trigger: Token, words: ModalityWords) -> bool:
-    """'will withdraw its force unless ...': an announced act tied to a condition is a threat (or promise)."""
-    return any(
-        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in words.conditional_markers for m in c.children)
-        for c in trigger.children
-    )
-
-
-def _domestic(sources: list[Actor], targets: list[Actor | None], sentence: Span) -> tuple[list, list]:
-    """A party named only by its kind ("the rebels", "a candidate") or a thing acted on ("a state of
-    emergency") belongs to the country of the other party, as CAMEO coders assume for domestic news:
-    "the Mozambique government accepted demands from the rebels" is MOZGOV -> MOZREB."""
-    home = next((a.country for a in sources if a.country), None)
-    if home:
-        targets = [
-            with_country(t, home, "domestic") if t is not None and _countryless(t, sentence) else t for t in targets
-        ]
-    away = next((t.country for t in targets if t is not None and t.country), None)
-    if away:
-        sources = [
-            with_country(a, away, "domestic") if a.sector and not a.country and not a.code else a for a in sources
-        ]
-    return sources, targets
-
-
-def _countryless(actor: Actor, sentence: Span) -> bool:
-    if actor.country or actor.code or actor.entry == "unknown":
-        return False
-    return bool(actor.sector) and actor.sector not in ("IGO", "NGO") or _is_thing(actor, sentence)
-
-
-def _located(actor: Actor, location: Location) -> Actor:
-    """'the opposition', 'a roadside bombing' in Samarra: an actor with no country is taken to be of the
-    country where the event happens (marked in ``entry``). Unknown named parties ("Farc") are left alone."""
-    if actor.country or actor.code or actor.sector in ("IGO", "NGO") or actor.entry == "unknown":
-        return actor
-    if actor.sector is None and _looks_named(actor.text):
-        return actor
-    return with_country(actor, location.country, "located")
-
-
-def _looks_named(text: str) -> bool:
-    words = text.split()
-    return any(w[:1].isupper() for w in words[1:]) or (len(words) == 1 and words[0].isupper())
-
-
-def _is_thing(actor: Actor, sentence: Span) -> bool:
-    """An unresolved target that names a thing, not a party: "a state of emergency", "roads"."""
-    if actor.code is not None or actor.sector is not None:
-        return False
-    span = sentence.doc.char_span(actor.start, actor.end)
-    if span is None:
-        return False
-    return span.root.pos_ != "PROPN" and span.root.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE")
-
-
-def _place_actor(location: Location, sentence: Span) -> Actor:
-    found = sentence.text.find(location.name)
-    start = sentence.start_char + max(found, 0)
-    end = start + (len(location.name) if found >= 0 else 0)
-    return Actor(
-        location.name, location.country, location.country, None, location.name, start, end, f"location:{location.name}"
-    )
 
 
 def _existential(pred: Predicate) -> bool:
