@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,7 @@ class Lexicon:
         if not candidates:
             return None
         best: tuple[int, Match] | None = None
+        arguments = ArgumentWords(pred)
         for entry in candidates:
             if entry.particle and entry.particle != pred.particle:
                 continue
@@ -156,20 +158,21 @@ class Lexicon:
             if entry.code and confidence >= MIN_DEFAULT_CONFIDENCE:
                 match = Match(entry.code, entry.rule, confidence, entry.target, False, entry.source)
             for pattern in entry.patterns:
-                if pattern_matches(pattern, pred) and (pattern.confidence or 1.0) < MIN_DEFAULT_CONFIDENCE:
+                if not pattern_matches(pattern, arguments):
+                    continue
+                if (pattern.confidence or 1.0) < MIN_DEFAULT_CONFIDENCE:
                     match = None  # a pattern below the floor says "this reading is no event" ("met the deadline")
                     break
-                if pattern_matches(pattern, pred):
-                    match = Match(
-                        pattern.code,
-                        f"{entry.rule} [{pattern_label(pattern)}]",
-                        pattern.confidence if pattern.confidence is not None else min(0.95, confidence + 0.1),
-                        pattern.target or entry.target,
-                        True,
-                        pattern.source or entry.source,
-                    )
-                    rank += 4
-                    break
+                match = Match(
+                    pattern.code,
+                    f"{entry.rule} [{pattern_label(pattern)}]",
+                    pattern.confidence if pattern.confidence is not None else min(0.95, confidence + 0.1),
+                    pattern.target or entry.target,
+                    True,
+                    pattern.source or entry.source,
+                )
+                rank += 4
+                break
             if match is not None and (best is None or rank > best[0]):
                 best = (rank, match)
         return best[1] if best else None
@@ -187,18 +190,43 @@ def phrase_lemmas(tokens: list[Token], limit: int = 25) -> set[str]:
     return lemmas
 
 
-def pattern_matches(pattern: Pattern, pred: Predicate) -> bool:
-    # An event noun's object is its "of" phrase: "the release of prisoners", "the shelling of Kharkiv".
-    objects = pred.objects if pred.pos == "verb" else pred.objects + pred.preps.get("of", [])
-    if pattern.object and not pattern.object & phrase_lemmas(objects):
+class ArgumentWords:
+    """The lemmas in each argument slot of a predicate, computed once and only when a pattern asks."""
+
+    def __init__(self, pred: Predicate):
+        self.pred = pred
+        self._preps: dict[str, set[str]] = {}
+
+    @cached_property
+    def objects(self) -> set[str]:
+        pred = self.pred
+        # An event noun's object is its "of" phrase: "the release of prisoners", "the shelling of Kharkiv".
+        return phrase_lemmas(pred.objects if pred.pos == "verb" else pred.objects + pred.preps.get("of", []))
+
+    @cached_property
+    def subjects(self) -> set[str]:
+        return phrase_lemmas(self.pred.subjects)
+
+    @cached_property
+    def complements(self) -> set[str]:
+        return _complement_lemmas(self.pred)
+
+    def prep(self, prep: str) -> set[str]:
+        if prep not in self._preps:
+            self._preps[prep] = phrase_lemmas(self.pred.preps.get(prep, []))
+        return self._preps[prep]
+
+
+def pattern_matches(pattern: Pattern, arguments: ArgumentWords) -> bool:
+    if pattern.object and not pattern.object & arguments.objects:
         return False
-    if pattern.subject and not pattern.subject & phrase_lemmas(pred.subjects):
+    if pattern.subject and not pattern.subject & arguments.subjects:
         return False
-    if pattern.complement and not pattern.complement & _complement_lemmas(pred):
+    if pattern.complement and not pattern.complement & arguments.complements:
         return False
-    if pattern.adjective and not pattern.adjective & set(pred.adjectives):
+    if pattern.adjective and not pattern.adjective & set(arguments.pred.adjectives):
         return False
-    return all(words & phrase_lemmas(pred.preps.get(prep, [])) for prep, words in pattern.prep_object)
+    return all(words & arguments.prep(prep) for prep, words in pattern.prep_object)
 
 
 def _complement_lemmas(pred: Predicate) -> set[str]:
