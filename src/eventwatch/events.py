@@ -19,7 +19,7 @@ from eventwatch.domestic import place_parties
 from eventwatch.lexicon import Lexicon, Match
 from eventwatch.modality import ModalityWords, trigger_modality
 from eventwatch.ontology import Ontology
-from eventwatch.places import Gazetteer, resolve_event_location
+from eventwatch.places import Gazetteer, mentioned_location, scene_location
 from eventwatch.predicates import (
     Predicate,
     find_predicates,
@@ -160,8 +160,10 @@ class EventBuilder:
         if value == ASSERTED and _is_historical(date, precision, day, self.modality_words.historical_days):
             value = HISTORICAL
         actor_spans = [(a.start, a.end) for a in sources + [t for t in targets if t]]
-        location = resolve_event_location(sentence, pred.trigger, self.gazetteer, actor_spans)
-        sources, targets = place_parties(sources, targets, location, sentence)
+        scene = scene_location(sentence, pred.trigger, self.gazetteer, actor_spans)
+        location = scene or mentioned_location(sentence, pred.trigger, self.gazetteer, actor_spans)
+        # only a place the text puts the event in says whose country its unnamed parties are
+        sources, targets = place_parties(sources, targets, scene, sentence)
         events = []
         pairs = {}
         for source, target in product(sources, targets):

@@ -178,15 +178,25 @@ class Lexicon:
         return best[1] if best else None
 
 
-def phrase_lemmas(tokens: list[Token], limit: int = 25) -> set[str]:
-    """Lemmas of the phrases headed by these tokens (head, modifiers, prepositional objects)."""
+CLAUSE_DEPS = {"relcl", "acl", "advcl", "appos", "ccomp", "conj", "cc", "punct"}
+
+
+def phrase_lemmas(tokens: list[Token], depth: int = 3) -> set[str]:
+    """Lemmas of the phrases headed by these tokens: the head, its modifiers and their prepositional
+    objects ("shipments of military assistance"), but not clauses or coordinated phrases hanging from
+    them ("dissidents who fled the military junta" does not make the dissidents military)."""
     lemmas: set[str] = set()
-    for head in tokens:
-        for i, token in enumerate(head.subtree):
-            if i >= limit:
-                break
+    level = list(tokens)
+    for _ in range(depth):
+        following = []
+        for token in level:
             lemmas.add(token.lemma_.lower())
             lemmas.add(token.lower_)
+            following += [c for c in token.children if c.dep_ not in CLAUSE_DEPS]
+        level = following
+    for token in level:
+        lemmas.add(token.lemma_.lower())
+        lemmas.add(token.lower_)
     return lemmas
 
 

@@ -287,6 +287,15 @@ def resolve_event_location(
     any GPE/LOC entity of the sentence that is neither an actor (``actor_spans``, document character
     offsets) nor a subject, nearest the trigger first. None when neither names a known place.
     """
+    return scene_location(sentence, trigger, gazetteer, actor_spans) or mentioned_location(
+        sentence, trigger, gazetteer, actor_spans
+    )
+
+
+def scene_location(
+    sentence: Span, trigger: Token, gazetteer: Gazetteer, actor_spans: Sequence[tuple[int, int]] = ()
+) -> Location | None:
+    """A place the text puts the event in: a locative phrase under the trigger ("in Kharkiv")."""
     for prep in _locative_phrases(sentence, trigger):
         objects = [c for c in prep.children if c.dep_ == "pobj"]
         tokens = [t for obj in objects for t in obj.subtree]
@@ -296,7 +305,13 @@ def resolve_event_location(
             location = gazetteer.lookup(span.text)
             if location is not None:
                 return location
+    return None
 
+
+def mentioned_location(
+    sentence: Span, trigger: Token, gazetteer: Gazetteer, actor_spans: Sequence[tuple[int, int]] = ()
+) -> Location | None:
+    """The place named in the sentence nearest the trigger that is not one of its parties."""
     labels = place_words().place_labels
     candidates = [
         e
