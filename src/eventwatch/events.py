@@ -248,14 +248,14 @@ class EventBuilder:
         """The first place in the parse that names a known actor, nearest the trigger first."""
         support = pred.support_verb if pred.pos == "noun" and self._lends_subject(pred) else None
         candidates = target_candidates(pred, match.target, support)
-        home = {a.country for a in sources if a.country}
+        own_codes = {a.code for a in sources if a.code}
         first: list[Actor] = []
         for heads in candidates:
             resolved = [a for a in (actors.resolve(h, speaker) for h in heads) if a is not None]
             resolved = resolved or self._agents_of_event_nouns(heads, actors, speaker)
             if not resolved:
                 continue
-            if not home or any(a.country and a.country not in home for a in resolved):
+            if any(not _sources_own(a, own_codes) for a in resolved):
                 return resolved
             # "Syria offered its troops to Lebanon": the source's own people are seldom the target
             first = first or resolved
@@ -397,6 +397,11 @@ def _without_nested_nouns(events: list[Event], sentence: Span) -> list[Event]:
                 continue
         kept.append(event)
     return kept
+
+
+def _sources_own(actor: Actor, source_codes: set[str]) -> bool:
+    """'its troops', 'army reservists', the source itself: the source's own people or assets."""
+    return actor.country is None or "+of:" in (actor.entry or "") or actor.code in source_codes
 
 
 def _may_stay_unresolved(head: Token, pred: Predicate, via_support: bool = False) -> bool:

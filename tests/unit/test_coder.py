@@ -122,3 +122,11 @@ def test_claimed_violence_is_also_an_accusation_but_said_violence_is_not(coder):
     ]
     said = events_of(coder, "Kyiv said that Russian troops had shelled Kharkiv.")
     assert not [e for e in said if e.plover == "ACCUSE"]
+
+
+def test_own_people_are_not_the_target_but_another_domestic_party_is(coder):
+    assert [(e.source.code, e.target.code) for e in events_of(coder, "Syria offered its troops to Lebanon.")] == [
+        ("SYR", "LBN")
+    ]
+    events = events_of(coder, "Congress is pressuring Obama to help Iran.", date="2015-06-01")
+    assert [(e.source.code, e.target.code) for e in events if e.plover == "REQUEST"] == [("USALEG", "USAGOV")]
