@@ -49,10 +49,6 @@ class Pattern:
     source: str | None = None
     confidence: float | None = None
 
-    @property
-    def specificity(self) -> int:
-        return sum(bool(x) for x in (self.object, self.complement, self.prep_object, self.subject, self.adjective))
-
 
 @dataclass(frozen=True, slots=True)
 class Entry:
