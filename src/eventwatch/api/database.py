@@ -84,10 +84,6 @@ class Database:
                 self._writing = False
                 self._cond.notify_all()
 
-    @property
-    def is_open(self) -> bool:
-        return self._con is not None
-
     def _close_locked(self) -> None:
         if self._con is not None:
             self._con.close()
