@@ -7,7 +7,7 @@ be serialised (``to_dict``) without knowing which stage made which part of it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 # Modality values. Only ASSERTED events are "real" and reported by default.
@@ -123,7 +123,6 @@ class Event:
     quote: str | None = None
     rule: str = ""
     url: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_real(self) -> bool:
