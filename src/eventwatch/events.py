@@ -29,6 +29,7 @@ from eventwatch.predicates import (
 )
 from eventwatch.records import ASSERTED, HISTORICAL, Actor, Document, Event, Trigger
 from eventwatch.speech_acts import (
+    Recoded,
     clause_verb,
     code_fields,
     recode,
@@ -120,36 +121,10 @@ class EventBuilder:
         speakers, speech_verb = speech
         recoded = recode(pred, match, modality, speakers, speech_verb, self.lexicon, self.modality_words)
         code, rule, modality = recoded.code, recoded.rule, recoded.modality
-        speaker = speakers[0] if speakers else None
-        sources = self._sources(pred, actors, speakers)
-        reversed_targets: list[Actor] = []
-        if match.source and pred.prep_objects(match.source):
-            # "received weapons from the government": the government gave; the receiver is the target
-            givers = [a for a in (actors.resolve(h, speaker) for h in pred.prep_objects(match.source)) if a]
-            if givers:
-                sources, reversed_targets = givers, sources
-        # "ten soldiers were killed": the agent is unknown, but a known party suffered the action
-        if (
-            not sources
-            and pred.pos == "verb"
-            and pred.passive
-            and self.ontology.get(code).quad_class in (2, 4)  # material acts: "killed", "arrested", "freed"
-            and any(t.code for t in self._targets(pred, match, actors, speaker, []))
-        ):
-            sources = [Actor("", None, None, None, None, pred.trigger.idx, pred.trigger.idx, "unknown")]
-        if not sources:
+        parties = self._parties(pred, match, recoded, actors, speakers, speech_verb)
+        if parties is None:
             return []
-        targets = reversed_targets or self._targets(pred, match, actors, speaker, sources)
-        if pred.passive and sources == speakers and code[:2] in VIOLENT_ROOTS:
-            # "Israel said a mortar bomb was fired at it": who reports violence is seldom who did it
-            sources = [Actor("", None, None, None, None, pred.trigger.idx, pred.trigger.idx, "unknown")]
-        if not targets and speech_verb is not None and sources == speakers:
-            # "X told Iran there will be no easing": the one told is the target of what X says
-            addressees = [c for c in speech_verb.children if c.dep_ in ("dobj", "dative")]
-            targets = [a for a in (actors.resolve(h, speaker) for h in addressees) if a is not None]
-        if recoded.requested:
-            sources, targets = list(speakers), list(sources)  # the speaker asks it of the action's actor
-        targets = targets or [None]
+        sources, targets = parties
         entry = self.ontology.get(code)
         trigger_tokens = pred.trigger_tokens
         doc = sentence.doc
@@ -191,6 +166,48 @@ class EventBuilder:
                 )
             )
         return events
+
+    def _parties(
+        self,
+        pred: Predicate,
+        match: Match,
+        recoded: Recoded,
+        actors: DocumentActors,
+        speakers: list[Actor],
+        speech_verb: Token | None,
+    ) -> tuple[list[Actor], list[Actor | None]] | None:
+        """Who acted and on whom; None when the text names no one who acted."""
+        code = recoded.code
+        speaker = speakers[0] if speakers else None
+        sources = self._sources(pred, actors, speakers)
+        reversed_targets: list[Actor] = []
+        if match.source and pred.prep_objects(match.source):
+            # "received weapons from the government": the government gave; the receiver is the target
+            givers = [a for a in (actors.resolve(h, speaker) for h in pred.prep_objects(match.source)) if a]
+            if givers:
+                sources, reversed_targets = givers, sources
+        # "ten soldiers were killed": the agent is unknown, but a known party suffered the action
+        if (
+            not sources
+            and pred.pos == "verb"
+            and pred.passive
+            and self.ontology.get(code).quad_class in (2, 4)  # material acts: "killed", "arrested", "freed"
+            and any(t.code for t in self._targets(pred, match, actors, speaker, []))
+        ):
+            sources = [_unknown_actor(pred)]
+        if not sources:
+            return None
+        targets: list[Actor | None] = list(reversed_targets or self._targets(pred, match, actors, speaker, sources))
+        if pred.passive and sources == speakers and code[:2] in VIOLENT_ROOTS:
+            # "Israel said a mortar bomb was fired at it": who reports violence is seldom who did it
+            sources = [_unknown_actor(pred)]
+        if not targets and speech_verb is not None and sources == speakers:
+            # "X told Iran there will be no easing": the one told is the target of what X says
+            addressees = [c for c in speech_verb.children if c.dep_ in ("dobj", "dative")]
+            targets = [a for a in (actors.resolve(h, speaker) for h in addressees) if a is not None]
+        if recoded.requested:
+            sources, targets = list(speakers), list(sources)  # the speaker asks it of the action's actor
+        return sources, targets or [None]
 
     def _sources(self, pred: Predicate, actors: DocumentActors, speakers: list[Actor]) -> list[Actor]:
         subjects = self._document_authors(pred) or pred.subjects
@@ -397,6 +414,11 @@ def _without_nested_nouns(events: list[Event], sentence: Span) -> list[Event]:
                 continue
         kept.append(event)
     return kept
+
+
+def _unknown_actor(pred: Predicate) -> Actor:
+    """A source the text does not name (an agentless passive), placed at the trigger."""
+    return Actor("", None, None, None, None, pred.trigger.idx, pred.trigger.idx, "unknown")
 
 
 def _sources_own(actor: Actor, source_codes: set[str]) -> bool:
