@@ -7,6 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The library records are the response models where they are the same shape (validated by pydantic).
+from eventwatch.monitor.alerts import Alert
+from eventwatch.monitor.network import DyadActivity
+
 Role = Literal["trigger", "source", "target"]
 
 
@@ -146,22 +150,8 @@ class SeriesOut(BaseModel):
     points: list[SeriesPointOut]
 
 
-class DyadOut(BaseModel):
-    source: str
-    target: str
-    directed: bool
-    n_events: int
-    cooperation: int
-    conflict: int
-    net_cooperation: int
-    goldstein_sum: float
-    goldstein_mean: float | None
-    first_date: dt.date | None
-    last_date: dt.date | None
-
-
 class DyadList(BaseModel):
-    items: list[DyadOut]
+    items: list[DyadActivity]
 
 
 class ActorOut(BaseModel):
@@ -180,39 +170,8 @@ class ActorList(BaseModel):
     items: list[ActorOut]
 
 
-class DriverOut(BaseModel):
-    event_id: str
-    date: dt.date | None
-    source_code: str | None
-    source_name: str | None
-    target_code: str | None
-    target_name: str | None
-    cameo: str | None
-    quad_class: int | None
-    goldstein: float | None
-    num_mentions: int | None
-    source_url: str | None
-
-
-class AlertOut(BaseModel):
-    actor_a: str
-    actor_b: str
-    period: dt.date
-    period_end: dt.date
-    metric: str
-    method: str
-    value: float
-    baseline_mean: float
-    baseline_std: float
-    score: float
-    n_events: int
-    n_conflict: int
-    goldstein_sum: float
-    drivers: list[DriverOut]
-
-
 class AlertList(BaseModel):
-    items: list[AlertOut]
+    items: list[Alert]
 
 
 class Health(BaseModel):

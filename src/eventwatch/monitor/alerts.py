@@ -20,6 +20,7 @@ Each alert lists the events that drove it: the dyad's events of that period, mos
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
@@ -43,7 +44,7 @@ class Driver:
     """One event behind an alert."""
 
     event_id: str
-    date: date | None
+    date: dt.date | None  # dt.date: the field named `date` would shadow the type for pydantic
     source_code: str | None
     source_name: str | None
     target_code: str | None
