@@ -12,9 +12,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "fixtures" / "store"))
-
-from local_server import LocalServer, page, rss  # noqa: E402
+from fixtures.store.local_server import LocalServer, page, rss
 
 EVENTWATCH = str(Path(sys.executable).with_name("eventwatch"))
 SAMPLES = Path(__file__).parents[2] / "src" / "eventwatch" / "data" / "samples"

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "fixtures" / "store"))
-
-from fake_coder import FakeCoder  # noqa: E402
-
-from eventwatch.records import Document  # noqa: E402
-from eventwatch.store import DedupConfig, Store  # noqa: E402
-from eventwatch.store.dedup import ClusterInput, assign_events  # noqa: E402
+from eventwatch.records import Document
+from eventwatch.store import DedupConfig, Store
+from eventwatch.store.dedup import ClusterInput, assign_events
+from fixtures.store.fake_coder import FakeCoder
 
 THREE_REPORTS = [
     Document("Russia attacked Ukraine on Thursday. Kyiv met with NATO.", date="2022-02-24",

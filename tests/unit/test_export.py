@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
 import polars as pl
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "fixtures" / "store"))
-
-from fake_coder import FakeCoder  # noqa: E402
-
-from eventwatch.records import Document  # noqa: E402
-from eventwatch.store import Store  # noqa: E402
-from eventwatch.store.export import column_map  # noqa: E402
+from eventwatch.records import Document
+from eventwatch.store import Store
+from eventwatch.store.export import column_map
+from fixtures.store.fake_coder import FakeCoder
 
 GDELT_EVENT_COLUMNS = (
     "GLOBALEVENTID SQLDATE MonthYear Year FractionDate "

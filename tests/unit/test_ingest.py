@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "fixtures" / "store"))
-
-from fake_coder import FakeCoder  # noqa: E402
-from local_server import LocalServer, page, rss  # noqa: E402
-
-from eventwatch.documents import Document, InputProblem, document_from_html  # noqa: E402
-from eventwatch.ingest.feeds import looks_like_feed, parse_feed  # noqa: E402
-from eventwatch.ingest.fetch import FetchConfig, Fetcher, FetchError  # noqa: E402
-from eventwatch.ingest.pipeline import count_sentences  # noqa: E402
-from eventwatch.ingest.sources import SourceReader, is_url  # noqa: E402
-from eventwatch.ingest.watch import parse_interval  # noqa: E402
-from eventwatch.store import Store  # noqa: E402
+from eventwatch.documents import Document, InputProblem, document_from_html
+from eventwatch.ingest.feeds import looks_like_feed, parse_feed
+from eventwatch.ingest.fetch import FetchConfig, Fetcher, FetchError
+from eventwatch.ingest.pipeline import count_sentences
+from eventwatch.ingest.sources import SourceReader, is_url
+from eventwatch.ingest.watch import parse_interval
+from eventwatch.store import Store
+from fixtures.store.fake_coder import FakeCoder
+from fixtures.store.local_server import LocalServer, page, rss
 
 FAST = FetchConfig(timeout=1.0, retries=2, backoff=0.01, max_bytes=100_000)
 ARTICLE = page("Russia attacks Ukraine", [

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "fixtures" / "store"))
-
-from fake_coder import FakeCoder  # noqa: E402
-
-from eventwatch.records import Document  # noqa: E402
-from eventwatch.store import Store, StoreError  # noqa: E402
-from eventwatch.store.schema import LATEST, migrate  # noqa: E402
+from eventwatch.records import Document
+from eventwatch.store import Store, StoreError
+from eventwatch.store.schema import LATEST, migrate
+from fixtures.store.fake_coder import FakeCoder
 
 DOCS = [
     Document("Russia attacked Ukraine near Kharkiv. Washington condemned Russia.", date="2022-02-24",
