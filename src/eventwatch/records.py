@@ -38,9 +38,14 @@ class Document:
         return asdict(self)
 
 
+def content_hash(text: str) -> str:
+    """SHA-256 of the whitespace-normalised text: the same article however wrapped hashes the same."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
 def content_id(text: str) -> str:
-    """A stable id from the text itself, so the same article gets the same id everywhere."""
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
+    """A stable id from the text itself (the first 16 digits of its hash), the same id everywhere."""
+    return content_hash(text)[:16]
 
 
 @dataclass(slots=True)

@@ -21,8 +21,8 @@ from tqdm import tqdm
 from eventwatch.documents import InputProblem
 from eventwatch.ingest.fetch import FetchConfig, Fetcher
 from eventwatch.ingest.sources import AlreadyStored, SourceReader
-from eventwatch.records import Document, Event
-from eventwatch.store.writer import CodedArticle, Writer, content_hash
+from eventwatch.records import Document, Event, content_hash
+from eventwatch.store.writer import CodedArticle, Writer
 
 # Articles per transaction. Each write has a fixed cost (open, re-cluster, commit, checkpoint) of tens of
 # milliseconds, so big batches keep the store's share of ingest time small; a crash redoes at most one
@@ -122,7 +122,7 @@ def run_ingest(
 ) -> IngestReport:
     report = IngestReport()
     started = time.monotonic()
-    hashes, urls = writer.known()
+    seen = writer.known()
     bar = tqdm(unit=" articles", disable=not progress, dynamic_ncols=True, leave=True)
 
     def problem(item: InputProblem) -> None:
@@ -142,12 +142,9 @@ def run_ingest(
                 report.skipped += 1
             else:
                 digest = content_hash(item.text)
-                if digest in hashes or (item.url and item.url in urls):
+                if not seen.first_time(digest, item.url):
                     report.skipped += 1
                     continue
-                hashes.add(digest)
-                if item.url:
-                    urls.add(item.url)
                 item.id = digest[:16]  # mention ids hash the doc id: make them unique per article
                 digests[item.id] = digest
                 yield item
@@ -168,7 +165,7 @@ def run_ingest(
         flushed = time.monotonic()
 
     with Fetcher(fetch_config) as fetcher:
-        reader = SourceReader(fetcher, workers, is_stored=lambda url: url in urls)
+        reader = SourceReader(fetcher, workers, is_stored=lambda url: url in seen.urls)
         try:
             for doc, events in code_safely(coder, new_documents(reader.read(sources))):
                 if isinstance(events, Exception):

@@ -8,7 +8,6 @@ adds nothing twice.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -18,7 +17,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from eventwatch.records import Document, Event
+from eventwatch.records import Document, Event, content_hash
 from eventwatch.store.connection import connect
 from eventwatch.store.dedup import ClusterInput, DedupConfig, assign_events, cluster_date, summarise_event
 from eventwatch.store.rows import ARTICLE_COLUMNS, MENTION_COLUMNS, article_row, mention_row
@@ -62,9 +61,21 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
     return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=schema)
 
 
-def content_hash(text: str) -> str:
-    """SHA-256 of the whitespace-normalised text: the same article however wrapped hashes the same."""
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+@dataclass(slots=True)
+class SeenArticles:
+    """Articles known by content hash or by URL: one seen either way is the same article."""
+
+    hashes: set[str] = field(default_factory=set)
+    urls: set[str] = field(default_factory=set)
+
+    def first_time(self, digest: str, url: str | None) -> bool:
+        """Whether this article is new; it is remembered either way."""
+        if digest in self.hashes or (url and url in self.urls):
+            return False
+        self.hashes.add(digest)
+        if url:
+            self.urls.add(url)
+        return True
 
 
 @dataclass(slots=True)
@@ -112,12 +123,12 @@ class Writer:
         self._migrated = True
         return connection
 
-    def known(self) -> tuple[set[str], set[str]]:
-        """Content hashes and URLs already stored, to skip coding what is already there."""
+    def known(self) -> SeenArticles:
+        """The articles already stored, to skip coding what is already there."""
         with self._connect() as con:
             hashes = {r[0] for r in con.execute("SELECT content_hash FROM articles").fetchall()}
             urls = {r[0] for r in con.execute("SELECT url FROM articles WHERE url IS NOT NULL").fetchall()}
-        return hashes, urls
+        return SeenArticles(hashes, urls)
 
     def write(self, batch: Iterable[CodedArticle]) -> WriteResult:
         result = WriteResult()
@@ -175,22 +186,18 @@ class Writer:
             "(SELECT content_hash FROM _incoming) OR a.url IN (SELECT url FROM _incoming)"
         ).fetchall()
         con.unregister("_incoming")
-        seen_hashes = {row[0] for row in stored}
-        seen_urls = {row[1] for row in stored if row[1]}
+        seen = SeenArticles({row[0] for row in stored}, {row[1] for row in stored if row[1]})
         for item in batch:
-            doc, digest = item.document, item.content_hash
-            if digest in seen_hashes or (doc.url and doc.url in seen_urls):
+            doc = item.document
+            if not seen.first_time(item.content_hash, doc.url):
                 result.skipped += 1
                 continue
-            seen_hashes.add(digest)
-            if doc.url:
-                seen_urls.add(doc.url)
             rows = {}
             for event in item.events:
                 row = mention_row(event, item.article_id, doc.date)
                 rows.setdefault(row["mention_id"], row)  # the coder may report one mention twice
             mentions.extend(rows.values())
-            articles.append(article_row(doc, item.article_id, digest, now, item.n_sentences, len(rows)))
+            articles.append(article_row(doc, item.article_id, item.content_hash, now, item.n_sentences, len(rows)))
         if not articles:
             return
         con.register("_new_articles", _table(articles, ARTICLE_COLUMNS))
