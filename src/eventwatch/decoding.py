@@ -71,11 +71,12 @@ def binary_kind(head: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes) -> Decoded:
-    """The text of one document's bytes (see the module docstring for how the encoding is chosen)."""
-    bom = byte_order_mark(data)
-    if bom:
-        return _decode_replacing(data, bom)
+def decode(data: bytes, *, bom: bool = True) -> Decoded:
+    """The text of one document's bytes (see the module docstring for how the encoding is chosen).
+    ``bom=False`` for a line inside a file, where leading bytes that look like a mark are not one."""
+    announced = byte_order_mark(data) if bom else None
+    if announced:
+        return _decode_replacing(data, announced)
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:

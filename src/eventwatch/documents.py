@@ -150,7 +150,8 @@ def _field(value: Any) -> str | None:
 
 def load_json(text: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
     """``json.loads``, refusing text nested deeper than ``max_depth`` before parsing it: the parser
-    recurses once per level, so 200,000 brackets would end in a RecursionError."""
+    recurses once per level, so 200,000 brackets would end in a RecursionError. Raw control characters
+    inside strings (a tab, a NUL from a careless exporter) are accepted; records clean them."""
     if text.count("[") + text.count("{") > max_depth:
         depth = deepest = 0
         for bracket in _JSON_NESTING.findall(_JSON_STRING.sub("", text)):
@@ -158,7 +159,7 @@ def load_json(text: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
             deepest = max(deepest, depth)
         if deepest > max_depth:
             raise ValueError(f"JSON nested deeper than {max_depth} levels")
-    return json.loads(text)
+    return json.loads(text, strict=False)
 
 
 # -- bytes to documents ------------------------------------------------------------------------------
@@ -214,7 +215,7 @@ def text_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str] | Inpu
                 raw = stream.readline(2**20)
             yield InputProblem(source, f"line is over the {MAX_TEXT_BYTES // 2**20} MiB limit; skipped", number)
             continue
-        decoded = decode(raw[3:] if number == 1 and bom else raw)
+        decoded = decode(raw[3:] if number == 1 and bom else raw, bom=False)
         if decoded.replaced:
             yield _replaced_warning(decoded, source, line=number)
         yield number, decoded.text
