@@ -171,9 +171,9 @@ def document_from_bytes(data: bytes, source: str, **fields: Any) -> Iterator[Ite
     if not data.strip():
         yield InputProblem(source, "input is empty")
         return
-    kind = binary_kind(data[:BINARY_SNIFF_BYTES])
-    if kind:
-        yield InputProblem(source, f"input looks like {kind}, not text")
+    binary = _binary_problem(data, source)
+    if binary:
+        yield binary
         return
     decoded = decode(data)
     if decoded.replaced > MAX_REPLACED_SHARE * len(data):
@@ -189,6 +189,11 @@ def document_from_bytes(data: bytes, source: str, **fields: Any) -> Iterator[Ite
     yield item
 
 
+def _binary_problem(head: bytes, source: str) -> InputProblem | None:
+    kind = binary_kind(head[:BINARY_SNIFF_BYTES])
+    return InputProblem(source, f"input looks like {kind}, not text") if kind else None
+
+
 def _replaced_warning(decoded: Decoded, source: str, where: str = "", line: int | None = None) -> InputProblem:
     message = f"{decoded.replaced} byte(s) not valid {decoded.encoding} replaced with U+FFFD{where}"
     return InputProblem(source, message, line, fatal=False)
@@ -199,9 +204,9 @@ def text_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str] | Inpu
     each decoded on its own; problems for binary input and for lines over ``MAX_TEXT_BYTES`` (skipped
     without being held in memory), warnings for replaced bytes."""
     head = stream.peek(BINARY_SNIFF_BYTES)[:BINARY_SNIFF_BYTES]  # type: ignore[attr-defined]
-    kind = binary_kind(head)
-    if kind:
-        yield InputProblem(source, f"input looks like {kind}, not text")
+    binary = _binary_problem(head, source)
+    if binary:
+        yield binary
         return
     bom = byte_order_mark(head)
     if (bom and bom != "utf-8-sig") or (b"\r" in head and b"\n" not in head):
@@ -241,13 +246,16 @@ def _whole_text_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str]
 
 def iter_jsonl(stream: BinaryIO, source: str) -> Iterator[Item]:
     """One document per JSON line; each bad line is a problem naming it, and the next line is read."""
+    records = 0
     for entry in text_lines(stream, source):
         if isinstance(entry, InputProblem):
+            records += entry.fatal  # a refused file has said why
             yield entry
             continue
         number, line = entry
         if not line.strip():
             continue
+        records += 1
         warnings: list[InputProblem] = []
         try:
             item = document_from_record(load_json(line), source, number, on_warning=warnings.append)
@@ -257,6 +265,8 @@ def iter_jsonl(stream: BinaryIO, source: str) -> Iterator[Item]:
             item = InputProblem(source, f"not a readable JSON record ({exc})", number)
         yield from warnings
         yield item
+    if not records:
+        yield InputProblem(source, "input is empty")
 
 
 def iter_csv(stream: BinaryIO, source: str) -> Iterator[Item]:
@@ -312,6 +322,8 @@ def iter_csv(stream: BinaryIO, source: str) -> Iterator[Item]:
             yield from warnings
             yield item
     yield from pending
+    if header is None and not any(p.line is None for p in pending):
+        yield InputProblem(source, "input is empty")
 
 
 def _csv_problem(exc: csv.Error, source: str, first: int, last: int) -> InputProblem:

@@ -210,3 +210,15 @@ def test_a_reader_exception_is_never_taken_for_a_coder_failure() -> None:
         for doc, events in code_safely(FakeCoder(), documents_then_fault()):
             results.append((doc.text, type(events).__name__))
     assert results == [("Russia attacked Ukraine.", "list"), ("CRASH THE CODER now", "RuntimeError")]
+
+
+def test_ingest_names_a_document_that_breaks_the_coder_by_file_and_line(tmp_path: Path) -> None:
+    """It used to be named by its content hash, which says nothing about where to look."""
+    from eventwatch.store import Store
+
+    path = tmp_path / "articles.jsonl"
+    lines = ["Russia attacked Ukraine.", "CRASH THE CODER here", "Israel attacked Hamas."]
+    path.write_text("".join(json.dumps({"text": text}) + "\n" for text in lines))
+    report = Store(tmp_path / "s.duckdb").ingest([str(path)], coder=FakeCoder())
+    assert report.articles == 2
+    assert [str(p) for p in report.problems] == [f"{path}:2: coder failed: fake coder crashed"]

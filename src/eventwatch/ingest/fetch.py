@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from eventwatch import __version__
-from eventwatch.ingest.network import AddressRefused, Resolver, deadline, guarded_transport, time_left
+from eventwatch.ingest.network import AddressRefused, HostNotFound, Resolver, deadline, guarded_transport, time_left
 from eventwatch.isolation import one_line
 
 TEXT_TYPES = (
@@ -116,7 +116,7 @@ def _fetch_once(client: httpx.Client, url: str, config: FetchConfig) -> Fetched 
             raise FetchError(f"redirect to a malformed URL {redirect.location[:100]!r} ({exc})") from None
         check_url(target, "redirect to a ")
         return target
-    except AddressRefused as exc:
+    except (AddressRefused, HostNotFound) as exc:
         raise FetchError(str(exc)) from exc
     except httpx.TimeoutException as exc:
         raise FetchError(f"timed out: no complete response within {config.timeout:g}s", retry=True) from exc

@@ -38,6 +38,10 @@ class AddressRefused(Exception):
     """A connection the fetcher must not make (its one-line message says why)."""
 
 
+class HostNotFound(Exception):
+    """A host name that does not exist (trying again will not help, unlike a resolver that timed out)."""
+
+
 @contextmanager
 def deadline(seconds: float) -> Iterator[None]:
     """Network operations in this block (in this thread) end by ``seconds`` from now."""
@@ -113,7 +117,11 @@ def resolve(host: str, port: int, timeout: float | None) -> list[str]:
     if thread.is_alive():
         raise httpcore.ConnectTimeout(f"resolving {host} took too long")
     if found and isinstance(found[0], Exception):
-        raise httpcore.ConnectError(f"cannot resolve {host}: {getattr(found[0], 'strerror', None) or found[0]}")
+        error = found[0]
+        reason = f"cannot resolve {host}: {getattr(error, 'strerror', None) or error}"
+        if getattr(error, "errno", None) in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None)):
+            raise HostNotFound(reason)
+        raise httpcore.ConnectError(reason)
     return list(dict.fromkeys(info[4][0] for info in found))
 
 
