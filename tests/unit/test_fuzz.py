@@ -1,7 +1,8 @@
 """Property-based fuzzing (hypothesis) of the readers and the coder.
 
-Each property runs a few hundred generated inputs in the normal suite and 10,000 in the ``slow`` run
-(the coder: 800 batches of 1-8 documents, about 3,600 documents, as parsing is the cost). The properties:
+Each property runs a few hundred generated inputs in the normal suite; the ``slow`` run gives the main
+reader property 10,000 inputs, the round trip 5,000, the record checks 2,000 and the coder 800 batches
+of 1-8 documents (about 3,600 documents: parsing is the cost). The properties:
 
 - readers never raise, on any bytes, whatever the suffix; every document they give is text every later
   stage accepts and every problem is one printable line;
@@ -34,10 +35,10 @@ from eventwatch.documents import (
 )
 from eventwatch.records import MODALITIES, content_hash
 
-FAST, SLOW = 300, 10_000
-CODER_FAST, CODER_SLOW = 60, 800
-EXAMPLE_COUNTS = [FAST, pytest.param(SLOW, marks=pytest.mark.slow)]
-CODER_COUNTS = [CODER_FAST, pytest.param(CODER_SLOW, marks=pytest.mark.slow)]
+
+def counts(fast: int, slow: int) -> list:
+    """Examples in the normal suite and in the slow run."""
+    return [fast, pytest.param(slow, marks=pytest.mark.slow)]
 
 
 def fuzz(examples: int):  # noqa: ANN201 - a hypothesis settings decorator
@@ -80,7 +81,7 @@ JSONL_BYTES = st.lists(st.one_of(RECORD_LINE, SPLICED), max_size=12).map(b"\n".j
 ANY_BYTES = st.one_of(st.binary(max_size=300), SPLICED, JSONL_BYTES)
 
 
-@pytest.mark.parametrize("examples", EXAMPLE_COUNTS)
+@pytest.mark.parametrize("examples", counts(300, 10_000))
 def test_readers_never_raise_and_lose_no_line(examples: int) -> None:
     @fuzz(examples)
     @given(data=ANY_BYTES)
@@ -108,7 +109,7 @@ TEXT = st.text(
 ).filter(lambda t: t.strip())
 
 
-@pytest.mark.parametrize("examples", EXAMPLE_COUNTS)
+@pytest.mark.parametrize("examples", counts(300, 5_000))
 def test_well_formed_records_read_back_exactly(examples: int) -> None:
     @fuzz(examples)
     @given(texts=st.lists(TEXT, min_size=1, max_size=8), ascii_json=st.booleans(), bom=st.booleans())
@@ -136,7 +137,7 @@ JSON_VALUES = st.recursive(
 )
 
 
-@pytest.mark.parametrize("examples", EXAMPLE_COUNTS)
+@pytest.mark.parametrize("examples", counts(200, 2_000))
 def test_any_json_value_is_a_document_or_a_problem(examples: int) -> None:
     @fuzz(examples)
     @given(value=JSON_VALUES, text=st.text(max_size=200))
@@ -172,7 +173,7 @@ NOISE = st.one_of(
 DOCUMENT = st.lists(st.one_of(SENTENCE, SENTENCE, NOISE), min_size=1, max_size=12).map(" ".join)
 
 
-@pytest.mark.parametrize("examples", CODER_COUNTS)
+@pytest.mark.parametrize("examples", counts(60, 800))
 def test_the_coder_never_raises_and_its_offsets_point_at_the_text(coder, examples: int) -> None:
     @fuzz(examples)
     @given(texts=st.lists(DOCUMENT, min_size=1, max_size=8), date=st.sampled_from([None, "2022-02-24"]))
