@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +148,18 @@ def test_this_machine_and_the_metadata_service_are_refused(server: LocalServer, 
         "use --allow-private for feeds on your own network",
     ]
     assert server.hits.get("/article", 0) == hits  # refused before connecting
+
+
+def test_a_server_sending_a_byte_at_a_time_cannot_hang_ingest(server: LocalServer, tmp_path: Path) -> None:
+    good = tmp_path / "good.jsonl"
+    good.write_text(GOOD + "\n")
+    started = time.monotonic()
+    result = run("ingest", server.url("/drip"), str(good), "--db", str(tmp_path / "d.duckdb"), "--allow-private",
+                 "--timeout", "2", *FAKE)  # fmt: skip
+    assert time.monotonic() - started < 30  # the CLI's start-up included; the fetch itself ends at 2 s
+    assert result.returncode == 1
+    assert errors(result) == [f"{server.url('/drip')}: timed out: no complete response within 2s"]
+    assert stored(tmp_path / "d.duckdb") == ["Israel attacked Hamas near Gaza."]
 
 
 def test_watch_names_bad_feed_entries_and_stores_the_rest(server: LocalServer, tmp_path: Path) -> None:
