@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from eventwatch.documents import InputProblem, read_inputs
+from eventwatch.isolation import code_safely, coder_problem
 from eventwatch.records import Document, Event
 
 ProblemHandler = Callable[[InputProblem], None]
@@ -28,7 +29,8 @@ def code(
 ) -> Iterator[Event]:
     """Events of every document in ``inputs`` (paths, or ``-`` for stdin), in input order.
 
-    Unreadable inputs are passed to ``on_problem`` and skipped; the rest are still coded.
+    Unreadable inputs, and documents that break the coder, are passed to ``on_problem`` and skipped;
+    the rest are still coded.
     ``date`` is the document date for inputs that do not carry one (YYYY-MM-DD).
     """
     if coder is None:
@@ -44,7 +46,11 @@ def code(
                 continue
             yield item
 
-    for document, events in coder.pipe_documents(documents()):
+    for document, events in code_safely(coder, documents()):
+        if isinstance(events, Exception):
+            if on_problem:
+                on_problem(coder_problem(document, events))
+            continue
         if on_document:
             on_document(document, events)
         yield from events

@@ -7,7 +7,7 @@ be serialised (``to_dict``) without knowing which stage made which part of it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 # Modality values. Only ASSERTED events are "real" and reported by default.
@@ -21,7 +21,11 @@ MODALITIES = (ASSERTED, NEGATED, HYPOTHETICAL, FUTURE, HISTORICAL)
 
 @dataclass(slots=True)
 class Document:
-    """One article or text to code. ``date`` is ISO-8601 (YYYY-MM-DD) or None."""
+    """One article or text to code. ``date`` is ISO-8601 (YYYY-MM-DD) or None.
+
+    ``origin`` says where it was read from (``file.jsonl:12``, a URL, ``<stdin>``), for messages about it;
+    it is not part of the article.
+    """
 
     text: str
     id: str = ""
@@ -29,18 +33,25 @@ class Document:
     url: str | None = None
     title: str | None = None
     source: str | None = None
+    origin: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not self.id:
             self.id = content_id(self.text)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        record = asdict(self)
+        del record["origin"]
+        return record
 
 
 def content_hash(text: str) -> str:
-    """SHA-256 of the whitespace-normalised text: the same article however wrapped hashes the same."""
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+    """SHA-256 of the whitespace-normalised text: the same article however wrapped hashes the same.
+
+    Any ``str`` hashes, even one holding a lone surrogate (``"\\ud800"`` from JSON), which strict UTF-8
+    refuses; valid text hashes exactly as with strict UTF-8.
+    """
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def content_id(text: str) -> str:

@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -304,9 +303,10 @@ def _ingest_sources(body: models.IngestRequest, cfg: ApiConfig) -> list[Any]:
     if body.text and len(body.text) > cfg.max_text_chars:
         raise HTTPException(413, f"text is longer than {cfg.max_text_chars} characters")
     for url in body.urls:
-        # Only web addresses: a bare string would be read by the store as a local file path.
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        # Only web addresses: a bare string would be read by the store as a local file path. A malformed
+        # http(s) URL is left to the fetcher, which reports it among the problems of the batch.
+        scheme, sep, rest = url.partition("://")
+        if scheme.lower() not in ("http", "https") or not sep or not rest:
             raise HTTPException(422, f"not an http(s) URL: {url[:100]!r}")
     sources: list[Any] = list(body.urls)
     if body.text:

@@ -16,12 +16,17 @@ from typing import Any
 
 import click
 
-from eventwatch.cli import main
+from eventwatch.cli import coder_errors, main
 from eventwatch.documents import InputProblem
 
 TIMEOUT_OPTION = click.option(
-    "--timeout", type=click.FloatRange(0.1, 600), default=20.0, show_default=True, help="HTTP timeout (s)."
-)
+    "--timeout", type=click.FloatRange(0.1, 600), default=20.0, show_default=True,
+    help="Seconds one URL may take in all (connecting, redirects, reading, retries).",
+)  # fmt: skip
+ALLOW_PRIVATE_OPTION = click.option(
+    "--allow-private", is_flag=True,
+    help="Also fetch from loopback, private and link-local addresses (feeds on your own network).",
+)  # fmt: skip
 RETRIES_OPTION = click.option(
     "--retries", type=click.IntRange(0, 10), default=2, show_default=True, help="HTTP retries, with backoff."
 )
@@ -98,10 +103,14 @@ def _store(db: str, read_only: bool = False, dedup_key: str | None = None, windo
     return Store(db, read_only=read_only, dedup=dedup)
 
 
-def _fetch_config(timeout: float, retries: int) -> Any:
+def _fetch_config(timeout: float, retries: int, allow_private: bool) -> Any:
     from eventwatch.ingest.fetch import FetchConfig
 
-    return FetchConfig(timeout=timeout, retries=retries)
+    return FetchConfig(timeout=timeout, retries=retries, allow_private=allow_private)
+
+
+def _print_problem(problem: InputProblem) -> None:
+    click.echo(f"{'error' if problem.fatal else 'warning'}: {problem}", err=True)
 
 
 def _dedup_options(f: Any) -> Any:
@@ -125,6 +134,7 @@ def _dedup_options(f: Any) -> Any:
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Parallel workers.")
 @TIMEOUT_OPTION
 @RETRIES_OPTION
+@ALLOW_PRIVATE_OPTION
 @_dedup_options
 @click.option("--coder", "coder_spec", metavar="MODULE:CALLABLE", help="Use another coder (a factory).")
 @click.option(
@@ -132,7 +142,7 @@ def _dedup_options(f: Any) -> Any:
 )
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: on a terminal].")
 def ingest_command(
-    sources, db, workers, timeout, retries, dedup_window, dedup_key, coder_spec, batch, progress
+    sources, db, workers, timeout, retries, allow_private, dedup_window, dedup_key, coder_spec, batch, progress
 ):
     """Code articles and store them, with their events, in a DuckDB database.
 
@@ -144,24 +154,22 @@ def ingest_command(
     Examples:
         eventwatch ingest articles/ --db news.duckdb
         eventwatch ingest https://example.org/world/rss.xml --workers 4
+        eventwatch ingest http://intranet.example/feed.xml --allow-private
     """
     from eventwatch.store import StoreError
 
     store = _store(db, dedup_key=dedup_key, window=dedup_window)
     show_progress = sys.stderr.isatty() if progress is None else progress
-
-    def report(problem: InputProblem) -> None:
-        click.echo(f"error: {problem}", err=True)
-
     try:
         coder = _load_coder(coder_spec, workers)
         result = store.ingest(
             sources, workers=workers, coder=coder, progress=show_progress,
-            fetch_config=_fetch_config(timeout, retries), on_problem=report, batch_size=batch,
+            fetch_config=_fetch_config(timeout, retries, allow_private), on_problem=_print_problem,
+            batch_size=batch,
         )  # fmt: skip
     except StoreError as exc:
         _fail(str(exc))
-    except ImportError as exc:  # the spaCy model missing, typically
+    except (ImportError, *coder_errors()) as exc:  # the spaCy model missing, typically
         _fail(str(exc))
     click.echo(f"{db}: {result}", err=True)
     if result.failed:
@@ -176,10 +184,11 @@ def ingest_command(
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Parallel fetches.")
 @TIMEOUT_OPTION
 @RETRIES_OPTION
+@ALLOW_PRIVATE_OPTION
 @click.option("--max-polls", type=click.IntRange(1), default=None, help="Stop after this many polls.")
 @click.option("--alerts/--no-alerts", default=True, show_default=True, help="Check escalation alerts after each poll.")
 @click.option("--coder", "coder_spec", metavar="MODULE:CALLABLE", help="Use another coder (a factory).")
-def watch_command(feeds, every, db, workers, timeout, retries, max_polls, alerts, coder_spec):
+def watch_command(feeds, every, db, workers, timeout, retries, allow_private, max_polls, alerts, coder_spec):
     """Poll RSS/Atom feeds and ingest new articles until Ctrl-C or SIGTERM.
 
     Each poll is logged on stderr. Queries (`eventwatch events`, `sql`) work while it runs.
@@ -198,11 +207,12 @@ def watch_command(feeds, every, db, workers, timeout, retries, max_polls, alerts
     try:
         result = watch(
             feeds, interval, db, workers=workers, coder=_load_coder(coder_spec, workers),
-            fetch_config=_fetch_config(timeout, retries), log=lambda line: click.echo(line, err=True),
-            max_polls=max_polls,
-            alerts=alerts,
+            fetch_config=_fetch_config(timeout, retries, allow_private),
+            log=lambda line: click.echo(line, err=True), max_polls=max_polls, alerts=alerts,
         )  # fmt: skip
     except StoreError as exc:
+        _fail(str(exc))
+    except (ImportError, *coder_errors()) as exc:
         _fail(str(exc))
     sys.exit(1 if result.failures else 0)
 

@@ -97,7 +97,7 @@ def watch(
                     break
                 result = store.ingest(
                     [feed], workers=workers, coder=coder, fetch_config=fetch_config, stop=stop,
-                    on_problem=lambda p: log(f"{_stamp()} error: {p}"),
+                    on_problem=lambda p: log(f"{_stamp()} {'error' if p.fatal else 'warning'}: {p}"),
                 )  # fmt: skip
                 report.articles += result.articles
                 report.mentions += result.mentions

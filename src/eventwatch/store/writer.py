@@ -9,6 +9,7 @@ adds nothing twice.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,8 +18,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from eventwatch.isolation import one_line
 from eventwatch.records import Document, Event, content_hash
-from eventwatch.store.connection import connect
+from eventwatch.store.connection import StoreError, connect
 from eventwatch.store.dedup import ClusterInput, DedupConfig, assign_events, cluster_date, summarise_event
 from eventwatch.store.rows import ARTICLE_COLUMNS, MENTION_COLUMNS, article_row, mention_row
 
@@ -103,6 +105,16 @@ class WriteResult:
     events: set[str] = field(default_factory=set)
 
 
+# A disk that is full, a file over its size limit, a medium gone read-only: the batch is not written and
+# the store keeps what it had (DuckDB's own transaction). Other errors are faults, with a traceback.
+WRITE_FAILURES = (OSError, duckdb.IOException, duckdb.TransactionException, duckdb.FatalException)
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    with suppress(duckdb.Error):  # DuckDB has already ended the transaction when a COMMIT failed
+        con.execute("ROLLBACK")
+
+
 def key_sql(column: str) -> str:
     return f"coalesce(CAST(m.{column} AS VARCHAR), '')"
 
@@ -133,15 +145,18 @@ class Writer:
     def write(self, batch: Iterable[CodedArticle]) -> WriteResult:
         result = WriteResult()
         batch = list(batch)
-        with self._connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                self._ensure_rule(con)
-                self._write(con, batch, result)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        try:
+            with self._connect() as con:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    self._ensure_rule(con)
+                    self._write(con, batch, result)
+                    con.execute("COMMIT")
+                except BaseException:
+                    _rollback(con)
+                    raise
+        except WRITE_FAILURES as exc:
+            raise StoreError(f"{self.path}: cannot write ({one_line(exc)}); the batches before are kept") from exc
         return result
 
     def recluster(self) -> int:
@@ -153,7 +168,7 @@ class Writer:
                 self._recluster_all(con)
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                _rollback(con)
                 raise
             return int(con.execute("SELECT count(*) FROM events").fetchall()[0][0])
 
