@@ -91,9 +91,9 @@ def document_from_record(
     """A Document from a dict with the record keys (or a bare string of text), or a problem saying what
     is wrong with it. The same rules for every reader, the Spark job and the API.
 
-    The text and the metadata are cleaned (``decoding.clean_text``): a lone surrogate becomes U+FFFD and
-    is reported to ``on_warning``. ``source`` and ``line`` name the input in problems and become the
-    document's ``origin``.
+    The text and the metadata are cleaned (``decoding.clean_text``); a text holding a lone surrogate (not valid
+    Unicode) is refused. Non-fatal notes go to ``on_warning``. ``source`` and ``line`` name the input in problems
+    and become the document's ``origin``.
     """
     if isinstance(record, str):
         record = {"text": record}
@@ -106,9 +106,11 @@ def document_from_record(
     text, surrogates = clean_text(text)
     if not text.strip():
         return InputProblem(source, "record's text is empty; nothing to code", line, fatal=False)
-    if surrogates and on_warning:
-        message = f"{surrogates} lone surrogate(s) (half a character) in the text replaced with U+FFFD"
-        on_warning(InputProblem(source, message, line, fatal=False))
+    if surrogates:
+        # Not valid Unicode: the writer of the file has a bug worth knowing about, so the record is refused
+        # (an error and exit 1) rather than silently repaired.
+        message = f"{surrogates} lone surrogate(s) (half a character, not valid Unicode) in the text; record not read"
+        return InputProblem(source, message, line)
     date = record.get("date")
     if date is not None:
         date = normalise_date(str(date))

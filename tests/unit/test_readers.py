@@ -26,7 +26,7 @@ HOSTILE = Path(__file__).parents[1] / "fixtures" / "hostile"
 E, W = "error", "warning"
 
 CORPUS = {
-    "lone_surrogate.jsonl": (["cut", "after"], [(1, W, "1 lone surrogate(s)")]),
+    "lone_surrogate.jsonl": (["after"], [(1, E, "1 lone surrogate(s)")]),
     "bare_cr.csv": (["after"], [(2, E, "a bare carriage return (\\r) inside an unquoted field; line 2 not read")]),
     "unclosed_quote.csv": (["before"], [(3, E, "a quote opened here is never closed; lines 3-5 not read")]),
     "undoubled_quote.csv": (["after"], [(2, E, "a quote inside a quoted field is not doubled")]),
@@ -87,7 +87,7 @@ def test_the_corpus_is_read_as_written() -> None:
     separated = "Russia attacked Ukraine.\u2028NATO condemned Russia.\u2029Moscow met Kyiv.\u0085Israel attacked Hamas."
     assert texts["seps"] == separated
     assert texts["raw"] == "Russia attacked   Ukraine." and texts["escaped"] == "Russia attacked Ukraine."
-    assert texts["cut"] == "Russia attacked Ukraine, officials said \ufffd"
+    assert "cut" not in texts  # a lone surrogate: refused, not repaired
     assert texts["two"] == "NATO condemned\nRussia."
 
 
@@ -153,11 +153,11 @@ def test_stdin_jsonl_and_text() -> None:
 
 def test_records_from_elsewhere_follow_the_same_rules() -> None:
     """document_from_record is what the Spark job and the API use: the same checks and cleaning."""
-    warnings: list[InputProblem] = []
-    doc = document_from_record({"text": "Moscow\ud800 met\x00Kyiv.", "id": 7, "url": "u\ud800"}, "part-0", 12,
-                               on_warning=warnings.append)  # fmt: skip
-    assert isinstance(doc, Document) and doc.text == "Moscow\ufffd met Kyiv." and doc.url == "u\ufffd"
-    assert (doc.id, doc.origin, str(warnings[0])[:14]) == ("7", "part-0:12", "part-0:12: 1 l")
+    doc = document_from_record({"text": "Moscow met\x00Kyiv.", "id": 7, "url": "u\ud800"}, "part-0", 12)
+    assert isinstance(doc, Document) and doc.text == "Moscow met Kyiv." and doc.url == "u\ufffd"
+    assert (doc.id, doc.origin) == ("7", "part-0:12")
+    refused = document_from_record({"text": "Moscow\ud800 met Kyiv."}, "part-0", 14)
+    assert isinstance(refused, InputProblem) and refused.fatal and str(refused).startswith("part-0:14: 1 lone")
     assert str(document_from_record({"text": None}, "part-0", 13)) == "part-0:13: record has no text"
     assert content_hash("half \ud800 a character")  # hashing accepts any str
 
