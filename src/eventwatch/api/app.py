@@ -11,7 +11,7 @@ bearer token. Every error has the body ``{"error": {"status", "code", "message",
 import datetime as dt
 import secrets
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,13 +26,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventwatch import __version__
 from eventwatch.api import models
-from eventwatch.api.database import Database, DatabaseBusy, DatabaseMissing
+from eventwatch.api.database import Database
+from eventwatch.api.handoff import MAX_BATCH_BYTES, handoff_router
 from eventwatch.api.limits import BodyLimit, SecurityHeaders
 from eventwatch.monitor import browse, network
 from eventwatch.monitor.alerts import alerts as find_alerts
 from eventwatch.monitor.browse import BadCursor, EventFilters
 from eventwatch.monitor.config import LEVELS, METHODS, METRICS, PERIODS, UNITS, ApiConfig, default_config
 from eventwatch.monitor.series import series as dyad_series
+from eventwatch.store.backends import Backend, QueryError, StoreError
 
 STATIC = Path(__file__).parent / "static"
 ACTOR = r"^[A-Za-z0-9]{2,24}$"  # a country (RUS) or CAMEO actor code (IGOWSTNAT)
@@ -64,27 +66,42 @@ def error_response(status: int, message: str, details: list[dict[str, Any]] | No
 
 
 def create_app(
-    db: str | Path,
+    db: str | Path | Backend,
     *,
     token: str | None = None,
     config: ApiConfig | None = None,
     coder_factory: Callable[[], Any] | None = None,
-    ingest: Callable[[Path, list[Any]], Any] | None = None,
+    ingest: Callable[[Backend, list[Any]], Any] | None = None,
+    announce_url: str | None = None,
+    tasks: Sequence[Callable[[Backend, threading.Event], None]] = (),
 ) -> FastAPI:
-    """The API over the database at ``db``. ``token`` enables POST /ingest (bearer auth).
+    """The API over the store at ``db`` (a DuckDB file, a postgresql:// URL or a Backend). ``token``
+    enables POST /ingest (bearer auth). With ``announce_url`` a served DuckDB file says where its
+    server is, so other eventwatch processes hand it their reads and writes (``store.handoff``).
 
-    ``coder_factory`` and ``ingest`` replace the Coder and ``Store(path).ingest`` (for tests).
+    ``tasks`` run in threads beside the server (``serve --watch``), each given the store and an event
+    set when the server stops. ``coder_factory`` and ``ingest`` replace the Coder and
+    ``Store(backend).ingest`` (for tests).
     """
     cfg = config or default_config().api
-    database = Database(db)
+    database = Database(db, announce_url=announce_url)
     coder_lock = threading.Lock()
     coder_holder: list[Any] = []
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         database.start()
-        yield
-        database.close()
+        stop = threading.Event()
+        threads = [threading.Thread(target=task, args=(database.backend, stop), daemon=True) for task in tasks]
+        for thread in threads:
+            thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=30)
+            database.close()
 
     app = FastAPI(
         title="eventwatch",
@@ -95,7 +112,10 @@ def create_app(
     )
     app.state.database = database
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(BodyLimit, max_bytes=cfg.max_body_bytes, error=error_response)
+    app.add_middleware(
+        BodyLimit, max_bytes=cfg.max_body_bytes, error=error_response, larger={"/store/": MAX_BATCH_BYTES}
+    )
+    app.include_router(handoff_router(database))
 
     # -- errors: one body shape for all of them ------------------------------------------------------
 
@@ -111,12 +131,12 @@ def create_app(
         first = details[0] if details else {"where": "request", "message": "invalid"}
         return error_response(422, f"{first['where']}: {first['message']}", details)
 
-    @app.exception_handler(DatabaseMissing)
-    @app.exception_handler(DatabaseBusy)
+    @app.exception_handler(StoreError)
     async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
         return error_response(503, str(exc))
 
     @app.exception_handler(BadCursor)
+    @app.exception_handler(QueryError)
     @app.exception_handler(ValueError)
     async def _bad(_: Request, exc: Exception) -> JSONResponse:
         return error_response(400, str(exc))
@@ -142,18 +162,13 @@ def create_app(
 
     @app.get("/health", response_model=models.Health, tags=["meta"])
     def health() -> models.Health:
-        try:
-            with database.read() as con:
-                events, first, last = con.execute("SELECT count(*), min(date), max(date) FROM events").fetchone()
-                articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
-        except DatabaseMissing:
-            return models.Health(
-                status="no-database", version=__version__, database=str(database.path), ingest_enabled=bool(token)
-            )
+        with database.read() as con:
+            events, first, last = con.execute("SELECT count(*), min(date), max(date) FROM events").fetchone()
+            articles = con.scalar("SELECT count(*) FROM articles")
         return models.Health(
             status="ok",
             version=__version__,
-            database=str(database.path),
+            database=database.location,
             events=events,
             articles=articles,
             first_date=first,
@@ -281,8 +296,7 @@ def create_app(
         """Code and store posted text and/or fetch and store URLs (bearer token required)."""
         sources = _ingest_sources(body, cfg)
         run = ingest or _store_ingest
-        with database.write() as path:
-            report = run(path, sources)
+        report = run(database.backend, sources)
         return report.to_dict() if hasattr(report, "to_dict") else report
 
     # -- dashboard ------------------------------------------------------------------------------------
@@ -324,9 +338,7 @@ def _ingest_sources(body: models.IngestRequest, cfg: ApiConfig) -> list[Any]:
     return sources
 
 
-def _store_ingest(path: Path, sources: list[Any]) -> Any:
-    try:
-        from eventwatch.store import Store
-    except ImportError:
-        raise HTTPException(503, "ingest is unavailable: the event store is not installed") from None
-    return Store(path).ingest(sources)
+def _store_ingest(backend: Backend, sources: list[Any]) -> Any:
+    from eventwatch.store import Store
+
+    return Store(backend).ingest(sources)

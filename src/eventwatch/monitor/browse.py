@@ -21,6 +21,8 @@ EVENT_COLUMNS = (
     "confidence, location_name, location_country, lat, lon, source_url, first_seen, last_seen"
 )
 _NO_DATE = date(1, 1, 1)  # sorts undated events last in a newest-first listing
+# The listing's sort key, written as a literal so PostgreSQL's index on this very expression serves it.
+NEWEST = "coalesce(date, DATE '0001-01-01')"
 ROLES = ("trigger", "source", "target")
 
 
@@ -94,15 +96,13 @@ def list_events(
     where, params = (filters or EventFilters()).sql()
     if cursor:
         day, event_id = decode_cursor(cursor)
-        where.append("(coalesce(date, ?) < ? OR (coalesce(date, ?) = ? AND event_id > ?))")
-        params += [_NO_DATE, day, _NO_DATE, day, event_id]
+        # "at or before the cursor's day" first, so an index on the sort key starts the scan there
+        where.append(f"{NEWEST} <= ? AND ({NEWEST} < ? OR event_id > ?)")
+        params += [day, day, event_id]
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    query = (
-        f"SELECT {EVENT_COLUMNS} FROM events {clause} "
-        f"ORDER BY coalesce(date, ?) DESC, event_id ASC LIMIT ?"
-    )
+    query = f"SELECT {EVENT_COLUMNS} FROM events {clause} ORDER BY {NEWEST} DESC, event_id ASC LIMIT ?"
     with reading(db) as con:
-        rows = rows_as_dicts(con.execute(query, [*params, _NO_DATE, limit + 1]))
+        rows = rows_as_dicts(con.execute(query, [*params, limit + 1]))
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1]["date"], rows[-1]["event_id"]) if more and rows else None
