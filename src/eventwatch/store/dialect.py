@@ -161,9 +161,12 @@ class DuckDBConnection(Connection):
 
 
 def _plain_type(kind: pa.DataType) -> pa.DataType:
-    # DuckDB may hand over string_view / large_string; callers and Parquet files get plain strings.
+    # DuckDB may hand over string_view / large_string, and sums as HUGEINT (decimal128): callers and
+    # Parquet files get plain strings, integers and floats, as from PostgreSQL.
     if pa.types.is_string(kind) or pa.types.is_large_string(kind) or kind == pa.string_view():
         return pa.string()
+    if pa.types.is_decimal(kind):
+        return pa.int64() if kind.scale == 0 else pa.float64()
     return kind
 
 
