@@ -98,6 +98,20 @@ MIGRATIONS: list[tuple[int, tuple[str | dict[str, str], ...]]] = [
             "CREATE INDEX events_cameo ON events (cameo)",
         ),
     ),
+    (
+        2,
+        (  # Indexes PostgreSQL's planner needs; DuckDB scans columns (and its ART indexes slow writes).
+            # GET /events pages newest first (the expression of monitor.browse.NEWEST).
+            {"postgresql": "CREATE INDEX events_newest ON events ((coalesce(date, DATE '0001-01-01')) DESC, event_id)"},
+            # The writer finds a batch's dedup blocks (store.writer, default rule) and actors' mentions.
+            {
+                "postgresql": "CREATE INDEX mentions_block ON mentions ((substr(coalesce(CAST(source_code AS VARCHAR), "
+                "''), 1, 3)), (substr(coalesce(CAST(target_code AS VARCHAR), ''), 1, 3)), "
+                "(coalesce(CAST(cameo_root AS VARCHAR), '')))"
+            },
+            {"postgresql": "CREATE INDEX mentions_target ON mentions (target_code)"},
+        ),
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
