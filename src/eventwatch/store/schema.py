@@ -101,8 +101,8 @@ MIGRATIONS: list[tuple[int, tuple[str | dict[str, str], ...]]] = [
     (
         2,
         (  # Indexes PostgreSQL's planner needs; DuckDB scans columns (and its ART indexes slow writes).
-            # GET /events pages newest first (the expression of monitor.browse.NEWEST).
-            {"postgresql": "CREATE INDEX events_newest ON events ((coalesce(date, DATE '0001-01-01')) DESC, event_id)"},
+            # GET /events pages newest first (monitor.browse.NEWEST).
+            {"postgresql": "CREATE INDEX events_newest ON events (date DESC NULLS LAST, event_id)"},
             # The writer finds a batch's dedup blocks (store.writer, default rule) and actors' mentions.
             {
                 "postgresql": "CREATE INDEX mentions_block ON mentions ((substr(coalesce(CAST(source_code AS VARCHAR), "
