@@ -4,9 +4,10 @@ a DuckDB file and a PostgreSQL database.
 Builds a synthetic store (``eventwatch.monitor.synthetic``; 1M events, articles and mentions), starts
 ``eventwatch serve`` on 127.0.0.1 in a child process, runs bounded request loops (one client, then
 ``--threads`` client threads, each with its own keep-alive connection) and prints one line per case,
-with the targets: GET /events p95 <= 50 ms at >= 300 requests/s with 8 clients, GET /series p95 <= 100 ms.
-Only loopback traffic. The machine's load average is printed before and after: on a shared machine
-compare figures of one run.
+with the targets: GET /events p95 <= 50 ms at >= 300 requests/s with 8 clients, GET /series p95 <= 100 ms,
+and the server's CPU time per request (what a request costs, however loaded the machine). Only loopback
+traffic. The machine's load average is printed before and after: on a shared machine compare figures of
+one run.
 
     python benchmarks/api.py [--events 1000000] [--requests 800] [--threads 8]
                              [--backend duckdb|postgresql|both] [--pg postgresql://...] [--cache DIR]
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -38,6 +40,7 @@ from eventwatch.monitor.synthetic import event_rows, random_events, write_rows  
 from eventwatch.store.backends import open_backend  # noqa: E402
 
 SLICE = 20_000
+START, YEAR = date(2024, 1, 1), 366
 EVENTS_P95_MS, EVENTS_MIN_RPS, SERIES_P95_MS = 50.0, 300.0, 100.0
 
 
@@ -59,13 +62,21 @@ def count_events(location: str) -> int:
 
 
 def build(location: str, n: int) -> float:
-    """``n`` random events (each with its article and mention) in slices, one transaction each."""
+    """``n`` random events over a year (each with its article and mention) in slices, one transaction each.
+
+    Slices follow the calendar, as a store fed by ``ingest``/``watch`` fills: events arrive roughly in the
+    order they happen (a DuckDB table is then stored roughly in date order, which its min/max pruning
+    relies on)."""
     started = time.perf_counter()
     backend = open_backend(location)
+    slices = max(1, -(-n // SLICE))
     try:
-        for lo in range(0, n, SLICE):
+        for k, lo in enumerate(range(0, n, SLICE)):
+            first, last = k * YEAR // slices, (k + 1) * YEAR // slices
+            events = random_events(min(SLICE, n - lo), seed=lo, start=START + timedelta(days=first),
+                                   days=max(1, last - first))  # fmt: skip
             with backend.write() as con:
-                write_rows(con, event_rows(random_events(min(SLICE, n - lo), seed=lo)))
+                write_rows(con, event_rows(events))
         with backend.write() as con:
             if con.dialect == "postgresql":
                 con.execute("ANALYZE")  # fresh planner statistics, as autovacuum would give soon after
@@ -114,6 +125,15 @@ def start_server(location: str, port: int) -> subprocess.Popen:
             time.sleep(0.2)
     proc.terminate()
     raise SystemExit("the server did not start within 120 s")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads) so far, from /proc (0 where there is none)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def get(port: int, path: str, params: dict, connection: http.client.HTTPConnection | None = None) -> tuple[int, bytes]:
@@ -179,15 +199,18 @@ def bench(name: str, location: str, args: argparse.Namespace) -> None:
             ("/series", {"source": "USA", "target": "CHN", "period": "week", "unit": "mentions"}, ""),
         ]
         print(f"\n{name}: {args.events:,} events; load average {load()}")
-        print(f"{'endpoint':<66} {'clients':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7}  target")
+        # server CPU per request: what a request costs whatever else the machine is doing
+        print(f"{'endpoint':<62} {'clients':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'cpu ms':>7}  target")
         for path, params, note in cases:
             run(port, path, params, 40, 2)  # warm-up
             for threads in (1, args.threads):
+                before = cpu_seconds(server.pid)
                 rps, p50, p95 = run(port, path, params, args.requests, threads)
+                cpu = (cpu_seconds(server.pid) - before) * 1000 / args.requests
                 query = "&".join(f"{k}={v}" for k, v in params.items() if k != "cursor")
                 label = f"GET {path}?{query}" + (f" ({note})" if note else "")
                 mark = verdict(path, threads, rps, p95, args.threads)
-                print(f"{label:<66} {threads:>7} {rps:>7.0f} {p50:>7.1f} {p95:>7.1f}  {mark}", flush=True)
+                print(f"{label:<62} {threads:>7} {rps:>7.0f} {p50:>7.1f} {p95:>7.1f} {cpu:>7.1f}  {mark}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from eventwatch.monitor.db import Source, actor_match, as_date, reading, rows_as_dicts
+from eventwatch.monitor.db import Source, actor_match, as_date, code_prefix, reading, rows_as_dicts
 
 EVENT_COLUMNS = (
     "event_id, date, source_code, source_country, source_name, target_code, target_country, target_name, "
@@ -54,8 +54,9 @@ class EventFilters:
                 where.append(sql)
                 params += p
         if self.cameo:
-            where.append("starts_with(cameo, ?)")
-            params.append(self.cameo.strip())
+            sql, cameo = code_prefix("cameo", self.cameo.strip())
+            where.append(sql)
+            params += cameo
         if self.plover:
             where.append("upper(plover) = ?")
             params.append(self.plover.strip().upper())

@@ -110,6 +110,12 @@ MIGRATIONS: list[tuple[int, tuple[str | dict[str, str], ...]]] = [
                 "(coalesce(CAST(cameo_root AS VARCHAR), '')))"
             },
             {"postgresql": "CREATE INDEX mentions_target ON mentions (target_code)"},
+            # Actor filters (monitor.db.actor_match: a country, or a code range) of listings and series.
+            {"postgresql": "CREATE INDEX events_source_country ON events (source_country)"},
+            {"postgresql": "CREATE INDEX events_target_country ON events (target_country)"},
+            {"postgresql": "CREATE INDEX events_target ON events (target_code)"},
+            {"postgresql": "CREATE INDEX mentions_source_country ON mentions (source_country)"},
+            {"postgresql": "CREATE INDEX mentions_target_country ON mentions (target_country)"},
         ),
     ),
 ]
