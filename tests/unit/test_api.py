@@ -152,3 +152,23 @@ def test_bind_warning() -> None:
     assert bind_warning("127.0.0.1", None) is None
     assert bind_warning("localhost", None) is None
     assert "without a token" in (bind_warning("0.0.0.0", None) or "")
+
+
+def test_answers_are_reused_only_while_the_store_is_unchanged(store_location: str) -> None:
+    from eventwatch.store import Store
+    from fixtures.store.fake_coder import FakeCoder
+
+    build_sample_db(store_location)
+
+    def ingest(backend: Any, sources: list[Any]) -> Any:
+        return Store(backend).ingest(sources, coder=FakeCoder())
+
+    with TestClient(create_app(store_location, token="s3cret", ingest=ingest)) as client:
+        first = client.get("/events", params={"limit": 100}).json()
+        assert client.get("/events", params={"limit": 100}).json() == first
+        assert client.app.state.cache.hits >= 1
+        r = client.post("/ingest", json={"text": "Israel attacked Hamas.", "date": "2022-02-01"},
+                        headers={"Authorization": "Bearer s3cret"})  # fmt: skip
+        assert r.status_code == 200 and r.json()["articles"] == 1
+        after = client.get("/events", params={"limit": 100}).json()
+        assert len(after["items"]) == len(first["items"]) + 1

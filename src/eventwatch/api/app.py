@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventwatch import __version__
 from eventwatch.api import models
+from eventwatch.api.cache import AnswerCache
 from eventwatch.api.database import Database
 from eventwatch.api.handoff import MAX_BATCH_BYTES, handoff_router
 from eventwatch.api.limits import BodyLimit, SecurityHeaders
@@ -37,6 +38,7 @@ from eventwatch.monitor.browse import BadCursor, EventFilters
 from eventwatch.monitor.config import LEVELS, METHODS, METRICS, PERIODS, UNITS, ApiConfig, default_config
 from eventwatch.monitor.series import series as dyad_series
 from eventwatch.store.backends import Backend, QueryError, StoreError
+from eventwatch.store.dialect import Connection
 
 STATIC = Path(__file__).parent / "static"
 ACTOR = r"^[A-Za-z0-9]{2,24}$"  # a country (RUS) or CAMEO actor code (IGOWSTNAT)
@@ -155,6 +157,21 @@ def create_app(
 
     # -- reads ----------------------------------------------------------------------------------------
 
+    cache = AnswerCache(cfg.cache_entries, cfg.cache_mb * 2**20)
+    app.state.cache = cache
+
+    def answer(request: Request, model: type, compute: Callable[[Connection], Any]) -> Response:
+        """``compute``'s value on a read connection, as ``model`` JSON; reused while the store is unchanged."""
+        key = request.url.path + "?" + urlencode(sorted(request.query_params.multi_items()))
+        version = database.backend.data_version()
+        body = cache.get(key, version)
+        if body is None:
+            with database.read() as con:
+                value = compute(con)
+            body = json_bytes(model, value)
+            cache.put(key, version, body)
+        return Response(body, media_type="application/json")
+
     Limit = Annotated[int, Query(ge=1, le=cfg.max_page_size, description=f"at most {cfg.max_page_size}")]
     From = Annotated[dt.date | None, Query(alias="from", description="first day, YYYY-MM-DD")]
     To = Annotated[dt.date | None, Query(alias="to", description="last day, YYYY-MM-DD")]
@@ -180,6 +197,7 @@ def create_app(
 
     @app.get("/events", response_model=models.EventPage, tags=["events"])
     def list_events(
+        request: Request,
         date_from: From = None,
         date_to: To = None,
         source: Actor = None,
@@ -192,30 +210,30 @@ def create_app(
     ) -> Any:
         """Events matching the filters, newest first, one page at a time (keyset cursor)."""
         filters = EventFilters(date_from, date_to, source, target, cameo, plover, country)
-        with database.read() as con:
-            page = browse.list_events(con, filters, limit=limit, cursor=cursor)
-        return json_body(models.EventPage, {"items": page.items, "next_cursor": page.next_cursor, "limit": page.limit})
+
+        def page(con: Connection) -> dict[str, Any]:
+            found = browse.list_events(con, filters, limit=limit, cursor=cursor)
+            return {"items": found.items, "next_cursor": found.next_cursor, "limit": found.limit}
+
+        return answer(request, models.EventPage, page)
 
     @app.get("/events/{event_id}", response_model=models.EventDetail, tags=["events"])
-    def get_event(event_id: str) -> Any:
+    def get_event(request: Request, event_id: str) -> Any:
         """One event with all its mentions; each mention has its sentence and the evidence spans in it."""
-        with database.read() as con:
-            event = browse.event_detail(con, event_id)
-        if event is None:
-            raise HTTPException(404, f"no event {event_id!r}")
-        return json_body(models.EventDetail, event)
+        return answer(
+            request, models.EventDetail, lambda con: found(browse.event_detail(con, event_id), "event", event_id)
+        )
 
     @app.get("/articles/{article_id}", response_model=models.ArticleOut, tags=["events"])
-    def get_article(article_id: str) -> Any:
+    def get_article(request: Request, article_id: str) -> Any:
         """An article's text with the evidence spans (trigger, source, target) of every mention in it."""
-        with database.read() as con:
-            art = browse.article(con, article_id)
-        if art is None:
-            raise HTTPException(404, f"no article {article_id!r}")
-        return json_body(models.ArticleOut, art)
+        return answer(
+            request, models.ArticleOut, lambda con: found(browse.article(con, article_id), "article", article_id)
+        )
 
     @app.get("/series", response_model=models.SeriesOut, tags=["monitor"])
     def get_series(
+        request: Request,
         source: Annotated[str, Query(pattern=ACTOR, description="country (RUS) or actor code (RUSMIL)")],
         target: Annotated[str, Query(pattern=ACTOR)],
         period: Annotated[str | None, Query(pattern=_choice(PERIODS))] = None,
@@ -225,14 +243,16 @@ def create_app(
         date_to: To = None,
     ) -> Any:
         """Counts by QuadClass and CAMEO root, Goldstein sum and mean, per period, for one dyad."""
-        with database.read() as con:
-            s = dyad_series(
+        def points(con: Connection) -> dict[str, Any]:
+            return dyad_series(
                 con, source, target, period=period, directed=directed, unit=unit, start=date_from, end=date_to
-            )
-        return json_body(models.SeriesOut, s.to_dict())
+            ).to_dict()
+
+        return answer(request, models.SeriesOut, points)
 
     @app.get("/dyads", response_model=models.DyadList, tags=["monitor"])
     def get_dyads(
+        request: Request,
         date_from: From = None,
         date_to: To = None,
         by: Level = "country",
@@ -240,21 +260,27 @@ def create_app(
         limit: Limit = top,
     ) -> Any:
         """The busiest actor pairs in the period, with cooperation, conflict and net cooperation."""
-        with database.read() as con:
+        def items(con: Connection) -> dict[str, Any]:
             rows = network.dyads(con, start=date_from, end=date_to, by=by, directed=directed, limit=limit)
-        return json_body(models.DyadList, {"items": [r.to_dict() for r in rows]})
+            return {"items": [r.to_dict() for r in rows]}
+
+        return answer(request, models.DyadList, items)
 
     @app.get("/actors", response_model=models.ActorList, tags=["monitor"])
     def get_actors(
-        date_from: From = None, date_to: To = None, by: Level = "country", limit: Limit = top
+        request: Request, date_from: From = None, date_to: To = None, by: Level = "country", limit: Limit = top
     ) -> Any:
         """The most active actors in the period, with their net cooperation."""
-        with database.read() as con:
+
+        def items(con: Connection) -> dict[str, Any]:
             rows = network.actors(con, start=date_from, end=date_to, by=by, limit=limit)
-        return json_body(models.ActorList, {"items": [r.to_dict() for r in rows]})
+            return {"items": [r.to_dict() for r in rows]}
+
+        return answer(request, models.ActorList, items)
 
     @app.get("/alerts", response_model=models.AlertList, tags=["monitor"])
     def get_alerts(
+        request: Request,
         since: Annotated[dt.date | None, Query(description="report alerts from this day on")] = None,
         until: dt.date | None = None,
         period: Annotated[str | None, Query(pattern=_choice(PERIODS))] = None,
@@ -264,11 +290,13 @@ def create_app(
         min_events: Annotated[int | None, Query(ge=1, le=100000)] = None,
     ) -> Any:
         """Escalation alerts (method and defaults in data/monitor.yaml), with the events behind each."""
-        with database.read() as con:
+        def items(con: Connection) -> dict[str, Any]:
             found = find_alerts(
                 con, since=since, until=until, period=period, method=method, metric=metric, by=by, min_events=min_events
             )
-        return json_body(models.AlertList, {"items": [a.to_dict() for a in found]})
+            return {"items": [a.to_dict() for a in found]}
+
+        return answer(request, models.AlertList, items)
 
     # -- coding and writing ---------------------------------------------------------------------------
 
@@ -317,14 +345,21 @@ def _adapter(model: type) -> TypeAdapter:
     return TypeAdapter(model)
 
 
-def json_body(model: type, value: Any) -> Response:
+def json_bytes(model: type, value: Any) -> bytes:
     """``value`` validated as ``model`` and serialised, in the worker thread that computed it.
 
-    The route still declares ``response_model`` (the OpenAPI schema); returning a ready Response spares
+    Routes still declare ``response_model`` (the OpenAPI schema); returning a ready Response spares
     FastAPI its own validation pass, which for a sync route is a second hop through the thread pool.
     """
     adapter = _adapter(model)
-    return Response(adapter.dump_json(adapter.validate_python(value)), media_type="application/json")
+    return adapter.dump_json(adapter.validate_python(value))
+
+
+def found(value: Any, what: str, key: str) -> Any:
+    """``value``, or a 404 naming what was not found."""
+    if value is None:
+        raise HTTPException(404, f"no {what} {key!r}")
+    return value
 
 
 def _ingest_sources(body: models.IngestRequest, cfg: ApiConfig) -> list[Any]:

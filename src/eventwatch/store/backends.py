@@ -81,6 +81,10 @@ class Backend:
     def close(self) -> None:
         """Release pooled connections (nothing to do for a DuckDB file)."""
 
+    def data_version(self) -> Any:
+        """A value that changes whenever the store's tables do (None: not known, so nothing is reused)."""
+        return None
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({display(self.location)!r})"
 
@@ -219,6 +223,7 @@ class HeldDuckDB(Backend):
         except HeldByServer as held:
             raise StoreBusy(f"{self.path}: already served by eventwatch serve at {held.server.url}") from None
         self._write_lock = threading.Lock()
+        self._version = 0  # every write to the file goes through this process: it counts them
         _migrate_in_transaction(DuckDBConnection(self._con))
 
     def exists(self) -> bool:
@@ -240,7 +245,11 @@ class HeldDuckDB(Backend):
                 with transaction(DuckDBConnection(cursor)) as connection:
                     yield connection
             finally:
+                self._version += 1  # after the commit (or rollback): answers read before may be stale
                 cursor.close()
+
+    def data_version(self) -> Any:
+        return self._version
 
     def close(self) -> None:
         self._con.close()
@@ -321,6 +330,11 @@ class PostgresStore(Backend):
                 conn.rollback()
                 raise
             conn.commit()
+
+    def data_version(self) -> Any:
+        # bumped by a trigger on every statement that changes a table, in the writer's transaction
+        with self.read() as con:
+            return con.scalar("SELECT version FROM data_version")
 
     def close(self) -> None:
         with self._lock:

@@ -116,6 +116,22 @@ MIGRATIONS: list[tuple[int, tuple[str | dict[str, str], ...]]] = [
             {"postgresql": "CREATE INDEX events_target ON events (target_code)"},
             {"postgresql": "CREATE INDEX mentions_source_country ON mentions (source_country)"},
             {"postgresql": "CREATE INDEX mentions_target_country ON mentions (target_country)"},
+            # A number every write to the tables changes, whoever the writer (eventwatch, a loader, psql):
+            # the API reuses an answer only while it is unchanged (api.cache). DuckDB has no triggers;
+            # its server counts the writes it makes itself (backends.HeldDuckDB).
+            {"postgresql": "CREATE TABLE data_version (version BIGINT NOT NULL)"},
+            {"postgresql": "INSERT INTO data_version VALUES (0)"},
+            {
+                "postgresql": "CREATE FUNCTION eventwatch_data_changed() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN UPDATE data_version SET version = version + 1; RETURN NULL; END $$"
+            },
+            *(
+                {
+                    "postgresql": f"CREATE TRIGGER {table}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                    f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION eventwatch_data_changed()"
+                }
+                for table in ("articles", "mentions", "events", "actors")
+            ),
         ),
     ),
 ]
