@@ -85,6 +85,21 @@ def build(location: str, n: int) -> float:
     return time.perf_counter() - started
 
 
+def duckdb_open_ms(path: str) -> float:
+    """Median time to open the file read-only and run a trivial query: the cost a connection per request
+    would add to every request (and while any reader has the file open, no writer can)."""
+    import duckdb
+
+    times = []
+    for _ in range(7):
+        started = time.perf_counter()
+        con = duckdb.connect(path, read_only=True)
+        con.execute("SELECT 1").fetchall()
+        con.close()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
 def postgres_schema(url: str, name: str, fresh: bool) -> str:
     import psycopg
 
@@ -108,11 +123,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(location: str, port: int) -> subprocess.Popen:
+def start_server(location: str, port: int, cache: bool) -> subprocess.Popen:
+    """The API as ``eventwatch serve`` runs it (``cache`` off: every request computed afresh)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
     code = (
-        "from eventwatch.api.server import serve; "
-        f"serve({location!r}, host='127.0.0.1', port={port}, log_level='warning', log=lambda line: None)"
+        "import dataclasses, uvicorn; from eventwatch.api.app import create_app; "
+        "from eventwatch.monitor.config import default_config; "
+        f"config = dataclasses.replace(default_config().api, cache_entries={512 if cache else 0}); "
+        f"uvicorn.run(create_app({location!r}, config=config), host='127.0.0.1', port={port}, "
+        "log_level='warning', access_log=False)"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], env=env)
     deadline = time.monotonic() + 120
@@ -184,9 +203,10 @@ def verdict(path: str, threads: int, rps: float, p95: float, want_threads: int) 
     return "ok" if not misses else "MISS (" + ", ".join(misses) + ")"
 
 
-def bench(name: str, location: str, args: argparse.Namespace) -> None:
+def bench(name: str, location: str, args: argparse.Namespace, cache: bool) -> None:
     port = free_port()
-    server = start_server(location, port)
+    server = start_server(location, port, cache)
+    requests = args.requests if cache else args.cold_requests
     try:
         _, body = get(port, "/events", {"limit": 50})
         cursor = json.loads(body)["next_cursor"]
@@ -198,15 +218,16 @@ def bench(name: str, location: str, args: argparse.Namespace) -> None:
             ("/series", {"source": "RUS", "target": "UKR", "period": "day"}, ""),
             ("/series", {"source": "USA", "target": "CHN", "period": "week", "unit": "mentions"}, ""),
         ]
-        print(f"\n{name}: {args.events:,} events; load average {load()}")
+        how = "answers reused while the store is unchanged (default)" if cache else "no cache: every request queried"
+        print(f"\n{name}, {how}: {args.events:,} events; load average {load()}")
         # server CPU per request: what a request costs whatever else the machine is doing
         print(f"{'endpoint':<62} {'clients':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'cpu ms':>7}  target")
         for path, params, note in cases:
             run(port, path, params, 40, 2)  # warm-up
             for threads in (1, args.threads):
                 before = cpu_seconds(server.pid)
-                rps, p50, p95 = run(port, path, params, args.requests, threads)
-                cpu = (cpu_seconds(server.pid) - before) * 1000 / args.requests
+                rps, p50, p95 = run(port, path, params, requests, threads)
+                cpu = (cpu_seconds(server.pid) - before) * 1000 / requests
                 query = "&".join(f"{k}={v}" for k, v in params.items() if k != "cursor")
                 label = f"GET {path}?{query}" + (f" ({note})" if note else "")
                 mark = verdict(path, threads, rps, p95, args.threads)
@@ -220,6 +241,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=800, help="requests per case (bounded loop)")
+    parser.add_argument("--cold-requests", type=int, default=160, help="requests per case without the cache")
+    parser.add_argument("--no-cold", action="store_true", help="skip the runs without the answer cache")
     parser.add_argument("--threads", type=int, default=8, help="client threads for the concurrent runs")
     parser.add_argument("--backend", choices=("duckdb", "postgresql", "both"), default="both")
     parser.add_argument("--pg", default=os.environ.get("EVENTWATCH_BENCH_PG"), help="PostgreSQL URL")
@@ -235,7 +258,9 @@ def main() -> None:
             if count_events(db) != args.events:
                 Path(db).unlink(missing_ok=True)
                 print(f"DuckDB: built {args.events:,} events in {build(db, args.events):.0f} s")
-            bench("DuckDB", db, args)
+            print(f"DuckDB: opening the file read-only takes {duckdb_open_ms(db):.1f} ms (median of 7)")
+            for cache in (True, False)[: 1 if args.no_cold else 2]:
+                bench("DuckDB", db, args, cache)
         if args.backend in ("postgresql", "both"):
             if not args.pg:
                 print("\nPostgreSQL: skipped (give --pg postgresql://... or set EVENTWATCH_BENCH_PG)")
@@ -246,7 +271,8 @@ def main() -> None:
                     location = postgres_schema(args.pg, schema, fresh=True)
                     print(f"PostgreSQL: built {args.events:,} events in {build(location, args.events):.0f} s")
                 try:
-                    bench("PostgreSQL", location, args)
+                    for cache in (True, False)[: 1 if args.no_cold else 2]:
+                        bench("PostgreSQL", location, args, cache)
                 finally:
                     if args.cache is None:
                         drop_schema(args.pg, schema)

@@ -174,11 +174,21 @@ def key_sql(column: str, alias: str = "m") -> str:
 
 
 # A mention's day for clustering, and how it was dated (see dedup's rule).
-_DAY = "coalesce(m.date, CAST(a.ingested_at AS DATE))"
-_DATING = (
+MENTION_DAY = "coalesce(m.date, CAST(a.ingested_at AS DATE))"
+MENTION_DATING = (
     "CASE WHEN m.date IS NULL OR m.date_precision IN ('document', 'unknown') THEN 'article' "
     "WHEN m.date_precision = 'day' THEN 'text' ELSE 'other' END"
 )
+
+
+def dedup_input(config: DedupConfig, dating: str = MENTION_DATING) -> str:
+    """The rule's input (``dedup.cluster_sql``) from the mentions ``m`` joined with their articles ``a``;
+    callers add joins and a WHERE clause."""
+    keys = ", ".join(f"{key_sql(f)} AS k_{f}" for f in config.key)
+    return (
+        f"SELECT m.mention_id, m.event_id, {keys}, {MENTION_DAY} - DATE '1970-01-01' AS day, {dating} AS dating "
+        "FROM mentions m JOIN articles a ON a.article_id = m.article_id "
+    )
 
 
 class Writer:
@@ -303,11 +313,7 @@ class Writer:
         if blocks is not None and not blocks:
             return set()
         columns = block_columns(self.dedup)
-        keys = ", ".join(f"{key_sql(f)} AS k_{f}" for f in self.dedup.key)
-        source = (
-            f"SELECT m.mention_id, m.event_id, {keys}, {_DAY} - DATE '1970-01-01' AS day, {_DATING} AS dating "
-            "FROM mentions m JOIN articles a ON a.article_id = m.article_id "
-        )
+        source = dedup_input(self.dedup)
         where = "WHERE m.modality = 'asserted'"
         if blocks is None:
             found = con.rows(cluster_sql(self.dedup, source + where, con.binary))
@@ -321,7 +327,7 @@ class Writer:
             )
             source += (
                 f"LEFT JOIN events e ON e.event_id = m.event_id JOIN _blocks k ON {match} "
-                f"{where} AND (k.from_day IS NULL OR coalesce(e.date, {_DAY}) >= k.from_day)"
+                f"{where} AND (k.from_day IS NULL OR coalesce(e.date, {MENTION_DAY}) >= k.from_day)"
             )
             staged = pa.table({**{c: pa.array(v, pa.string()) for c, v in data.items()},
                                "from_day": pa.array(from_days, pa.date32())})  # fmt: skip
