@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -83,11 +83,9 @@ class Connection:
         """Append ``data`` (columns by name) to ``table``; rows whose key exists are dropped if asked."""
         raise NotImplementedError
 
-    @contextmanager
-    def stage(self, name: str, data: pa.Table) -> Iterator[None]:
+    def stage(self, name: str, data: pa.Table) -> AbstractContextManager[None]:
         """``data`` as a relation called ``name`` for the queries inside the block."""
         raise NotImplementedError
-        yield
 
     def lock_writers(self) -> None:
         """Make concurrent writers of this store take turns until this transaction ends."""
