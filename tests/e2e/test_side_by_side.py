@@ -121,3 +121,38 @@ def test_two_ingests_and_a_server_at_once_store_what_one_clean_run_does(store_lo
     for table in SNAPSHOT:
         assert found[table] == expected[table], table
     assert not Path(f"{store_location}.serve.json").exists()  # the server's note is gone with it
+
+
+def test_serve_watches_feeds_itself_and_queries_go_through_it(tmp_path: Path) -> None:
+    from fixtures.store.local_server import LocalServer, page, rss
+
+    db = tmp_path / "watched.duckdb"
+    port = free_port()
+    with LocalServer() as feeds:
+        feeds.routes["/a/1"] = (200, "text/html", page("One", ["Russia attacked Ukraine near Kharkiv on Monday."]))
+        feeds.routes["/feed"] = (200, "application/rss+xml", rss("Wire", [
+            ("One", feeds.url("/a/1"), "Mon, 07 Mar 2022 08:00:00 GMT")]))  # fmt: skip
+        server = subprocess.Popen(
+            [EVENTWATCH, "serve", "--db", str(db), "--port", str(port), "--watch", feeds.url("/feed"), "--every", "5s"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json()["articles"] == 1:
+                        break
+                except (httpx.TransportError, ValueError):
+                    pass
+                assert time.monotonic() < deadline and server.poll() is None, "nothing was stored"
+                time.sleep(0.5)
+            assert Path(f"{db}.serve.json").exists()
+            events = subprocess.run([EVENTWATCH, "events", "--db", str(db), "--format", "jsonl"],
+                                    capture_output=True, text=True, timeout=60)  # fmt: skip
+            assert events.returncode == 0, events.stderr
+            assert [json.loads(line)["cameo"] for line in events.stdout.splitlines()] == ["190"]
+        finally:
+            server.send_signal(signal.SIGINT)
+            _, log = server.communicate(timeout=60)
+    assert "poll 1" in log and "1 new article(s)" in log
+    assert not Path(f"{db}.serve.json").exists()
