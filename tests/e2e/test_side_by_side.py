@@ -63,6 +63,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve(location: str, port: int, *options: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [EVENTWATCH, "serve", "--db", location, "--port", str(port), *options],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def wait_for_health(server: subprocess.Popen[str], port: int, ready=lambda health: True, timeout: float = 120) -> None:
+    """Until the server's /health answers and satisfies ``ready``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if ready(httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json()):
+                return
+        except (httpx.TransportError, ValueError):
+            pass
+        assert time.monotonic() < deadline and server.poll() is None, "the server did not get ready"
+        time.sleep(0.2)
+
+
 def snapshot(location: str) -> dict[str, list[dict]]:
     with Store(location, read_only=True) as store:
         return {name: store.sql(sql, as_="records") for name, sql in SNAPSHOT.items()}
@@ -73,20 +93,9 @@ def test_two_ingests_and_a_server_at_once_store_what_one_clean_run_does(store_lo
     second = write_corpus(tmp_path / "second.jsonl", range(80, N_ARTICLES))  # 80 articles in both
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [EVENTWATCH, "serve", "--db", store_location, "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    server = serve(store_location, port)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, "server did not start"
-            time.sleep(0.2)
+        wait_for_health(server, port)
 
         writers = [ingest(store_location, first, 0.01), ingest(store_location, second, 0.01)]
         statuses, articles_seen = [], []
@@ -132,20 +141,9 @@ def test_serve_watches_feeds_itself_and_queries_go_through_it(tmp_path: Path) ->
         feeds.routes["/a/1"] = (200, "text/html", page("One", ["Russia attacked Ukraine near Kharkiv on Monday."]))
         feeds.routes["/feed"] = (200, "application/rss+xml", rss("Wire", [
             ("One", feeds.url("/a/1"), "Mon, 07 Mar 2022 08:00:00 GMT")]))  # fmt: skip
-        server = subprocess.Popen(
-            [EVENTWATCH, "serve", "--db", str(db), "--port", str(port), "--watch", feeds.url("/feed"), "--every", "5s"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+        server = serve(str(db), port, "--watch", feeds.url("/feed"), "--every", "5s")
         try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json()["articles"] == 1:
-                        break
-                except (httpx.TransportError, ValueError):
-                    pass
-                assert time.monotonic() < deadline and server.poll() is None, "nothing was stored"
-                time.sleep(0.5)
+            wait_for_health(server, port, lambda health: health["articles"] == 1)
             assert Path(f"{db}.serve.json").exists()
             events = subprocess.run([EVENTWATCH, "events", "--db", str(db), "--format", "jsonl"],
                                     capture_output=True, text=True, timeout=60)  # fmt: skip
