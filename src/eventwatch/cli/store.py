@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from eventwatch.cli import coder_errors, main
+from eventwatch.cli.options import DB_OPTION
 from eventwatch.documents import InputProblem
 
 TIMEOUT_OPTION = click.option(
@@ -32,13 +33,6 @@ RETRIES_OPTION = click.option(
 )
 FORMAT_OPTION = click.option(
     "--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True
-)
-DB_OPTION = click.option(
-    "--db",
-    default="eventwatch.duckdb",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="DuckDB database file.",
 )
 TABLE_COLUMNS = (
     "event_id", "date", "source_code", "target_code", "cameo", "plover", "goldstein",
@@ -144,7 +138,7 @@ def _dedup_options(f: Any) -> Any:
 def ingest_command(
     sources, db, workers, timeout, retries, allow_private, dedup_window, dedup_key, coder_spec, batch, progress
 ):
-    """Code articles and store them, with their events, in a DuckDB database.
+    """Code articles and store them, with their events, in a DuckDB file or PostgreSQL database.
 
     SOURCE is a .txt, .jsonl, .csv (id,text,date,url,title,source) or .html file, a folder of them,
     an http(s) article URL, or an RSS/Atom feed (URL or file). Articles already stored (same text
@@ -155,23 +149,27 @@ def ingest_command(
         eventwatch ingest articles/ --db news.duckdb
         eventwatch ingest https://example.org/world/rss.xml --workers 4
         eventwatch ingest http://intranet.example/feed.xml --allow-private
+        eventwatch ingest articles/ --db postgresql://analyst@dbhost/events
+
+    Into a DuckDB file that `eventwatch serve` holds, the coded articles are handed to the server.
     """
     from eventwatch.store import StoreError
 
-    store = _store(db, dedup_key=dedup_key, window=dedup_window)
     show_progress = sys.stderr.isatty() if progress is None else progress
     try:
-        coder = _load_coder(coder_spec, workers)
-        result = store.ingest(
-            sources, workers=workers, coder=coder, progress=show_progress,
-            fetch_config=_fetch_config(timeout, retries, allow_private), on_problem=_print_problem,
-            batch_size=batch,
-        )  # fmt: skip
+        with _store(db, dedup_key=dedup_key, window=dedup_window) as store:
+            coder = _load_coder(coder_spec, workers)
+            result = store.ingest(
+                sources, workers=workers, coder=coder, progress=show_progress,
+                fetch_config=_fetch_config(timeout, retries, allow_private), on_problem=_print_problem,
+                batch_size=batch,
+            )  # fmt: skip
+            where = store.location
     except StoreError as exc:
         _fail(str(exc))
     except (ImportError, *coder_errors()) as exc:  # the spaCy model missing, typically
         _fail(str(exc))
-    click.echo(f"{db}: {result}", err=True)
+    click.echo(f"{where}: {result}", err=True)
     if result.failed:
         click.echo(f"{len(result.problems)} source(s) failed; the rest were ingested.", err=True)
         sys.exit(1)
@@ -238,9 +236,8 @@ def events_command(db, date_from, date_to, source, target, cameo, plover, countr
     from eventwatch.store import StoreError
 
     try:
-        rows = _store(db, read_only=True).events(
-            date_from, date_to, source, target, cameo, plover, country, limit, as_="records"
-        )
+        with _store(db, read_only=True) as store:
+            rows = store.events(date_from, date_to, source, target, cameo, plover, country, limit, as_="records")
     except (StoreError, ValueError) as exc:
         _fail(str(exc))
     from eventwatch.store.writer import EVENT_COLUMNS
@@ -259,16 +256,15 @@ def sql_command(query, db, fmt):
     Example:
         eventwatch sql "SELECT source_code, target_code, count(*) n FROM events GROUP BY ALL ORDER BY n DESC"
     """
-    import duckdb
-
-    from eventwatch.store import StoreError
+    from eventwatch.store import QueryError, StoreError
 
     try:
-        table = _store(db, read_only=True).sql(query, as_="arrow")
+        with _store(db, read_only=True) as store:
+            table = store.sql(query, as_="arrow")
+    except QueryError as exc:
+        _fail(f"sql: {exc}")
     except StoreError as exc:
         _fail(str(exc))
-    except duckdb.Error as exc:
-        _fail(f"sql: {str(exc).splitlines()[0]}")
     _print_rows(table.to_pylist(), table.column_names, fmt)
 
 
@@ -298,16 +294,13 @@ def export_command(db, fmt, output, header, table):
         eventwatch export --format gdelt --output events.tsv
         eventwatch export --format parquet --table mentions --output mentions.parquet
     """
-    import duckdb
-
     from eventwatch.store import StoreError
 
     try:
-        count = _store(db, read_only=True).export(fmt, output, header=header, table=table)
+        with _store(db, read_only=True) as store:
+            count = store.export(fmt, output, header=header, table=table)
     except (StoreError, OSError, ValueError) as exc:
         _fail(str(exc))
-    except duckdb.Error as exc:
-        _fail(f"{output}: {str(exc).splitlines()[0]}")
     click.echo(f"wrote {count} records to {output}", err=True)
 
 
@@ -325,7 +318,8 @@ def summary_command(db, top, fmt):
     from eventwatch.store import StoreError
 
     try:
-        info = _store(db, read_only=True).summary(top)
+        with _store(db, read_only=True) as store:
+            info = store.summary(top)
     except StoreError as exc:
         _fail(str(exc))
     if fmt == "json":
