@@ -17,8 +17,8 @@ import resource
 import time
 from pathlib import Path
 
-from eventwatch.coder import Coder
-from eventwatch.nlp import load_model
+from eventwatch.coding import Coder
+from eventwatch.coding.nlp import load_model
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"

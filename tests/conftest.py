@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from eventwatch.nlp import load_model
+from eventwatch.coding.nlp import load_model
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"
@@ -22,7 +22,7 @@ def nlp() -> Language:
 
 @pytest.fixture(scope="session")
 def coder():
-    from eventwatch.coder import Coder
+    from eventwatch.coding import Coder
 
     return Coder(include_unreal=True)
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from eventwatch.actors import ActorKB, DocumentActors
+from eventwatch.coding.actors import ActorKB, DocumentActors
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventwatch.attribution import find_attribution, find_quote, quote_speaker
+from eventwatch.coding.attribution import find_attribution, find_quote, quote_speaker
 
 
 def _first(nlp, text: str):

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from eventwatch.dates import resolve_event_date, resolve_expression
+from eventwatch.coding.dates import resolve_event_date, resolve_expression
 
 DOC_DATE = dt.date(2022, 1, 27)  # a Thursday
 

@@ -1,7 +1,7 @@
 import pytest
 
-from eventwatch.lexicon import Lexicon, LexiconError, mapped_code
-from eventwatch.predicates import find_predicates
+from eventwatch.coding.lexicon import Lexicon, LexiconError, mapped_code
+from eventwatch.coding.predicates import find_predicates
 
 
 @pytest.fixture(scope="module")

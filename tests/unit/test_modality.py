@@ -1,6 +1,6 @@
 import pytest
 
-from eventwatch.modality import load_modality_words, trigger_modality
+from eventwatch.coding.modality import load_modality_words, trigger_modality
 from eventwatch.records import ASSERTED, FUTURE, HYPOTHETICAL, NEGATED
 
 

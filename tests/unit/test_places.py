@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventwatch.places import Gazetteer, dateline_location, normalize, resolve_event_location
+from eventwatch.coding.places import Gazetteer, dateline_location, normalize, resolve_event_location
 
 
 @pytest.fixture(scope="module")

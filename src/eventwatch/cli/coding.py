@@ -33,8 +33,8 @@ def code_command(inputs, fmt, date, output, include_unreal, workers, progress):
         echo "Russia attacked Ukraine." | eventwatch code - --format table
     """
     from eventwatch.coding import EventWriter, code
-    from eventwatch.lexicon import LexiconError
-    from eventwatch.nlp import ModelNotInstalled
+    from eventwatch.coding.lexicon import LexiconError
+    from eventwatch.coding.nlp import ModelNotInstalled
 
     if date is not None and normalise_date(date) is None:
         raise click.BadParameter(f"{date!r} is not a date (YYYY-MM-DD)", param_hint="--date")

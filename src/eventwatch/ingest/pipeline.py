@@ -33,7 +33,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])"
 
 
 class DocumentCoder(Protocol):
-    """What the ingest needs of a coder: ``eventwatch.coder.Coder`` or anything shaped like it."""
+    """What the ingest needs of a coder: ``eventwatch.coding.coder.Coder`` or anything shaped like it."""
 
     def pipe_documents(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]: ...
 

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from eventwatch.actors import ActorKB, DocumentActors
-from eventwatch.events import EventBuilder
-from eventwatch.lexicon import Lexicon
-from eventwatch.modality import load_modality_words
-from eventwatch.nlp import load_model
-from eventwatch.ontology import Ontology, default_ontology
-from eventwatch.places import Gazetteer
+from eventwatch.coding.actors import ActorKB, DocumentActors
+from eventwatch.coding.events import EventBuilder
+from eventwatch.coding.lexicon import Lexicon
+from eventwatch.coding.modality import load_modality_words
+from eventwatch.coding.nlp import load_model
+from eventwatch.coding.ontology import Ontology, default_ontology
+from eventwatch.coding.places import Gazetteer
 from eventwatch.records import Document, Event
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from eventwatch.lexicon import Lexicon, Match, mapped_code
-from eventwatch.modality import Modality, ModalityWords
-from eventwatch.ontology import CameoCode, Ontology
-from eventwatch.predicates import Predicate, object_controller
+from eventwatch.coding.lexicon import Lexicon, Match, mapped_code
+from eventwatch.coding.modality import Modality, ModalityWords
+from eventwatch.coding.ontology import CameoCode, Ontology
+from eventwatch.coding.predicates import Predicate, object_controller
 from eventwatch.records import ASSERTED, FUTURE, HYPOTHETICAL, NEGATED, Actor, Event, Trigger
 
 THREAT_ROOT = "13"  # a threat is conditional by nature: its "would" does not make the threat unreal

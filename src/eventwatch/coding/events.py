@@ -12,23 +12,22 @@ from itertools import product
 
 from spacy.tokens import Span, Token
 
-from eventwatch.actors import DocumentActors
-from eventwatch.attribution import find_attribution
-from eventwatch.dates import resolve_event_date
-from eventwatch.domestic import place_parties
-from eventwatch.lexicon import Lexicon, Match
-from eventwatch.modality import ModalityWords, trigger_modality
-from eventwatch.ontology import Ontology
-from eventwatch.places import Gazetteer, mentioned_location, scene_location
-from eventwatch.predicates import (
+from eventwatch.coding.actors import DocumentActors
+from eventwatch.coding.attribution import find_attribution
+from eventwatch.coding.dates import resolve_event_date
+from eventwatch.coding.domestic import place_parties
+from eventwatch.coding.lexicon import Lexicon, Match
+from eventwatch.coding.modality import ModalityWords, trigger_modality
+from eventwatch.coding.ontology import Ontology
+from eventwatch.coding.places import Gazetteer, mentioned_location, scene_location
+from eventwatch.coding.predicates import (
     Predicate,
     find_predicates,
     inherited_subjects,
     noun_predicate,
     with_conjuncts,
 )
-from eventwatch.records import ASSERTED, HISTORICAL, Actor, Document, Event, Trigger
-from eventwatch.speech_acts import (
+from eventwatch.coding.speech_acts import (
     Recoded,
     clause_verb,
     code_fields,
@@ -36,6 +35,7 @@ from eventwatch.speech_acts import (
     reported_accusations,
     reported_clause,
 )
+from eventwatch.records import ASSERTED, HISTORICAL, Actor, Document, Event, Trigger
 
 # Where to look for the target when the lexicon entry does not say, in order.
 TARGET_PREPS = (
@@ -440,7 +440,7 @@ def _may_stay_unresolved(head: Token, pred: Predicate, via_support: bool = False
 
 
 def _unresolved(head: Token) -> Actor:
-    from eventwatch.actors import phrase_tokens
+    from eventwatch.coding.actors import phrase_tokens
 
     tokens = phrase_tokens(head)
     span = head.doc[tokens[0].i : tokens[-1].i + 1]

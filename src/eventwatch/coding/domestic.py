@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
-from eventwatch.actors import with_country
+from eventwatch.coding.actors import with_country
 from eventwatch.records import Actor, Location
 
 

@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 from spacy.tokens import Token
 
-from eventwatch.ontology import Ontology, default_ontology
-from eventwatch.predicates import Predicate
+from eventwatch.coding.ontology import Ontology, default_ontology
+from eventwatch.coding.predicates import Predicate
 
 ENTRY_KEYS = {"lemma", "pos", "particle", "prep", "code", "target", "source", "confidence", "patterns", "note"}
 PATTERN_KEYS = {
