@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from eventwatch.coding import Coder
-from eventwatch.coding.nlp import load_model
+from eventwatch.coding.parse import load_model
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"

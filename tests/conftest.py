@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from eventwatch.coding.nlp import load_model
+from eventwatch.coding.parse import load_model
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"
@@ -18,6 +18,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/fixtures impor
 @pytest.fixture(scope="session")
 def nlp() -> Language:
     return load_model()
+
+
+@pytest.fixture(scope="session")
+def knowledge(nlp):
+    from eventwatch.coding.knowledge import Knowledge
+
+    return Knowledge.load(nlp)
 
 
 @pytest.fixture(scope="session")

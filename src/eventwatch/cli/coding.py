@@ -34,7 +34,7 @@ def code_command(inputs, fmt, date, output, include_unreal, workers, progress):
     """
     from eventwatch.coding import EventWriter, code
     from eventwatch.coding.lexicon import LexiconError
-    from eventwatch.coding.nlp import ModelNotInstalled
+    from eventwatch.coding.parse import ModelNotInstalled
 
     if date is not None and normalise_date(date) is None:
         raise click.BadParameter(f"{date!r} is not a date (YYYY-MM-DD)", param_hint="--date")

@@ -1,31 +1,29 @@
-"""Actors: the knowledge base (``data/actors/*.tsv``) and resolving phrases to CAMEO actor codes.
+"""Actors: the knowledge base (``data/actors/*.tsv``) and resolving one phrase to a CAMEO actor code.
 
 A phrase ("Iranian Foreign Minister Mohammad Javad Zarif", "8,500 US troops", "Moscow") is resolved by
-the names found in it: a dated leader, an organisation, a country name, adjective or capital, and a
-sector word or title. Within a document, pronouns and short mentions ("he", "Blinken", "the alliance")
-resolve to actors named earlier (``DocumentActors``).
+the names found in it (``PhraseResolver``): a dated leader, an organisation, a country name, adjective
+or capital, and a sector word or title. What depends on the rest of the document (pronouns, surnames,
+the document's focus country) is the registry pass's job (``registry.py``).
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 from dataclasses import dataclass, field, replace
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
+from eventwatch.coding.grammar import HOME_PREPS, NAME_GAP_POS, NON_PHRASE_DEPS
 from eventwatch.records import Actor
 
-PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
-GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
-SPEAKER_PRONOUNS = {"we", "our", "us", "i", "me", "my"}
-# Children whose subtrees are not part of an actor's name phrase.
-NON_PHRASE_DEPS = {"relcl", "acl", "advcl", "prep", "punct", "cc", "conj", "det", "nummod", "quantmod", "case"}
 KIND_RANK = {"leader": 5, "org": 4, "country": 3, "capital": 2, "adjective": 1}
+NAMED_KINDS = frozenset({"leader", "org"})  # entries that carry their own sector
+INTERNATIONAL = ("IGO", "NGO")  # code prefixes (and sectors) of bodies that belong to no one country
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +93,9 @@ class ActorKB:
     countries: dict[str, str] = field(default_factory=dict)  # ISO3 -> name
 
     @classmethod
-    def load(cls, directory: str | Path | None = None) -> ActorKB:
-        root = Path(directory) if directory else Path(str(resources.files("eventwatch").joinpath("data/actors")))
+    def load(cls, directory: str | Path) -> ActorKB:
+        """The knowledge base in ``directory`` (the bundled one is ``data/actors``)."""
+        root = Path(directory)
         kb = cls()
         for row in _read_tsv(root / "countries.tsv"):
             iso3, name = row.get("iso3", "").upper(), row.get("name", "")
@@ -141,9 +140,6 @@ class ActorKB:
         if alias:
             self.names.setdefault(alias, []).append(entry)
 
-    def build_matcher(self, nlp: Language) -> ActorMatcher:
-        return ActorMatcher(self, nlp)
-
 
 @dataclass(frozen=True, slots=True)
 class Mention:
@@ -163,7 +159,7 @@ class ActorMatcher:
         self.kb = kb
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
-        tokenizer = nlp.tokenizer
+        self.tokenizer = tokenizer = nlp.tokenizer
         for alias in kb.names:
             matcher = self.exact if any(ch.isupper() for ch in alias) else self.folded
             matcher.add(alias, [tokenizer(alias)])
@@ -188,6 +184,10 @@ class ActorMatcher:
             if m.sector is not None
             or not any(s.start <= m.start and m.end <= s.end and s.end - s.start > m.end - m.start for s in sectors)
         ]
+
+    def mentions_in_text(self, text: str) -> list[Mention]:
+        """Names in a text that is not parsed (a title given with the input): tokenised only."""
+        return self.mentions(self.tokenizer(text))
 
 
 def with_country(actor: Actor, country: str, reason: str) -> Actor:
@@ -217,75 +217,44 @@ def _in_phrase(token: Token) -> bool:
     return token.dep_ not in NON_PHRASE_DEPS
 
 
-@dataclass(slots=True)
-class DocumentActors:
-    """Actor resolution within one document: knowledge-base mentions plus what was named earlier."""
+def phrase_span(head: Token) -> Span:
+    """The name phrase of ``head`` as a span (``phrase_tokens`` from first to last)."""
+    tokens = phrase_tokens(head)
+    return head.doc[tokens[0].i : tokens[-1].i + 1]
 
-    kb: ActorKB
-    mentions: list[Mention]
-    day: date | None
-    history: list[tuple[int, Actor, bool]] = field(default_factory=list)  # (token index, actor, is person)
-    surnames: dict[str, Actor] = field(default_factory=dict)
 
-    def resolve(self, head: Token, speaker: Actor | None = None) -> Actor | None:
-        tokens = phrase_tokens(head)
+class PhraseResolver:
+    """Resolves one phrase by the knowledge-base names and sector words inside it, on the document date.
+
+    ``mentions`` are the names the matcher found in the document. Nothing here depends on other
+    phrases of the document, so a phrase resolves the same whenever it is asked.
+    """
+
+    def __init__(self, mentions: list[Mention], day: date | None):
+        self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.starts = [m.start for m in self.mentions]
+        self.longest = max((m.end - m.start for m in self.mentions), default=0)
+        self.day = day
+
+    def around(self, low: int, high: int) -> list[Mention]:
+        """Mentions that overlap tokens [low, high] (found by bisection, so resolving is not quadratic)."""
+        first = bisect.bisect_left(self.starts, low - self.longest)
+        last = bisect.bisect_right(self.starts, high)
+        return [m for m in self.mentions[first:last] if low <= m.end - 1]
+
+    def person_mention(self, head: Token) -> bool:
+        """Whether a person sector word ("minister", "spokesman") covers the head."""
+        return any(
+            m.sector is not None and m.sector.person and m.start <= head.i < m.end for m in self.around(head.i, head.i)
+        )
+
+    def named(self, head: Token, indexes: set[int], span: Span) -> Actor | None:
+        """The actor the names and sector words inside the phrase (token ``indexes``) say, or None."""
         doc = head.doc
-        span_start, span_end = tokens[0].i, tokens[-1].i + 1
-        text_span = doc[span_start:span_end]
-        if head.pos_ == "PRON":
-            known = head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS | SPEAKER_PRONOUNS
-            return self._pronoun(head, speaker) if known else None
-        actor = self._from_mentions(head, set(t.i for t in tokens), text_span)
-        if actor is None and head.text in self.surnames:
-            known = self.surnames[head.text]
-            actor = Actor(
-                text_span.text,
-                known.code,
-                known.country,
-                known.sector,
-                known.name,
-                text_span.start_char,
-                text_span.end_char,
-                "coref:" + head.text,
-            )
-        if actor is not None and actor.country is None and actor.code is None:
-            actor = self._with_home_country(head, actor)
-        if actor is not None and actor.country is None and actor.code is None:
-            actor = self._with_owner_country(head, actor, speaker)
-        if actor is None:
-            return None
-        self.remember(head, actor, tokens)
-        return actor
-
-    def _with_owner_country(self, head: Token, actor: Actor, speaker: Actor | None) -> Actor:
-        """'their forces', 'its army': a possessive pronoun gives the country of the one it stands for."""
-        owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
-        if owner is None:
-            return actor
-        found = self._pronoun(owner, speaker)
-        if found is None or not found.country:
-            return actor
-        return with_country(actor, found.country, "of")
-
-    def _with_home_country(self, head: Token, actor: Actor) -> Actor:
-        """'demonstrators in Baghdad', 'opposition groups in Zimbabwe': a place phrase gives the country."""
-        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("in", "from")):
-            for obj in (c for c in prep.children if c.dep_ == "pobj"):
-                place = self._from_mentions(obj, {t.i for t in phrase_tokens(obj)}, obj.doc[obj.i : obj.i + 1])
-                if place is not None and place.country:
-                    return with_country(actor, place.country, "in")
-        return actor
-
-    def _from_mentions(self, head: Token, indexes: set[int], span) -> Actor | None:
-        doc = head.doc
-        low, high = min(indexes), max(indexes)
         inside = [
             m
-            for m in self.mentions
-            if low <= m.end - 1
-            and m.start <= high  # cheap overlap test before looking at tokens
-            and all(i in indexes or doc[i].pos_ in ("DET", "PUNCT") for i in range(m.start, m.end))
-            and head.i >= m.start - 3
+            for m in self.around(min(indexes), max(indexes))
+            if all(i in indexes or doc[i].pos_ in NAME_GAP_POS for i in range(m.start, m.end)) and head.i >= m.start - 3
         ]
         if not inside:
             return None
@@ -298,7 +267,7 @@ class DocumentActors:
             if m.sector is not None:
                 # A sector word names the actor only as its head or a direct modifier of it:
                 # "shipments of military assistance" are not the military.
-                if not (m.start <= head.i < m.end or head.doc[m.end - 1].head.i == head.i):
+                if not (m.start <= head.i < m.end or doc[m.end - 1].head.i == head.i):
                     continue
                 if distance < sector_distance:
                     sector, sector_distance = m.sector, distance
@@ -316,84 +285,41 @@ class DocumentActors:
                     best_entry, best_key = entry, key
         if best_entry is None and sector is None:
             return None
-        return self._compose(best_entry, sector, head, span)
+        return compose(best_entry, sector, span)
 
-    def _compose(self, entry: KBEntry | None, sector: SectorWord | None, head: Token, span) -> Actor:
-        country = entry.country if entry else None
-        sector_code = sector.sector if sector else None
-        if entry is not None and entry.kind in ("leader", "org"):
-            sector_code = entry.sector or sector_code
-        if entry is not None and entry.kind == "capital" and sector is None:
-            sector_code = "GOV"  # "Moscow said": a capital standing alone is its government
-        if (
-            entry is not None
-            and entry.kind == "org"
-            and (entry.code or "").startswith(("IGO", "NGO"))
-            or (entry is not None and entry.kind == "org" and not entry.country)
-        ):
-            code = entry.code
-        elif country:
-            code = country + (sector_code or "") if not (sector_code or "").startswith("IGO") else country
-        else:
-            code = None
-        name = entry.name if entry else None
-        rule = f"{entry.kind}:{entry.key}" if entry else ""
-        if sector:
-            rule += f"+sector:{sector.sector}"
-        return Actor(span.text, code, country, sector_code, name, span.start_char, span.end_char, rule)
+    def with_home_country(self, head: Token, actor: Actor) -> Actor:
+        """'demonstrators in Baghdad', 'opposition groups in Zimbabwe': a place phrase gives the country."""
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in HOME_PREPS):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                place = self.named(obj, {t.i for t in phrase_tokens(obj)}, obj.doc[obj.i : obj.i + 1])
+                if place is not None and place.country:
+                    return with_country(actor, place.country, "in")
+        return actor
 
-    def _pronoun(self, head: Token, speaker: Actor | None) -> Actor | None:
-        """A pronoun as the actor it stands for. Its text and offsets are the antecedent's, where the actor
-        is named: "it" in "The ELN said it will release ..." is shown as "The ELN"."""
-        lower = head.lower_
-        found: Actor | None = None
-        if lower in SPEAKER_PRONOUNS and speaker is not None:
-            found = speaker
-        if found is None:
-            found = self._reported_self(head)
-        if found is None:
-            want_person = lower in PERSON_PRONOUNS
-            found = next((a for i, a, person in reversed(self.history) if i < head.i and person == want_person), None)
-            if found is None and lower in ("they", "them", "their"):
-                found = next((a for i, a, _ in reversed(self.history) if i < head.i), None)
-        if found is None:
-            return None
-        entry = found.entry or ""
-        return replace(
-            found, entry=entry if entry.startswith("coref:") else f"coref:{head.text}->{entry or found.text}"
-        )
 
-    def _reported_self(self, pronoun: Token) -> Actor | None:
-        """'Farc said it will release ...', 'the rebels say they will ...': the subject of the verb of saying
-        (or intending) that governs the pronoun's clause."""
-        if pronoun.dep_ not in ("nsubj", "nsubjpass") or pronoun.lower_ not in PERSON_PRONOUNS | GROUP_PRONOUNS:
-            return None
-        clause = pronoun.head
-        for _ in range(2):
-            if clause.dep_ not in ("ccomp", "xcomp", "conj") or clause.head.i == clause.i:
-                return None
-            clause = clause.head
-            subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
-            if subject is not None and subject.pos_ != "PRON":
-                actor = self.resolve(subject)
-                if actor is None:
-                    tokens = phrase_tokens(subject)
-                    span = subject.doc[tokens[0].i : tokens[-1].i + 1]
-                    actor = Actor(span.text, None, None, None, None, span.start_char, span.end_char, None)
-                return actor
-        return None
+def compose(entry: KBEntry | None, sector: SectorWord | None, span: Span) -> Actor:
+    """The actor of a knowledge-base entry and a sector word found in one phrase."""
+    country = entry.country if entry else None
+    sector_code = sector.sector if sector else None
+    if entry is not None and entry.kind in NAMED_KINDS:
+        sector_code = entry.sector or sector_code
+    if entry is not None and entry.kind == "capital" and sector is None:
+        sector_code = "GOV"  # "Moscow said": a capital standing alone is its government
+    international = (entry.code or "").startswith(INTERNATIONAL) if entry else False
+    if entry is not None and entry.kind == "org" and (international or not entry.country):
+        code = entry.code
+    elif country:
+        code = country + (sector_code or "") if not (sector_code or "").startswith("IGO") else country
+    else:
+        code = None
+    name = entry.name if entry else None
+    rule = f"{entry.kind}:{entry.key}" if entry else ""
+    if sector:
+        rule += f"+sector:{sector.sector}"
+    return Actor(span.text, code, country, sector_code, name, span.start_char, span.end_char, rule)
 
-    def remember(self, head: Token, actor: Actor, tokens: list[Token]) -> None:
-        is_person = (
-            head.ent_type_ == "PERSON"
-            or any(m.sector is not None and m.sector.person and m.start <= head.i < m.end for m in self.mentions)
-            or bool(actor.entry and actor.entry.startswith("leader:"))
-        )
-        self.history.append((head.i, actor, is_person))
-        for token in tokens:
-            if (
-                token.ent_type_ == "PERSON"
-                and token.ent_iob_ in ("B", "I")
-                and (token.i + 1 >= len(token.doc) or token.doc[token.i + 1].ent_iob_ != "I")
-            ):
-                self.surnames[token.text] = actor  # "Zarif" later in the story is the same person
+
+def unresolved(head: Token) -> Actor:
+    """A party the knowledge base does not know: its phrase, with no code."""
+    span = phrase_span(head)
+    return Actor(span.text, None, None, None, None, span.start_char, span.end_char, None)

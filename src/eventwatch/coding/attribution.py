@@ -9,8 +9,9 @@ When a sentence has several, a news outlet or generic media source ("state media
 highest in the parse tree (the outer report: in "Blinken said ..., the AP reported" the AP reports
 Blinken). Verbs inside a direct quote do not count: their subject is the quoted speaker's wording.
 
-Quotes are paired per paragraph of the document, so a quote that spaCy splits over two sentences is
-still found whole. The vocabulary is in ``data/attribution.yaml``.
+Quotes are paired per paragraph of the document, once per document (``find_quotes``, called by the
+layout pass), so a quote that spaCy splits over two sentences is still found whole. The vocabulary is
+in ``data/attribution.yaml``.
 """
 
 from __future__ import annotations
@@ -19,17 +20,14 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
+from pathlib import Path
+from typing import Protocol
 
 import yaml
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
-# Children that are not part of a source's name: "Antony Blinken, the secretary of state, who ...".
-_TRIM_DEPS = frozenset({"appos", "relcl", "acl", "punct", "advcl", "parataxis"})
-_SUBJECT_DEPS = frozenset({"nsubj"})
-_OBJECT_DEPS = frozenset({"pobj", "dobj"})
-_NAMED_LABELS = frozenset({"ORG", "PERSON", "NORP", "GPE"})
+from eventwatch.coding.grammar import MARKER_OBJECT_DEPS, PARTY_ENTITIES, QUOTE_END_PUNCT, SOURCE_TRIM_DEPS
+
 # A quoted span is a direct quote, not a scare quote ('a so-called "special operation"'), when it has
 # at least this many words or ends with punctuation inside the quote marks.
 _MIN_QUOTE_WORDS = 3
@@ -43,10 +41,8 @@ class AttributionWords:
     media_nouns: frozenset[str]  # casefolded
 
 
-@cache
-def attribution_words() -> AttributionWords:
-    text = resources.files("eventwatch").joinpath("data/attribution.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+def load_attribution_words(path: str | Path) -> AttributionWords:
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     markers = tuple(
         (tuple(str(k).lower().split()), bool((v or {}).get("named", False)))
         for k, v in raw["source_markers"].items()
@@ -64,12 +60,6 @@ def _outlet_key(text: str) -> str:
 
 
 # --- quotes --------------------------------------------------------------------------------------
-
-
-def _paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = text.rfind("\n", 0, start) + 1
-    right = text.find("\n", end)
-    return left, len(text) if right == -1 else right
 
 
 def _pair_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -94,28 +84,53 @@ def _pair_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _is_direct_quote(inner: str) -> bool:
     inner = inner.strip()
-    return len(inner.split()) >= _MIN_QUOTE_WORDS or inner[-1:] in (",", ".", "?", "!")
+    return len(inner.split()) >= _MIN_QUOTE_WORDS or inner[-1:] in QUOTE_END_PUNCT
 
 
-def quote_spans(sentence: Span) -> list[tuple[int, int]]:
-    """Document character spans of the direct quotes that overlap ``sentence``."""
-    text = _doc_text(sentence.doc)
-    left, right = _paragraph_bounds(text, sentence.start_char, sentence.end_char)
-    return [
-        (s, e)
-        for s, e in _pair_quotes(text, left, right)
-        if s < sentence.end_char
-        and sentence.start_char < e
-        and _is_direct_quote(text[s + 1 : e].strip('“”"'))
-    ]
+def find_quotes(text: str) -> tuple[tuple[int, int], ...]:
+    """Character spans of the direct quotes of a whole text, paired paragraph by paragraph, in order."""
+    found: list[tuple[int, int]] = []
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        found += [(s, e) for s, e in _pair_quotes(text, start, end) if _is_direct_quote(text[s + 1 : e].strip('“”"'))]
+        start = end + 1
+    return tuple(found)
 
 
-def find_quote(sentence: Span) -> str | None:
-    """The direct quote(s) in the sentence, without quote marks; several are joined with " ... "."""
-    text = _doc_text(sentence.doc)
-    parts = [text[s:e].strip('“”"').strip().rstrip(",").strip() for s, e in quote_spans(sentence)]
-    parts = [p for p in parts if p]
-    return " ... ".join(parts) if parts else None
+class Quotes:
+    """The direct quotes of a document (from ``find_quotes``), for look-ups by sentence."""
+
+    __slots__ = ("text", "spans", "_ends")
+
+    def __init__(self, text: str, spans: tuple[tuple[int, int], ...]):
+        self.text = text
+        self.spans = spans
+        self._ends = [e for _, e in spans]
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The quotes that overlap the character span [start, end)."""
+        found = []
+        for i in range(bisect.bisect_right(self._ends, start), len(self.spans)):
+            s, e = self.spans[i]
+            if s >= end:
+                break
+            found.append((s, e))
+        return found
+
+    def inside(self, sentence: Span) -> list[tuple[int, int]]:
+        return self.overlapping(sentence.start_char, sentence.end_char)
+
+    def quote_text(self, sentence: Span) -> str | None:
+        """The direct quote(s) in the sentence, without quote marks; several are joined with " ... "."""
+        parts = [self.text[s:e].strip('“”"').strip().rstrip(",").strip() for s, e in self.inside(sentence)]
+        parts = [p for p in parts if p]
+        return " ... ".join(parts) if parts else None
+
+
+class SentenceLookup(Protocol):
+    def at(self, token_index: int) -> Span: ...
 
 
 def _inside(token: Token, spans: Iterable[tuple[int, int]]) -> bool:
@@ -129,7 +144,7 @@ def _phrase(head: Token) -> Span:
     """The noun phrase headed by ``head`` without appositions, relative clauses or edge punctuation."""
     dropped: set[int] = set()
     for child in head.children:
-        if child.dep_ in _TRIM_DEPS:
+        if child.dep_ in SOURCE_TRIM_DEPS:
             dropped.update(t.i for t in child.subtree)
     kept = [t for t in head.subtree if t.i not in dropped]
     while len(kept) > 1 and kept[0].is_punct:
@@ -147,17 +162,6 @@ def _phrase(head: Token) -> Span:
     return head.doc[start : end + 1]
 
 
-def is_media(phrase: Span) -> bool:
-    """Whether the phrase names a news outlet ("the AP", "Reuters") or generic media ("state media")."""
-    words = attribution_words()
-    key = _outlet_key(phrase.text)
-    if key in words.outlets or any(_outlet_key(e.text) in words.outlets for e in phrase.ents):
-        return True
-    return (
-        phrase.root.text.casefold() in words.media_nouns or phrase.root.lemma_.casefold() in words.media_nouns
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class Source:
     """One candidate source in a sentence: its phrase and the token that introduces it."""
@@ -173,90 +177,99 @@ class Source:
         return depth
 
 
-def _verb_sources(sentence: Span, quotes: Sequence[tuple[int, int]]) -> list[Source]:
-    verbs = attribution_words().reporting_verbs
-    found = []
-    for tok in sentence:
-        if tok.pos_ != "VERB" or tok.lemma_.lower() not in verbs or _inside(tok, quotes):
-            continue
-        for child in tok.children:
-            if child.dep_ in _SUBJECT_DEPS and not _inside(child, quotes):
-                found.append(Source(_phrase(child), tok))
-    return found
-
-
-def _marker_sources(sentence: Span, quotes: Sequence[tuple[int, int]]) -> list[Source]:
-    found = []
-    tokens = list(sentence)
-    lowered = [t.lower_ for t in tokens]
-    for marker, named in attribution_words().markers:
-        n = len(marker)
-        for i in range(len(tokens) - n + 1):
-            if tuple(lowered[i : i + n]) != marker or _inside(tokens[i], quotes):
-                continue
-            last = tokens[i + n - 1]
-            obj = next((c for c in last.children if c.dep_ in _OBJECT_DEPS), None)
-            if obj is None:
-                continue
-            phrase = _phrase(obj)
-            if named and not (is_media(phrase) or _is_named(phrase)):
-                continue
-            found.append(Source(phrase, tokens[i]))
-    return found
-
-
 def _is_named(phrase: Span) -> bool:
-    return phrase.root.pos_ == "PROPN" or phrase.root.ent_type_ in _NAMED_LABELS
+    return phrase.root.pos_ == "PROPN" or phrase.root.ent_type_ in PARTY_ENTITIES
 
 
-def sources(sentence: Span) -> list[Source]:
-    """All candidate sources in the sentence, best first (media, then outermost, then leftmost)."""
-    quotes = quote_spans(sentence)
-    found = _verb_sources(sentence, quotes) + _marker_sources(sentence, quotes)
-    return sorted(found, key=lambda s: (not is_media(s.phrase), s.depth, s.cue.i))
+class AttributionFinder:
+    """Who reports a sentence, and the direct quote in it. Built once from the attribution words."""
 
+    def __init__(self, words: AttributionWords):
+        self.words = words
 
-def find_attribution(sentence: Span, doc: Doc) -> tuple[str | None, str | None]:
-    """(reporting source, direct quote) of the sentence; either may be None.
+    def find(self, sentence: Span, quotes: Quotes, sentences: SentenceLookup) -> tuple[str | None, str | None]:
+        """(reporting source, direct quote) of the sentence; either may be None.
 
-    ``doc`` is the sentence's document (``sentence.doc``): quotes are paired over the sentence's
-    paragraph, so a quote spaCy splits over two sentences is found whole, and a sentence inside such a
-    quote is attributed to the quote's speaker even when the speech verb is in the next sentence.
-    """
-    del doc  # same as sentence.doc; kept in the signature for the stage interface
-    found = sources(sentence)
-    source = found[0].phrase.text if found else quote_speaker(sentence)
-    return source, find_quote(sentence)
+        A sentence inside a quote that spaCy split over several sentences is attributed to the quote's
+        speaker even when the speech verb is in another sentence (``sentences`` finds it).
+        """
+        found = self.sources(sentence, quotes)
+        source = found[0].phrase.text if found else self.quote_speaker(sentence, quotes, sentences)
+        return source, quotes.quote_text(sentence)
 
+    def is_media(self, phrase: Span) -> bool:
+        """Whether the phrase names a news outlet ("the AP", "Reuters") or generic media ("state media")."""
+        words = self.words
+        key = _outlet_key(phrase.text)
+        if key in words.outlets or any(_outlet_key(e.text) in words.outlets for e in phrase.ents):
+            return True
+        return phrase.root.text.casefold() in words.media_nouns or phrase.root.lemma_.casefold() in words.media_nouns
 
-def quote_speaker(sentence: Span) -> str | None:
-    """The speaker of the sentence's direct quote: the subject of the speech verb outside the quote
-    nearest to it ('"...," Secretary of State Antony Blinken said' -> "Secretary of State Antony
-    Blinken"; '"...," he said' -> "he"), or the object of "according to". When the quote runs into
-    another sentence, that sentence's speech verb counts too. None without a quote or a speaker."""
-    quotes = quote_spans(sentence)
-    if not quotes:
+    def sources(self, sentence: Span, quotes: Quotes) -> list[Source]:
+        """All candidate sources in the sentence, best first (media, then outermost, then leftmost)."""
+        inside = quotes.inside(sentence)
+        found = self._verb_sources(sentence, inside) + self._marker_sources(sentence, inside)
+        return sorted(found, key=lambda s: (not self.is_media(s.phrase), s.depth, s.cue.i))
+
+    def quote_speaker(self, sentence: Span, quotes: Quotes, sentences: SentenceLookup) -> str | None:
+        """The speaker of the sentence's direct quote: the subject of the speech verb outside the quote
+        nearest to it ('"...," Secretary of State Antony Blinken said' -> "Secretary of State Antony
+        Blinken"; '"...," he said' -> "he"), or the object of "according to". When the quote runs into
+        another sentence, that sentence's speech verb counts too. None without a quote or a speaker."""
+        inside = quotes.inside(sentence)
+        if not inside:
+            return None
+        for candidate in [sentence, *_other_quote_sentences(sentence, inside, sentences)]:
+            speaker = self._nearest_speaker(candidate, inside)
+            if speaker is not None:
+                return speaker
         return None
-    for candidate_sentence in [sentence, *_other_quote_sentences(sentence, quotes)]:
-        speaker = _nearest_speaker(candidate_sentence, quotes)
-        if speaker is not None:
-            return speaker
-    return None
+
+    def _verb_sources(self, sentence: Span, quotes: Sequence[tuple[int, int]]) -> list[Source]:
+        verbs = self.words.reporting_verbs
+        found = []
+        for tok in sentence:
+            if tok.pos_ != "VERB" or tok.lemma_.lower() not in verbs or _inside(tok, quotes):
+                continue
+            for child in tok.children:
+                if child.dep_ == "nsubj" and not _inside(child, quotes):
+                    found.append(Source(_phrase(child), tok))
+        return found
+
+    def _marker_sources(self, sentence: Span, quotes: Sequence[tuple[int, int]]) -> list[Source]:
+        found = []
+        tokens = list(sentence)
+        lowered = [t.lower_ for t in tokens]
+        for marker, named in self.words.markers:
+            n = len(marker)
+            for i in range(len(tokens) - n + 1):
+                if tuple(lowered[i : i + n]) != marker or _inside(tokens[i], quotes):
+                    continue
+                last = tokens[i + n - 1]
+                obj = next((c for c in last.children if c.dep_ in MARKER_OBJECT_DEPS), None)
+                if obj is None:
+                    continue
+                phrase = _phrase(obj)
+                if named and not (self.is_media(phrase) or _is_named(phrase)):
+                    continue
+                found.append(Source(phrase, tokens[i]))
+        return found
+
+    def _nearest_speaker(self, sentence: Span, quotes: Sequence[tuple[int, int]]) -> str | None:
+        candidates = self._verb_sources(sentence, quotes) + self._marker_sources(sentence, quotes)
+        if not candidates:
+            return None
+
+        def distance(source: Source) -> int:
+            idx = source.cue.idx
+            return min(s - idx if idx < s else idx - e for s, e in quotes)
+
+        return min(candidates, key=distance).phrase.text
 
 
-def _nearest_speaker(sentence: Span, quotes: Sequence[tuple[int, int]]) -> str | None:
-    candidates = _verb_sources(sentence, quotes) + _marker_sources(sentence, quotes)
-    if not candidates:
-        return None
-
-    def distance(source: Source) -> int:
-        idx = source.cue.idx
-        return min(s - idx if idx < s else idx - e for s, e in quotes)
-
-    return min(candidates, key=distance).phrase.text
-
-
-def _other_quote_sentences(sentence: Span, quotes: Sequence[tuple[int, int]]) -> list[Span]:
+def _other_quote_sentences(
+    sentence: Span, quotes: Sequence[tuple[int, int]], sentences: SentenceLookup
+) -> list[Span]:
     """Sentences holding the end, then the start, of quotes that run beyond ``sentence``."""
     doc = sentence.doc
     found: list[Span] = []
@@ -265,26 +278,7 @@ def _other_quote_sentences(sentence: Span, quotes: Sequence[tuple[int, int]]) ->
             span = doc.char_span(pos, pos + 1, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
-            other = _sentence_of(span[0])
+            other = sentences.at(span[0].i)
             if other.start != sentence.start and all(other.start != f.start for f in found):
                 found.append(other)
     return found
-
-
-def _sentence_of(token: Token) -> Span:
-    """The sentence holding ``token``. Token.sent walks all sentences on every call, so the sentence list
-    is kept with the document (in ``Doc.user_data``) the first time it is needed."""
-    doc = token.doc
-    sentences = doc.user_data.get("eventwatch.sentences")
-    if sentences is None:
-        sentences = doc.user_data["eventwatch.sentences"] = list(doc.sents)
-    index = bisect.bisect_right([s.start for s in sentences], token.i) - 1
-    return sentences[max(index, 0)]
-
-
-def _doc_text(doc: Doc) -> str:
-    """The document's text. Doc.text joins every token on each call, so it is kept in ``Doc.user_data``."""
-    text = doc.user_data.get("eventwatch.text")
-    if text is None:
-        text = doc.user_data["eventwatch.text"] = doc.text
-    return text

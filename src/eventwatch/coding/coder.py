@@ -1,10 +1,22 @@
-"""The Coder: wires the stages (parse → predicates → lexicon → actors → modality → dates, places,
-attribution) and nothing else. Every piece of knowledge it uses is loaded once, when it is built.
+"""The Coder: builds the passes once from the knowledge, then runs them over each document, in batches.
+
+The passes, in order (each reads what earlier ones wrote and adds its own layer; none calls back up):
+
+==========  ===============  =================================================================
+pass        module           writes
+==========  ===============  =================================================================
+layout      ``layout.py``    day, layout: headline, dateline, paragraphs, quotes
+parse       ``parse.py``     doc, sentences, entities (spaCy, batched; long texts in chunks)
+registry    ``registry.py``  registry: every mention resolved once; speakers; focus country
+predicates  ``predicates.py``  predicates: candidate actions and their argument slots
+classify    ``classify.py``  candidates: lexicon code, speech acts, modality
+roles       ``roles.py``     parties: source/target pairs looked up in the registry
+context     ``context.py``   events: date, place, attribution, historical, evidence, trail
+==========  ===============  =================================================================
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -13,14 +25,19 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from eventwatch.coding.actors import ActorKB, DocumentActors
-from eventwatch.coding.events import EventBuilder
-from eventwatch.coding.lexicon import Lexicon
-from eventwatch.coding.modality import load_modality_words
-from eventwatch.coding.nlp import load_model
-from eventwatch.coding.ontology import Ontology, default_ontology
-from eventwatch.coding.places import Gazetteer
+from eventwatch.coding.classify import ClassifyPass
+from eventwatch.coding.context import ContextPass
+from eventwatch.coding.knowledge import Knowledge
+from eventwatch.coding.layout import LayoutPass
+from eventwatch.coding.parse import ParsePass, index, load_model
+from eventwatch.coding.passes import Pass, run, run_batch
+from eventwatch.coding.predicates import PredicatesPass
+from eventwatch.coding.registry import RegistryPass
+from eventwatch.coding.roles import RolesPass
+from eventwatch.coding.state import DocumentState
 from eventwatch.records import Document, Event
+
+DOCUMENT_FIELDS = ("text", "id", "date", "url", "title", "source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +48,9 @@ class CoderConfig:
     model: str | None = None
     lexicon_dir: str | None = None
     actors_dir: str | None = None
+    words_dir: str | None = None
     batch_size: int = 32
+    max_length: int | None = None  # characters the parser takes at once (default: the model's max_length)
 
 
 class Coder:
@@ -50,25 +69,44 @@ class Coder:
         model: str | None = None,
         lexicon_dir: str | Path | None = None,
         actors_dir: str | Path | None = None,
+        words_dir: str | Path | None = None,
+        max_length: int | None = None,
     ) -> None:
         self.config = CoderConfig(
             include_unreal=include_unreal,
             model=model,
             lexicon_dir=str(lexicon_dir) if lexicon_dir else None,
             actors_dir=str(actors_dir) if actors_dir else None,
+            words_dir=str(words_dir) if words_dir else None,
             batch_size=batch_size,
+            max_length=max_length,
         )
         self.n_process = max(1, n_process)
         self.nlp = load_model(model)
-        self.ontology: Ontology = default_ontology()
-        self.lexicon = Lexicon.load(lexicon_dir, self.ontology)
-        self.kb = ActorKB.load(actors_dir)
-        self.matcher = self.kb.build_matcher(self.nlp)
-        self.builder = EventBuilder(
-            lexicon=self.lexicon,
-            ontology=self.ontology,
-            modality_words=load_modality_words(),
-            gazetteer=Gazetteer.load(),
+        self.knowledge = Knowledge.load(
+            self.nlp, lexicon_dir=lexicon_dir, actors_dir=actors_dir, words_dir=words_dir
+        )
+        self.passes: list[Pass] = [
+            LayoutPass(),
+            ParsePass(self.nlp, batch_size, max_length),
+            RegistryPass(self.knowledge),
+            PredicatesPass(self.knowledge),
+            ClassifyPass(self.knowledge),
+            RolesPass(self.knowledge),
+            ContextPass(self.knowledge),
+        ]
+
+    @classmethod
+    def from_config(cls, config: CoderConfig, n_process: int = 1) -> Coder:
+        return cls(
+            include_unreal=config.include_unreal,
+            batch_size=config.batch_size,
+            n_process=n_process,
+            model=config.model,
+            lexicon_dir=config.lexicon_dir,
+            actors_dir=config.actors_dir,
+            words_dir=config.words_dir,
+            max_length=config.max_length,
         )
 
     @property
@@ -94,20 +132,28 @@ class Coder:
             batch = list(islice(docs, self.config.batch_size))
             if not batch:
                 return
-            parsed = self.nlp.pipe((d.text for d in batch), batch_size=self.config.batch_size)
-            for document, spacy_doc in zip(batch, parsed, strict=True):
-                yield document, self.code_parsed(document, spacy_doc)
+            for state in self.pipe_states(DocumentState(d) for d in batch):
+                yield state.document, self.output(state)
+
+    def pipe_states(self, states: Iterable[DocumentState]) -> list[DocumentState]:
+        """Run every pass over the states (one batch): the full state of each document, for ``explain``."""
+        batch = list(states)
+        for pass_ in self.passes:
+            batch = run_batch(pass_, batch)
+        return batch
 
     def code_parsed(self, document: Document, doc: Doc) -> list[Event]:
-        """Events of a document that spaCy has already parsed."""
-        day = _to_date(document.date)
-        actors = DocumentActors(self.kb, self.matcher.mentions(doc), day)
-        events: list[Event] = []
-        for index, sentence in enumerate(doc.sents):
-            events += self.builder.sentence_events(document, index, sentence, actors, day)
-        if not self.config.include_unreal:
-            events = [e for e in events if e.is_real]
-        return events
+        """Events of a document that spaCy has already parsed (its text is ``document.text``)."""
+        state = run(self.passes[0], DocumentState(document))
+        index(state, doc)
+        for pass_ in self.passes[2:]:
+            state = run(pass_, state)
+        return self.output(state)
+
+    def output(self, state: DocumentState) -> list[Event]:
+        """The events a caller gets: the real ones, or all of them with ``include_unreal``."""
+        events = state.events or []
+        return events if self.config.include_unreal else [e for e in events if e.is_real]
 
 
 def as_document(item: Document | dict | str) -> Document:
@@ -115,14 +161,7 @@ def as_document(item: Document | dict | str) -> Document:
         return item
     if isinstance(item, str):
         return Document(text=item)
-    return Document(**{k: item.get(k) for k in ("text", "id", "date", "url", "title", "source") if k in item})
-
-
-def _to_date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return Document(**{k: item.get(k) for k in DOCUMENT_FIELDS if k in item})
 
 
 _WORKER_CODER: Coder | None = None
@@ -130,13 +169,7 @@ _WORKER_CODER: Coder | None = None
 
 def _init_worker(config: CoderConfig) -> None:
     global _WORKER_CODER  # one Coder per worker process, built once when the worker starts
-    _WORKER_CODER = Coder(
-        include_unreal=config.include_unreal,
-        batch_size=config.batch_size,
-        model=config.model,
-        lexicon_dir=config.lexicon_dir,
-        actors_dir=config.actors_dir,
-    )
+    _WORKER_CODER = Coder.from_config(config)
 
 
 def _code_chunk(chunk: list[Document]) -> list[list[Event]]:
