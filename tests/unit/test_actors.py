@@ -79,3 +79,9 @@ def test_surname_links_to_the_person_named_before(coder):
     found = registry.resolution(token)
     if found is not None:  # only when the first mention resolved (Brazil's minister)
         assert found.actor.country == "BRA" and found.how.startswith("surname")
+
+
+def test_an_object_pronoun_does_not_stand_for_its_own_subject(coder):
+    text = "The Chilean envoy arrived on Monday. Lula met him in Brasilia."
+    actor = resolve(coder, text, "him", "2023-05-02")
+    assert actor is not None and actor.country == "CHL"

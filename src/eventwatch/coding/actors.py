@@ -176,14 +176,19 @@ class ActorMatcher:
                     found.append(Mention(start, end, label[7:], sector=self.kb.sectors[label[7:]]))
                 else:
                     found.append(Mention(start, end, label, entries=tuple(self.kb.names[label])))
-        sectors = [m for m in found if m.sector is not None]
-        # "National Security Council" is a national body, not the UN's "Security Council" inside it.
-        return [
-            m
-            for m in found
-            if m.sector is not None
-            or not any(s.start <= m.start and m.end <= s.end and s.end - s.start > m.end - m.start for s in sectors)
-        ]
+        sectors = sorted((m for m in found if m.sector is not None), key=lambda m: m.start)
+        sector_starts = [m.start for m in sectors]
+        longest = max((m.end - m.start for m in sectors), default=0)
+
+        def inside_longer_sector(m: Mention) -> bool:
+            # "National Security Council" is a national body, not the UN's "Security Council" inside it.
+            first = bisect.bisect_left(sector_starts, m.start - longest)
+            last = bisect.bisect_right(sector_starts, m.start)
+            return any(
+                s.end >= m.end and s.end - s.start > m.end - m.start for s in sectors[first:last]
+            )
+
+        return [m for m in found if m.sector is not None or not inside_longer_sector(m)]
 
     def mentions_in_text(self, text: str) -> list[Mention]:
         """Names in a text that is not parsed (a title given with the input): tokenised only."""

@@ -177,6 +177,18 @@ class Source:
         return depth
 
 
+def _entity_texts(phrase: Span) -> list[str]:
+    """The texts of the named entities inside a phrase, from its tokens (``Span.ents`` walks the whole
+    document's entities on every call, which is quadratic over a long document)."""
+    found: list[list[Token]] = []
+    for token in phrase:
+        if token.ent_iob_ == "B" or (token.ent_iob_ == "I" and not found):
+            found.append([token])
+        elif token.ent_iob_ == "I":
+            found[-1].append(token)
+    return [phrase.doc[ts[0].i : ts[-1].i + 1].text for ts in found]
+
+
 def _is_named(phrase: Span) -> bool:
     return phrase.root.pos_ == "PROPN" or phrase.root.ent_type_ in PARTY_ENTITIES
 
@@ -201,7 +213,7 @@ class AttributionFinder:
         """Whether the phrase names a news outlet ("the AP", "Reuters") or generic media ("state media")."""
         words = self.words
         key = _outlet_key(phrase.text)
-        if key in words.outlets or any(_outlet_key(e.text) in words.outlets for e in phrase.ents):
+        if key in words.outlets or any(_outlet_key(name) in words.outlets for name in _entity_texts(phrase)):
             return True
         return phrase.root.text.casefold() in words.media_nouns or phrase.root.lemma_.casefold() in words.media_nouns
 

@@ -19,7 +19,7 @@ read it: ``registry.actor(token)``.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
@@ -49,6 +49,7 @@ from eventwatch.coding.state import DocumentState
 from eventwatch.records import Actor
 
 KNOWN_PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | SPEAKER_PRONOUNS
+_KEPT = 4  # antecedents kept per kind: enough to pass over the one a pronoun cannot stand for
 # The kinds of antecedent a pronoun may stand for, in order of preference: "he" a single person, "it" a
 # single group or country, "they" people or a group.
 _ANTECEDENT_KINDS = {
@@ -118,7 +119,12 @@ class RegistryPass:
         assert state.doc is not None and state.sentences is not None and state.layout is not None
         resolver = PhraseResolver(self.matcher.mentions(state.doc), state.day)
         reading = _Reading(resolver, self.speech_verbs)
-        speakers = [reading.sentence(sentence) for sentence in state.sentences]
+        layout = state.layout
+        # the dateline is context, not text: its words stand for no one later in the document
+        speakers = [
+            Speaker() if layout.in_dateline(s.start_char, s.end_char) else reading.sentence(i, s)
+            for i, s in enumerate(state.sentences)
+        ]
         focus = self._focus(state.layout, reading)
         state.registry = Registry(reading.found, speakers, focus, reading.antecedents)
         if focus.country:
@@ -140,9 +146,9 @@ class RegistryPass:
             country = next((a.country for a in in_headline if start <= a.start < end and a.country), None)
             if country:
                 return Focus(country, "headline")
-        counts = Counter(
-            reading.found[i].actor.country for i in reading.antecedents if reading.found[i].actor.country
-        ).most_common(2)
+        named = (reading.found[i].actor for i in reading.antecedents)  # by a name of its own, not inferred
+        counts = Counter(a.country for a in named if a.country and not (a.entry or "+").startswith(("+", "coref:")))
+        counts = counts.most_common(2)
         if counts and counts[0][1] >= 2 and (len(counts) == 1 or counts[0][1] > counts[1][1]):
             return Focus(counts[0][0], "most mentioned")
         return Focus(None, "")
@@ -169,13 +175,13 @@ class _Reading:
         self.surnames: dict[str, Actor] = {}
         # the latest antecedent of each kind ("person", "group", "any"), and the latest that was a subject,
         # with the index of its sentence
-        self.latest: dict[str, Actor] = {}
-        self.latest_subject: dict[str, tuple[Actor, int]] = {}
+        self.latest: dict[str, deque[Actor]] = defaultdict(lambda: deque(maxlen=_KEPT))
+        self.latest_subject: dict[str, deque[tuple[Actor, int]]] = defaultdict(lambda: deque(maxlen=_KEPT))
         self.speaker: Actor | None = None
-        self.sentence_index = -1
+        self.sentence_index = 0
 
-    def sentence(self, sentence: Span) -> Speaker:
-        self.sentence_index += 1
+    def sentence(self, index: int, sentence: Span) -> Speaker:
+        self.sentence_index = index
         self.speaker = None
         speaker = self._speaker(sentence)
         self.speaker = speaker.actors[0] if speaker.actors else None
@@ -236,24 +242,34 @@ class _Reading:
         if found is None:
             found, how = self._reported_self(head), "subject of the verb of saying"
         if found is None:
-            found, how = self._antecedent(_ANTECEDENT_KINDS[_pronoun_kind(lower)])
+            found, how = self._antecedent(_ANTECEDENT_KINDS[_pronoun_kind(lower)], self._clause_subjects(head))
         if found is None:
             return None
         entry = found.entry or ""
         linked = entry if entry.startswith("coref:") else f"coref:{head.text}->{entry or found.text}"
         return Resolution(replace(found, entry=linked), how, found.start)
 
-    def _antecedent(self, kinds: tuple[str, ...]) -> tuple[Actor | None, str]:
+    def _antecedent(self, kinds: tuple[str, ...], not_these: set[int]) -> tuple[Actor | None, str]:
         """The subject of this or the previous sentence, else the nearest earlier actor, of the kinds in order
-        ("they" may be people or a group; "it" only a group)."""
+        ("they" may be people or a group; "it" only a group). ``not_these``: start offsets of actors the
+        pronoun cannot stand for (the subject of its own clause: "Putin met him")."""
         for kind in kinds:
-            subject = self.latest_subject.get(kind)
-            if subject is not None and subject[1] >= self.sentence_index - 1:
-                return subject[0], f"subject nearby ({kind})"
+            for actor, sentence in reversed(self.latest_subject.get(kind, ())):
+                if sentence >= self.sentence_index - 1 and actor.start not in not_these:
+                    return actor, f"subject nearby ({kind})"
         for kind in reversed(kinds):
-            if kind in self.latest:
-                return self.latest[kind], f"nearest earlier {kind}"
+            for actor in reversed(self.latest.get(kind, ())):
+                if actor.start not in not_these:
+                    return actor, f"nearest earlier {kind}"
         return None, ""
+
+    def _clause_subjects(self, pronoun: Token) -> set[int]:
+        """An object pronoun does not stand for the subject of its own verb ("Putin met him")."""
+        if pronoun.dep_ in NOMINAL_SUBJECT_DEPS or pronoun.dep_ == "poss":
+            return set()
+        verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
+        found = (self.found.get(c.i) for c in verb.children if c.dep_ in NOMINAL_SUBJECT_DEPS)
+        return {f.actor.start for f in found if f is not None}
 
     def _reported_self(self, pronoun: Token) -> Actor | None:
         """'Farc said it will release ...', 'the rebels say they will ...': the subject of the verb of saying
@@ -304,9 +320,9 @@ class _Reading:
         linked = head.dep_ in COORDINATION_DEPS and head.head.dep_ in NOMINAL_SUBJECT_DEPS
         subject = head.dep_ in NOMINAL_SUBJECT_DEPS or linked
         for kind in kinds:
-            self.latest[kind] = actor
+            self.latest[kind].append(actor)
             if subject:
-                self.latest_subject[kind] = (actor, self.sentence_index)
+                self.latest_subject[kind].append((actor, self.sentence_index))
         doc = head.doc
         for token in phrase_tokens(head):
             last_of_name = token.i + 1 >= len(doc) or doc[token.i + 1].ent_iob_ != "I"

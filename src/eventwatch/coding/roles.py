@@ -111,6 +111,22 @@ class RolesPass:
         return Parties(list(pairs.values()), scene, actor_spans)
 
 
+# How the parts of an actor's ``entry`` read in the trail: the path that resolved it.
+_ENTRY_PATHS = {
+    "country": "knowledge base: country {}",
+    "adjective": "knowledge base: adjective of {}",
+    "capital": "knowledge base: capital of {}",
+    "org": "knowledge base: organisation {}",
+    "leader": "knowledge base: office holder {}",
+    "sector": "sector word {}",
+    "in": "country of its place phrase {}",
+    "of": "country of its possessor {}",
+    "domestic": "country of the other party {}",
+    "located": "country of the place of the event {}",
+    "location": "the place of the event {}",
+}
+
+
 def describe(actor: Actor) -> str:
     """How an actor was resolved, in words, from its ``entry`` (the knowledge that resolved it)."""
     code = actor.code or "no code"
@@ -119,7 +135,14 @@ def describe(actor: Actor) -> str:
         return "unknown (the text does not name who acted)"
     if not entry:
         return f"{actor.text!r} -> {code}: not in the knowledge base"
-    return f"{actor.text!r} -> {code} via {entry}"
+    paths = []
+    if entry.startswith("coref:"):
+        link, _, entry = entry[len("coref:") :].partition("->")
+        paths.append(f"'{link}' linked to an earlier mention" if entry else f"surname '{link}' of an earlier mention")
+    for part in (p for p in entry.split("+") if p):
+        kind, _, value = part.partition(":")
+        paths.append(_ENTRY_PATHS[kind].format(value) if kind in _ENTRY_PATHS else part)
+    return f"{actor.text!r} -> {code}: " + "; ".join(paths)
 
 
 class _PartyFinder:
