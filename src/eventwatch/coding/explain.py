@@ -17,6 +17,8 @@ from typing import Any
 from eventwatch.coding.state import DocumentState
 from eventwatch.records import Document, Event, Step
 
+SENTENCE_PASSES = frozenset({"predicates", "classify", "roles"})  # their steps are shown under each trigger
+
 
 @dataclass(slots=True)
 class SentenceExplanation:
@@ -91,7 +93,7 @@ def explanation_of(state: DocumentState) -> Explanation:
     for step in state.trail:
         if step.sentence is None:
             document_steps.append(step)
-        elif step.pass_name in ("predicates", "classify", "roles"):
+        elif step.pass_name in SENTENCE_PASSES:
             per_sentence[step.sentence].append(step)
     events: dict[int, list[Event]] = defaultdict(list)
     for event in state.events or []:

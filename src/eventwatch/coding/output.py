@@ -8,6 +8,10 @@ from typing import IO, Any
 
 from eventwatch.records import Event
 
+FORMATS = ("jsonl", "csv", "table")
+NESTED_FIELDS = ("source", "target", "location", "trigger")  # event fields that are records
+TABLE_HEADER = ("date", "source", "action", "target", "cameo", "plover", "mod", "conf")
+
 
 def flat_event(event: dict[str, Any]) -> dict[str, Any]:
     """One level of columns from an event dict: source.code -> source_code, trigger.start -> trigger_start."""
@@ -16,7 +20,7 @@ def flat_event(event: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, dict):
             for sub, sub_value in value.items():
                 flat[f"{key}_{sub}"] = sub_value
-        elif key in ("source", "target", "location", "trigger") and value is None:
+        elif key in NESTED_FIELDS and value is None:
             continue
         else:
             flat[key] = value
@@ -72,7 +76,7 @@ class EventWriter:
     """Writes events as they come: ``jsonl``, ``csv`` or ``table``."""
 
     def __init__(self, out: IO[str], fmt: str = "jsonl"):
-        if fmt not in ("jsonl", "csv", "table"):
+        if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}: use jsonl, csv or table")
         self.out, self.fmt = out, fmt
         self._csv: csv.DictWriter | None = None
@@ -89,7 +93,7 @@ class EventWriter:
             self._csv.writerow(flat_event(record))
         else:
             if self.count == 0:
-                self.out.write(_table_row(["date", "source", "action", "target", "cameo", "plover", "mod", "conf"]))
+                self.out.write(_table_row(list(TABLE_HEADER)))
             target = event.target
             self.out.write(
                 _table_row(

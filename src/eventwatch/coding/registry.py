@@ -49,6 +49,7 @@ from eventwatch.coding.state import DocumentState
 from eventwatch.records import Actor
 
 KNOWN_PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | SPEAKER_PRONOUNS
+_INFERRED = ("+", "coref:")  # entries of actors not named by their own names ("+in:IRQ", "coref:he->...")
 _KEPT = 4  # antecedents kept per kind: enough to pass over the one a pronoun cannot stand for
 # The kinds of antecedent a pronoun may stand for, in order of preference: "he" a single person, "it" a
 # single group or country, "they" people or a group.
@@ -147,7 +148,7 @@ class RegistryPass:
             if country:
                 return Focus(country, "headline")
         named = (reading.found[i].actor for i in reading.antecedents)  # by a name of its own, not inferred
-        counts = Counter(a.country for a in named if a.country and not (a.entry or "+").startswith(("+", "coref:")))
+        counts = Counter(a.country for a in named if a.country and not (a.entry or "+").startswith(_INFERRED))
         counts = counts.most_common(2)
         if counts and counts[0][1] >= 2 and (len(counts) == 1 or counts[0][1] > counts[1][1]):
             return Focus(counts[0][0], "most mentioned")
