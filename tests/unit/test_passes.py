@@ -73,3 +73,11 @@ def test_the_knowledge_folders_really_swap_what_the_coder_knows(tmp_path):
     swapped = Coder(include_unreal=True, words_dir=words).code(text)
     assert all(e.modality != "asserted" for e in usual if e.trigger.text == "send")
     assert any(e.modality == "asserted" for e in swapped if e.trigger.text == "send")
+
+
+def test_code_parsed_gives_the_events_of_code(coder):
+    text = "Chile recalled its ambassador from Peru. Peru protested."
+    document = Document(text=text, id="p", date="2023-04-05")
+    parsed = coder.code_parsed(document, coder.nlp(text))
+    coded = coder.code(text, date="2023-04-05", doc_id="p")
+    assert [e.to_dict() for e in parsed] == [e.to_dict() for e in coded]

@@ -235,11 +235,16 @@ class PhraseResolver:
     phrases of the document, so a phrase resolves the same whenever it is asked.
     """
 
-    def __init__(self, mentions: list[Mention], day: date | None):
+    def __init__(self, doc: Doc, mentions: list[Mention], day: date | None):
         self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
         self.starts = [m.start for m in self.mentions]
         self.longest = max((m.end - m.start for m in self.mentions), default=0)
         self.day = day
+        self.covering = _ancestors(doc, self.mentions)
+
+    def may_name(self, head: Token) -> bool:
+        """Whether a name or sector word lies in the subtree of ``head`` (else its phrase names no one)."""
+        return head.i in self.covering
 
     def around(self, low: int, high: int) -> list[Mention]:
         """Mentions that overlap tokens [low, high] (found by bisection, so resolving is not quadratic)."""
@@ -300,6 +305,22 @@ class PhraseResolver:
                 if place is not None and place.country:
                     return with_country(actor, place.country, "in")
         return actor
+
+
+def _ancestors(doc: Doc, mentions: list[Mention]) -> set[int]:
+    """The tokens whose subtree holds a mention: each mention's tokens and their heads up to the root.
+    A walk stops at a token already seen, so the whole set costs one visit per token."""
+    seen: set[int] = set()
+    for mention in mentions:
+        for i in range(mention.start, mention.end):
+            token = doc[i]
+            while token.i not in seen:
+                seen.add(token.i)
+                head = token.head
+                if head.i == token.i:
+                    break
+                token = head
+    return seen
 
 
 def compose(entry: KBEntry | None, sector: SectorWord | None, span: Span) -> Actor:

@@ -252,7 +252,10 @@ class AttributionFinder:
         found = []
         tokens = list(sentence)
         lowered = [t.lower_ for t in tokens]
+        present = set(lowered)
         for marker, named in self.words.markers:
+            if marker[0] not in present:
+                continue
             n = len(marker)
             for i in range(len(tokens) - n + 1):
                 if tuple(lowered[i : i + n]) != marker or _inside(tokens[i], quotes):

@@ -69,10 +69,11 @@ class ContextPass:
         events: list[Event] = []
         attribution: tuple[str | None, str | None] | None = None
         seen: set[tuple] = set()
+        times = self.dates.time_expressions(sentence, state.entities[index])  # type: ignore[index]
         for candidate, parties in group:
             if parties is None:
                 continue
-            built = self._events(state, candidate, parties, steps[(index, candidate.about)])
+            built = self._events(state, candidate, parties, (times, steps[(index, candidate.about)]))
             if built and attribution is None:
                 attribution = self.attribution.find(sentence, state.layout.quotes, state.sentences)  # type: ignore[union-attr,arg-type]
             for event in built:
@@ -93,14 +94,18 @@ class ContextPass:
             accusation.trail = (*accusation.trail, note)
         return events + accusations
 
-    def _events(self, state: DocumentState, candidate: Candidate, parties: Parties, steps: list[Step]) -> list[Event]:
+    def _events(
+        self, state: DocumentState, candidate: Candidate, parties: Parties, found: tuple[list[Span], list[Step]]
+    ) -> list[Event]:
+        """The events of one candidate; ``found``: the sentence's time expressions, the candidate's steps."""
+        times, steps = found
         pred = candidate.predicate
         sentence = state.sentences[candidate.sentence]  # type: ignore[index]
         entities = state.entities[candidate.sentence]  # type: ignore[index]
         tokens = pred.trigger_tokens
         span = sentence.doc[tokens[0].i : tokens[-1].i + 1]
         trigger = Trigger(span.text, span.start_char, span.end_char, pred.lemma)
-        date, precision = self.dates.event_date(sentence, entities, pred.trigger, state.day)
+        date, precision = self.dates.date_of(times, pred.trigger, state.day)
         modality = candidate.modality.value
         own: list[Step] = [Step(self.name, "date", f"{date} ({precision})", sentence=candidate.sentence,
                                 about=candidate.about)]  # fmt: skip

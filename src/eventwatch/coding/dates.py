@@ -348,8 +348,12 @@ class DateFinder:
         self, sentence: Span, entities: list[Span], trigger: Token, doc_date: dt.date | None
     ) -> tuple[str | None, str]:
         """The event's date as (ISO ``YYYY-MM-DD``, precision); ``entities`` are the sentence's."""
+        return self.date_of(self.time_expressions(sentence, entities), trigger, doc_date)
+
+    def date_of(self, expressions: list[Span], trigger: Token, doc_date: dt.date | None) -> tuple[str | None, str]:
+        """The date of the trigger's event among a sentence's time expressions (``time_expressions``)."""
         future = self.is_future(trigger)
-        for span in _ranked(self._candidate_spans(sentence, entities), trigger):
+        for span in _ranked(expressions, trigger):
             if self._ignored(span) or _elsewhere(span, trigger):
                 continue
             found = resolve_expression(span.text, doc_date, self.words, future)
@@ -379,7 +383,7 @@ class DateFinder:
         governed = head.dep_ == "prep" and head.lower_ in ignored
         return governed or span[0].lower_ in ignored
 
-    def _candidate_spans(self, sentence: Span, entities: list[Span]) -> list[Span]:
+    def time_expressions(self, sentence: Span, entities: list[Span]) -> list[Span]:
         """DATE/TIME entities, plus weekday and relative-day words the tagger left out of any entity."""
         spans = [e for e in entities if e.label_ in TIME_ENTITIES]
         doc = sentence.doc

@@ -118,7 +118,7 @@ class RegistryPass:
 
     def __call__(self, state: DocumentState) -> DocumentState:
         assert state.doc is not None and state.sentences is not None and state.layout is not None
-        resolver = PhraseResolver(self.matcher.mentions(state.doc), state.day)
+        resolver = PhraseResolver(state.doc, self.matcher.mentions(state.doc), state.day)
         reading = _Reading(resolver, self.speech_verbs)
         layout = state.layout
         # the dateline is context, not text: its words stand for no one later in the document
@@ -173,6 +173,7 @@ class _Reading:
         self.found: dict[int, Resolution] = {}
         self.done: set[int] = set()
         self.antecedents: list[int] = []
+        self.phrases: dict[int, list[Token]] = {}  # the phrase tokens of heads already looked at
         self.surnames: dict[str, Actor] = {}
         # the latest antecedent of each kind ("person", "group", "any"), and the latest that was a subject,
         # with the index of its sentence
@@ -186,9 +187,11 @@ class _Reading:
         self.speaker = None
         speaker = self._speaker(sentence)
         self.speaker = speaker.actors[0] if speaker.actors else None
+        covering, surnames = self.resolver.covering, self.surnames
         for token in sentence:
-            if token.pos_ in NEVER_ACTOR_POS:
-                continue
+            pos = token.pos_
+            if pos in NEVER_ACTOR_POS or pos != "PRON" and token.i not in covering and token.text not in surnames:
+                continue  # names no one: no name in its phrase, no earlier surname, no pronoun
             found = self.resolve(token)
             if found is not None and token.pos_ != "PRON" and token.dep_ not in INNER_NAME_DEPS:
                 self._remember(token, found.actor)
@@ -205,8 +208,8 @@ class _Reading:
     def _phrase(self, head: Token) -> Resolution | None:
         resolver = self.resolver
         actor, how, link = None, "knowledge base", None
-        if resolver.around(head.left_edge.i, head.right_edge.i):
-            tokens = phrase_tokens(head)
+        if resolver.may_name(head):
+            tokens = self.phrases[head.i] = phrase_tokens(head)
             actor = resolver.named(head, {t.i for t in tokens}, head.doc[tokens[0].i : tokens[-1].i + 1])
         if actor is None and head.text in self.surnames:
             known = self.surnames[head.text]
@@ -325,7 +328,7 @@ class _Reading:
             if subject:
                 self.latest_subject[kind].append((actor, self.sentence_index))
         doc = head.doc
-        for token in phrase_tokens(head):
+        for token in self.phrases.get(head.i) or phrase_tokens(head):
             last_of_name = token.i + 1 >= len(doc) or doc[token.i + 1].ent_iob_ != "I"
             if token.ent_type_ == "PERSON" and token.ent_iob_ in ENTITY_IOB_INSIDE and last_of_name:
                 self.surnames[token.text] = actor  # "Zarif" later in the story is the same person
