@@ -6,7 +6,8 @@ Builds one document per size by joining real Guardian articles (``../shared/corp
 breaks, or the bundled sample articles where ../shared is absent, codes each with one Coder and prints
 characters, wall and CPU seconds (CPU time is less disturbed by other work on a shared machine), CPU
 seconds per 10,000 characters and the CPU time relative to the 50,000-character document. Linear
-means the last column grows like the size (1M characters in at most 20x the time of 50k). Texts over the parser's chunk size are parsed in chunks (``coding/parse.py``).
+means the last column grows like the size (1M characters in at most 20x the time of 50k). Texts over
+the parser's chunk size are parsed in chunks (``coding/parse.py``).
 """
 
 from __future__ import annotations
