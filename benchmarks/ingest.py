@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 
-from eventwatch.coder import Coder
+from eventwatch.coding import Coder
 from eventwatch.records import Document, Event
 from eventwatch.store import Store
 

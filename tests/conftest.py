@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-from eventwatch.nlp import load_model
+from eventwatch.coding.parse import load_model
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"
@@ -25,8 +25,15 @@ def nlp() -> Language:
 
 
 @pytest.fixture(scope="session")
+def knowledge(nlp):
+    from eventwatch.coding.knowledge import Knowledge
+
+    return Knowledge.load(nlp)
+
+
+@pytest.fixture(scope="session")
 def coder():
-    from eventwatch.coder import Coder
+    from eventwatch.coding import Coder
 
     return Coder(include_unreal=True)
 

@@ -19,7 +19,7 @@ MESSAGE_CHARS = 300
 
 
 class DocumentCoder(Protocol):
-    """What a batch needs of a coder: ``eventwatch.coder.Coder`` or anything shaped like it."""
+    """What a batch needs of a coder: ``eventwatch.coding.Coder`` or anything shaped like it."""
 
     def pipe_documents(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]: ...
 

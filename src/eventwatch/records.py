@@ -106,13 +106,40 @@ class Location:
         return asdict(self)
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One decision of one pass of the coder: what it decided (``rule``), why (``detail``), and about what.
+
+    ``span`` is the document character span the decision is about (a trigger, an actor mention);
+    ``sentence`` the index of its sentence; ``about`` the character offset of the trigger of the
+    candidate event it belongs to (None for decisions about the sentence or the document). The steps of
+    a document are its trail; each event keeps its own (``Event.trail``), and ``explain`` prints them.
+    """
+
+    pass_name: str
+    rule: str
+    detail: str = ""
+    span: tuple[int, int] | None = None
+    sentence: int | None = None
+    about: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pass": self.pass_name, "rule": self.rule, "detail": self.detail, "span": self.span}
+
+    def render(self) -> str:
+        return f"{self.pass_name}: {self.rule}" + (f" — {self.detail}" if self.detail else "")
+
+
 @dataclass(slots=True)
 class Event:
     """One coded event mention: who did what to whom, when and where, with its evidence.
 
     ``cameo`` is the most specific CAMEO event code the text supports; ``plover``/``plover_mode`` come
-    from the CAMEO→PLOVER table. ``rule`` names the lexicon entry that fired. ``confidence`` is in
-    [0, 1]. ``modality`` is one of MODALITIES; only ``asserted`` events are output by default.
+    from the CAMEO→PLOVER table. ``rule`` names the lexicon entry that fired (and the speech act or
+    modality that changed it); ``trail`` holds every decision the coder's passes made about this event,
+    in order (which lexicon entry, which registry entry resolved each party and how, why the modality).
+    ``confidence`` is in [0, 1]. ``modality`` is one of MODALITIES; only ``asserted`` events are
+    output by default.
     """
 
     doc_id: str
@@ -139,6 +166,7 @@ class Event:
     quote: str | None = None
     rule: str = ""
     url: str | None = None
+    trail: tuple[Step, ...] = ()
 
     @property
     def is_real(self) -> bool:
@@ -185,4 +213,5 @@ class Event:
             "quote": self.quote,
             "rule": self.rule,
             "url": self.url,
+            "trail": [step.to_dict() for step in self.trail],
         }

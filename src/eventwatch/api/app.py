@@ -308,7 +308,7 @@ def create_app(
                 if coder_factory is not None:
                     coder_holder.append(coder_factory())
                 else:
-                    from eventwatch.coder import Coder
+                    from eventwatch.coding import Coder
 
                     coder_holder.append(Coder())
             return coder_holder[0]

@@ -76,7 +76,7 @@ def _print_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) ->
 def _load_coder(spec: str | None, workers: int) -> Any:
     """The default Coder, or an object made by ``module:callable`` (anything with ``pipe_documents``)."""
     if spec is None:
-        from eventwatch.coder import Coder
+        from eventwatch.coding.coder import Coder
 
         return Coder(include_unreal=True, n_process=workers)
     module, _, name = spec.partition(":")

@@ -85,7 +85,7 @@ def watch(
     report = WatchReport()
     seen_alerts: set[tuple] = set()
     if coder is None:
-        from eventwatch.coder import Coder
+        from eventwatch.coding import Coder
 
         coder = Coder(include_unreal=True, n_process=workers)
     try:

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from eventwatch.ontology import default_ontology
+from eventwatch.coding.ontology import default_ontology
 from eventwatch.store.dialect import Connection, DuckDBConnection
 
 # A verb per CAMEO root, only to make synthetic sentences readable.

@@ -124,7 +124,7 @@ class Store:
         from eventwatch.ingest.pipeline import run_ingest
 
         if coder is None:
-            from eventwatch.coder import Coder
+            from eventwatch.coding import Coder
 
             # Unreal mentions are stored too (with no event): evidence is never dropped.
             coder = Coder(include_unreal=True, n_process=workers)

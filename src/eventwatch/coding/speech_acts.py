@@ -12,10 +12,11 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from eventwatch.lexicon import Lexicon, Match, mapped_code
-from eventwatch.modality import Modality, ModalityWords
-from eventwatch.ontology import CameoCode, Ontology
-from eventwatch.predicates import Predicate, object_controller
+from eventwatch.coding.grammar import AUX_DEPS, EMBEDDED_CLAUSE_DEPS, NOMINAL_SUBJECT_DEPS, REPORTED_DEPS
+from eventwatch.coding.lexicon import Lexicon, Match, mapped_code
+from eventwatch.coding.modality import Modality, ModalityWords
+from eventwatch.coding.ontology import CameoCode, Ontology
+from eventwatch.coding.predicates import Predicate, object_controller
 from eventwatch.records import ASSERTED, FUTURE, HYPOTHETICAL, NEGATED, Actor, Event, Trigger
 
 THREAT_ROOT = "13"  # a threat is conditional by nature: its "would" does not make the threat unreal
@@ -69,7 +70,7 @@ def reported_request(
     verb = clause_verb(pred)
     if modality.value != HYPOTHETICAL or speech_verb is None or verb.dep_ != "ccomp" or verb.head.i != speech_verb.i:
         return None
-    modals = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    modals = [c.lower_ for c in verb.children if c.dep_ in AUX_DEPS]
     return next((requests[m] for m in modals if m in requests), None)
 
 
@@ -119,9 +120,9 @@ def reported_accusations(
 def reported_clause(verb: Token) -> bool:
     """The clause is what is reported (or the sentence itself), not a relative clause inside it."""
     for _ in range(3):
-        if verb.dep_ in ("relcl", "acl", "advcl", "pcomp"):
+        if verb.dep_ in EMBEDDED_CLAUSE_DEPS:
             return False
-        if verb.dep_ in ("ROOT", "ccomp") or verb.head.i == verb.i:
+        if verb.dep_ in REPORTED_DEPS or verb.head.i == verb.i:
             return True
         verb = verb.head
     return False
@@ -144,7 +145,7 @@ def _reported_would(trigger: Token, modality: Modality, words: ModalityWords) ->
     if trigger.dep_ != "ccomp" or trigger.head.lemma_.lower() not in words.speech_verbs:
         return False
     # only about the speaker's own acts ("X said it would ..."); "X said Y could invade" is a prediction
-    return any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON" for c in trigger.children)
+    return any(c.dep_ in NOMINAL_SUBJECT_DEPS and c.pos_ == "PRON" for c in trigger.children)
 
 
 def _has_condition(trigger: Token, words: ModalityWords) -> bool:

@@ -10,12 +10,20 @@ inside a hypothetical sentence). The word lists live in ``data/modality.yaml``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
+from pathlib import Path
 
 import yaml
 from spacy.tokens import Token
 
+from eventwatch.coding.grammar import (
+    AUX_DEPS,
+    CLAUSE_STOP_DEPS,
+    MODALITY_SPREAD_DEPS,
+    NOMINAL_SUBJECT_DEPS,
+    NOUN_MODIFIER_DEPS,
+    REFUSAL_MODALS,
+    VERBAL_POS,
+)
 from eventwatch.records import ASSERTED, FUTURE, HYPOTHETICAL, NEGATED
 
 
@@ -35,14 +43,8 @@ class ModalityWords:
     historical_days: int
 
 
-@cache
-def load_modality_words(path: str | None = None) -> ModalityWords:
-    if path is None:
-        text = resources.files("eventwatch").joinpath("data/modality.yaml").read_text("utf-8")
-    else:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    data = yaml.safe_load(text)
+def load_modality_words(path: str | Path) -> ModalityWords:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     lists = {k: frozenset(str(w).lower() for w in v) for k, v in data.items() if isinstance(v, list)}
     return ModalityWords(**lists, historical_days=int(data.get("historical_days", 120)))
 
@@ -65,7 +67,7 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
         return HYPOTHETICAL, "condition"
     if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in words.conditional_markers for c in children):
         return HYPOTHETICAL, "condition"
-    aux = [c.lower_ for c in children if c.dep_ in ("aux", "auxpass")]
+    aux = [c.lower_ for c in children if c.dep_ in AUX_DEPS]
     if any(a in words.hypothetical_modals for a in aux):
         return HYPOTHETICAL, "modal"
     if any(a in words.future_modals for a in aux) or _going_to(verb):
@@ -80,12 +82,12 @@ def _going_to(verb: Token) -> bool:
 
 
 def _has_own_subject(verb: Token) -> bool:
-    return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+    return any(c.dep_ in NOMINAL_SUBJECT_DEPS for c in verb.children)
 
 
 def _is_future_negation(verb: Token, words: ModalityWords) -> bool:
-    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
-    return bool(aux & (words.future_modals | {"can", "could", "would"}))
+    aux = {c.lower_ for c in verb.children if c.dep_ in AUX_DEPS}
+    return bool(aux & (words.future_modals | REFUSAL_MODALS))
 
 
 def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Modality:
@@ -98,7 +100,7 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
     current = verb
     for _ in range(max_depth):
         dep, head = current.dep_, current.head
-        if head.i == current.i or dep in ("relcl", "ROOT"):
+        if head.i == current.i or dep in CLAUSE_STOP_DEPS:
             break
         head_lemma = head.lemma_.lower()
         if dep == "xcomp" or (dep == "ccomp" and head_lemma not in words.speech_verbs):
@@ -113,7 +115,7 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
                 return Modality(HYPOTHETICAL if hypothetical else FUTURE, reason=f"intent ({head_lemma})")
         if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in words.conditional_markers for c in current.children):
             return Modality(HYPOTHETICAL, reason="condition")
-        if dep in ("xcomp", "ccomp", "conj", "advcl", "pcomp", "acl") or dep == "prep":
+        if dep in MODALITY_SPREAD_DEPS or dep == "prep":
             head_value, head_reason = clause_modality(head, words)
             if head_value == NEGATED and dep != "ccomp":
                 return Modality(NEGATED, refusal=_is_future_negation(head, words), reason=head_reason)
@@ -129,17 +131,17 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
 
 def noun_modality(noun: Token, words: ModalityWords) -> Modality:
     """An event noun: its determiners first ("no concessions", "any invasion"), then its clause."""
-    modifiers = {c.lower_ for c in noun.children if c.dep_ in ("det", "amod", "neg", "advmod")}
+    modifiers = {c.lower_ for c in noun.children if c.dep_ in NOUN_MODIFIER_DEPS}
     if modifiers & words.negative_determiners:
         return Modality(NEGATED, refusal=True, reason="no")
     if modifiers & words.hypothetical_determiners:
         return Modality(HYPOTHETICAL, reason="determiner")
     verb = noun.head
     for _ in range(4):  # the nearest verb above the noun decides the rest
-        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+        if verb.pos_ in VERBAL_POS or verb.head.i == verb.i:
             break
         verb = verb.head
-    if verb.pos_ in ("VERB", "AUX") and verb.i != noun.i:
+    if verb.pos_ in VERBAL_POS and verb.i != noun.i:
         return verb_modality(verb, words)
     return Modality(ASSERTED)
 

@@ -1,6 +1,6 @@
 """When did it happen: the time expression attached to an event's trigger, resolved against the document date.
 
-``resolve_event_date`` returns ``(ISO date, precision)``. A period coarser than a day is represented by
+``DateFinder.event_date`` returns ``(ISO date, precision)``. A period coarser than a day is represented by
 its first day, so every date is a plain ``YYYY-MM-DD`` that sorts and parses the same way:
 
 * ``week``  -> the Monday of that (ISO) week ("this week", "last week", "two weeks ago")
@@ -22,18 +22,15 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
+from pathlib import Path
 
 import yaml
 from spacy.tokens import Span, Token
 
-from eventwatch.nlp import sentence_entities
+from eventwatch.coding.grammar import AUX_DEPS, DAY_SUFFIXES, SHARED_CLAUSE_DEPS, TIME_ENTITIES, VERBAL_POS
 
 DAY, WEEK, MONTH, YEAR, DOCUMENT, UNKNOWN = "day", "week", "month", "year", "document", "unknown"
 
-# Entity labels that can carry a date ("Wednesday night" and "this morning" are often TIME).
-_TIME_LABELS = frozenset({"DATE", "TIME"})
 _ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _DECADE_RE = re.compile(r"\b\d{3}0s\b")
 _WORD_RE = re.compile(r"\d+|[a-z]+(?:'[a-z]+)?")
@@ -62,10 +59,8 @@ class DateWords:
     lookahead_days: int
 
 
-@cache
-def date_words() -> DateWords:
-    text = resources.files("eventwatch").joinpath("data/dates.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+def load_date_words(path: str | Path) -> DateWords:
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     phrases = sorted(
         ((tuple(str(k).lower().split()), int(v)) for k, v in raw["relative_days"].items()),
         key=lambda item: -len(item[0]),
@@ -81,8 +76,7 @@ def date_words() -> DateWords:
     )
 
 
-@cache
-def _weekdays() -> dict[str, int]:
+def _weekday_names() -> dict[str, int]:
     # Full names and the usual abbreviations ("Wed", "Thurs") -> Monday=0 ... Sunday=6.
     names: dict[str, int] = {}
     for i, name in enumerate(calendar.day_name):
@@ -94,13 +88,12 @@ def _weekdays() -> dict[str, int]:
     return names
 
 
-@cache
-def _full_weekdays() -> frozenset[str]:
-    return frozenset(name.lower() for name in calendar.day_name)
+WEEKDAYS = _weekday_names()
+FULL_WEEKDAYS = frozenset(name.lower() for name in calendar.day_name)
 
 
 def _weekday(word: str) -> int | None:
-    return _weekdays().get(word)
+    return WEEKDAYS.get(word)
 
 
 def _month(word: str) -> int | None:
@@ -137,7 +130,7 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
 
 
 def resolve_expression(
-    text: str, doc_date: dt.date | None, future: bool = False
+    text: str, doc_date: dt.date | None, words: DateWords, future: bool = False
 ) -> tuple[dt.date, str] | None:
     """Resolve one time expression ("on Wednesday", "Jan. 5, 2022", "last week") to (date, precision).
 
@@ -151,8 +144,7 @@ def resolve_expression(
         return (day, DAY) if day else None
     if _DECADE_RE.search(low):
         return None  # "the 1990s": a period, not an event date
-    words = _WORD_RE.findall(low)
-    words_ = date_words()
+    found_words = _WORD_RE.findall(low)
     for resolver in (
         _resolve_ago,
         _resolve_absolute,
@@ -161,7 +153,7 @@ def resolve_expression(
         _resolve_weekend,
         _resolve_period,
     ):
-        found = resolver(words, doc_date, future, words_)
+        found = resolver(found_words, doc_date, future, words)
         if found is not None:
             return found
     return None
@@ -247,7 +239,7 @@ def _day_near(words: list[str], month_at: int) -> int | None:
         word = words[j]
         if word.isdigit():
             return int(word) if len(word) <= 2 and 1 <= int(word) <= 31 else None
-        if word not in ("of", "the", "st", "nd", "rd", "th"):
+        if word not in DAY_SUFFIXES:
             break
     return None
 
@@ -344,16 +336,65 @@ def _resolve_weekend(
 # --- finding the time expression of an event ---------------------------------------------------
 
 
-def is_future(trigger: Token) -> bool:
-    """Whether the trigger is announced ("will meet", "will try to meet") rather than reported."""
-    future = date_words().future_auxiliaries
-    token = trigger
-    while True:
-        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in future for c in token.children):
-            return True
-        if token.dep_ not in ("xcomp", "conj") or token.head.i == token.i:
-            return False
-        token = token.head
+class DateFinder:
+    """The date of an event: the time expression attached to its trigger, resolved against the document
+    date. Built once from the date words."""
+
+    def __init__(self, words: DateWords):
+        self.words = words
+        self.single_words = frozenset(p[0] for p, _ in words.relative_days if len(p) == 1)
+
+    def event_date(
+        self, sentence: Span, entities: list[Span], trigger: Token, doc_date: dt.date | None
+    ) -> tuple[str | None, str]:
+        """The event's date as (ISO ``YYYY-MM-DD``, precision); ``entities`` are the sentence's."""
+        return self.date_of(self.time_expressions(sentence, entities), trigger, doc_date)
+
+    def date_of(self, expressions: list[Span], trigger: Token, doc_date: dt.date | None) -> tuple[str | None, str]:
+        """The date of the trigger's event among a sentence's time expressions (``time_expressions``)."""
+        future = self.is_future(trigger)
+        for span in _ranked(expressions, trigger):
+            if self._ignored(span) or _elsewhere(span, trigger):
+                continue
+            found = resolve_expression(span.text, doc_date, self.words, future)
+            if found is not None:
+                day, precision = found
+                return day.isoformat(), precision
+        if doc_date is not None:
+            return doc_date.isoformat(), DOCUMENT
+        return None, UNKNOWN
+
+    def is_future(self, trigger: Token) -> bool:
+        """Whether the trigger is announced ("will meet", "will try to meet") rather than reported."""
+        future = self.words.future_auxiliaries
+        token = trigger
+        for _ in range(len(trigger.doc)):
+            if any(c.dep_ in AUX_DEPS and c.lower_ in future for c in token.children):
+                return True
+            if token.dep_ not in SHARED_CLAUSE_DEPS or token.head.i == token.i:
+                return False
+            token = token.head
+        return False
+
+    def _ignored(self, span: Span) -> bool:
+        # "since 2014", "until Friday": a bound of a period, not the date of this event
+        ignored = self.words.ignored_prepositions
+        head = span.root.head
+        governed = head.dep_ == "prep" and head.lower_ in ignored
+        return governed or span[0].lower_ in ignored
+
+    def time_expressions(self, sentence: Span, entities: list[Span]) -> list[Span]:
+        """DATE/TIME entities, plus weekday and relative-day words the tagger left out of any entity."""
+        spans = [e for e in entities if e.label_ in TIME_ENTITIES]
+        doc = sentence.doc
+        for tok in sentence:
+            if tok.ent_type_ in TIME_ENTITIES:
+                continue
+            full_weekday = tok.is_title and tok.lower_ in FULL_WEEKDAYS
+            if full_weekday or tok.lower_ in self.single_words:
+                shifted = tok.i > sentence.start and doc[tok.i - 1].lower_ in self.words.shifts
+                spans.append(doc[tok.i - 1 if shifted else tok.i : tok.i + 1])
+        return spans
 
 
 def _attached(span: Span, trigger: Token) -> bool:
@@ -363,7 +404,7 @@ def _attached(span: Span, trigger: Token) -> bool:
         token = token.head
         if token == trigger:
             return True
-        if token.pos_ in ("VERB", "AUX"):
+        if token.pos_ in VERBAL_POS:
             return False
     return False
 
@@ -374,50 +415,11 @@ def _elsewhere(span: Span, trigger: Token) -> bool:
     token = span.root
     while token.head.i != token.i:
         token = token.head
-        if token.pos_ in ("VERB", "AUX"):
+        if token.pos_ in VERBAL_POS:
             return token.i != trigger.i and not token.is_ancestor(trigger)
     return False
-
-
-def _ignored(span: Span) -> bool:
-    # "since 2014", "until Friday": a bound of a period, not the date of this event
-    ignored = date_words().ignored_prepositions
-    head = span.root.head
-    governed = head.dep_ == "prep" and head.lower_ in ignored
-    return governed or span[0].lower_ in ignored
-
-
-def _candidate_spans(sentence: Span) -> list[Span]:
-    """DATE/TIME entities, plus weekday and relative-day words the tagger left out of any entity."""
-    spans = [e for e in sentence_entities(sentence) if e.label_ in _TIME_LABELS]
-    vocab = date_words()
-    single_words = {p[0] for p, _ in vocab.relative_days if len(p) == 1}
-    doc = sentence.doc
-    for tok in sentence:
-        if tok.ent_type_ in _TIME_LABELS:
-            continue
-        full_weekday = tok.is_title and tok.lower_ in _full_weekdays()
-        if full_weekday or tok.lower_ in single_words:
-            start = tok.i - 1 if tok.i > sentence.start and doc[tok.i - 1].lower_ in vocab.shifts else tok.i
-            spans.append(doc[start : tok.i + 1])
-    return spans
 
 
 def _ranked(spans: Iterable[Span], trigger: Token) -> list[Span]:
     # Attached to the trigger first, then the nearest to it.
     return sorted(spans, key=lambda s: (not _attached(s, trigger), abs(s.root.i - trigger.i)))
-
-
-def resolve_event_date(sentence: Span, trigger: Token, doc_date: dt.date | None) -> tuple[str | None, str]:
-    """The event's date as (ISO ``YYYY-MM-DD``, precision), resolved against the document date."""
-    future = is_future(trigger)
-    for span in _ranked(_candidate_spans(sentence), trigger):
-        if _ignored(span) or _elsewhere(span, trigger):
-            continue
-        found = resolve_expression(span.text, doc_date, future)
-        if found is not None:
-            day, precision = found
-            return day.isoformat(), precision
-    if doc_date is not None:
-        return doc_date.isoformat(), DOCUMENT
-    return None, UNKNOWN

@@ -1,59 +1,16 @@
-"""``code``: events from input files, as the ``eventwatch code`` command produces them.
-
-Also the output formats for events: JSON Lines, CSV (flattened) and a readable terminal table.
-"""
+"""Output formats for events: JSON Lines, CSV (flattened) and a readable terminal table."""
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
-from eventwatch.documents import InputProblem, read_inputs
-from eventwatch.isolation import code_safely, coder_problem
-from eventwatch.records import Document, Event
+from eventwatch.records import Event
 
-ProblemHandler = Callable[[InputProblem], None]
-
-
-def code(
-    inputs: Iterable[str],
-    *,
-    date: str | None = None,
-    include_unreal: bool = False,
-    workers: int = 1,
-    on_problem: ProblemHandler | None = None,
-    on_document: Callable[[Document, list[Event]], None] | None = None,
-    coder: Any = None,
-) -> Iterator[Event]:
-    """Events of every document in ``inputs`` (paths, or ``-`` for stdin), in input order.
-
-    Unreadable inputs, and documents that break the coder, are passed to ``on_problem`` and skipped;
-    the rest are still coded.
-    ``date`` is the document date for inputs that do not carry one (YYYY-MM-DD).
-    """
-    if coder is None:
-        from eventwatch.coder import Coder
-
-        coder = Coder(include_unreal=include_unreal, n_process=workers)
-
-    def documents() -> Iterator[Document]:
-        for item in read_inputs(inputs, date):
-            if isinstance(item, InputProblem):
-                if on_problem:
-                    on_problem(item)
-                continue
-            yield item
-
-    for document, events in code_safely(coder, documents()):
-        if isinstance(events, Exception):
-            if on_problem:
-                on_problem(coder_problem(document, events))
-            continue
-        if on_document:
-            on_document(document, events)
-        yield from events
+FORMATS = ("jsonl", "csv", "table")
+NESTED_FIELDS = ("source", "target", "location", "trigger")  # event fields that are records
+TABLE_HEADER = ("date", "source", "action", "target", "cameo", "plover", "mod", "conf")
 
 
 def flat_event(event: dict[str, Any]) -> dict[str, Any]:
@@ -63,7 +20,7 @@ def flat_event(event: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, dict):
             for sub, sub_value in value.items():
                 flat[f"{key}_{sub}"] = sub_value
-        elif key in ("source", "target", "location", "trigger") and value is None:
+        elif key in NESTED_FIELDS and value is None:
             continue
         else:
             flat[key] = value
@@ -119,7 +76,7 @@ class EventWriter:
     """Writes events as they come: ``jsonl``, ``csv`` or ``table``."""
 
     def __init__(self, out: IO[str], fmt: str = "jsonl"):
-        if fmt not in ("jsonl", "csv", "table"):
+        if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}: use jsonl, csv or table")
         self.out, self.fmt = out, fmt
         self._csv: csv.DictWriter | None = None
@@ -136,7 +93,7 @@ class EventWriter:
             self._csv.writerow(flat_event(record))
         else:
             if self.count == 0:
-                self.out.write(_table_row(["date", "source", "action", "target", "cameo", "plover", "mod", "conf"]))
+                self.out.write(_table_row(list(TABLE_HEADER)))
             target = event.target
             self.out.write(
                 _table_row(

