@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from eventwatch import __version__
 from eventwatch.api import models
 from eventwatch.api.cache import AnswerCache
+from eventwatch.api.coding import CoderBusy, CodingPool
 from eventwatch.api.database import Database
 from eventwatch.api.handoff import MAX_BATCH_BYTES, handoff_router
 from eventwatch.api.limits import BodyLimit, SecurityHeaders
@@ -38,6 +39,7 @@ from eventwatch.monitor.browse import BadCursor, EventFilters
 from eventwatch.monitor.config import LEVELS, METHODS, METRICS, PERIODS, UNITS, ApiConfig, default_config
 from eventwatch.monitor.series import series as dyad_series
 from eventwatch.store.backends import Backend, QueryError, StoreError
+from eventwatch.store.budget import OutOfTime, Watchdog
 from eventwatch.store.dialect import Connection
 
 STATIC = Path(__file__).parent / "static"
@@ -90,9 +92,11 @@ def create_app(
     the Coder and ``Store(backend).ingest`` (for tests).
     """
     cfg = config or default_config().api
-    database = Database(db, announce_url=announce_url)
-    coder_lock = threading.Lock()
-    coder_holder: list[Any] = []
+    cfg.validate()
+    database = Database(db, announce_url=announce_url, request_seconds=cfg.request_seconds)
+    coding = CodingPool(cfg.code_workers, cfg.code_queue, coder_factory)
+    watchdog = Watchdog()
+    max_response_bytes = int(cfg.max_response_mb * 2**20)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -107,6 +111,7 @@ def create_app(
             stop.set()
             for thread in threads:
                 thread.join(timeout=30)
+            coding.close()
             database.close()
 
     app = FastAPI(
@@ -141,6 +146,17 @@ def create_app(
     async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
         return error_response(503, str(exc))
 
+    @app.exception_handler(OutOfTime)
+    @app.exception_handler(CoderBusy)
+    async def _busy(_: Request, exc: Exception) -> JSONResponse:
+        response = error_response(503, str(exc))
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.exception_handler(AnswerTooLarge)
+    async def _too_large(_: Request, exc: Exception) -> JSONResponse:
+        return error_response(413, str(exc))
+
     @app.exception_handler(BadCursor)
     @app.exception_handler(QueryError)
     @app.exception_handler(ValueError)
@@ -169,10 +185,28 @@ def create_app(
         body = cache.get(key, version)
         if body is None:
             with database.read() as con:
-                value = compute(con)
+                value = within_budget(con, compute)
             body = json_bytes(model, value)
+            if len(body) > max_response_bytes:
+                raise AnswerTooLarge(
+                    f"the answer is {len(body) / 2**20:.1f} MB, more than the limit of {cfg.max_response_mb:g} MB: "
+                    "ask for a shorter date range, a longer period or fewer items"
+                )
             cache.put(key, version, body)
         return Response(body, media_type="application/json")
+
+    def within_budget(con: Connection, compute: Callable[[Connection], Any]) -> Any:
+        """``compute(con)``, interrupted (``OutOfTime``: 503) when it runs past the request time budget."""
+        with watchdog.watch(cfg.request_seconds, con.interrupt) as watch:
+            try:
+                return compute(con)
+            except Exception as exc:
+                if watch.fired or con.is_interruption(exc):
+                    raise OutOfTime(
+                        f"the request took longer than {cfg.request_seconds:g} s and was stopped: "
+                        "ask for a shorter date range or fewer items"
+                    ) from None
+                raise
 
     Limit = Annotated[int, Query(ge=1, le=cfg.max_page_size, description=f"at most {cfg.max_page_size}")]
     From = Annotated[dt.date | None, Query(alias="from", description="first day, YYYY-MM-DD")]
@@ -247,8 +281,9 @@ def create_app(
         """Counts by QuadClass and CAMEO root, Goldstein sum and mean, per period, for one dyad."""
         def points(con: Connection) -> dict[str, Any]:
             return dyad_series(
-                con, source, target, period=period, directed=directed, unit=unit, start=date_from, end=date_to
-            ).to_dict()
+                con, source, target, period=period, directed=directed, unit=unit, start=date_from, end=date_to,
+                max_periods=cfg.max_periods,
+            ).to_dict()  # fmt: skip
 
         return answer(request, models.SeriesOut, points)
 
@@ -294,33 +329,22 @@ def create_app(
         """Escalation alerts (method and defaults in data/monitor.yaml), with the events behind each."""
         def items(con: Connection) -> dict[str, Any]:
             found = find_alerts(
-                con, since=since, until=until, period=period, method=method, metric=metric, by=by, min_events=min_events
-            )
+                con, since=since, until=until, period=period, method=method, metric=metric, by=by,
+                min_events=min_events, limit=cfg.max_alerts, max_periods=cfg.max_periods,
+            )  # fmt: skip
             return {"items": [a.to_dict() for a in found]}
 
         return answer(request, models.AlertList, items)
 
     # -- coding and writing ---------------------------------------------------------------------------
 
-    def get_coder() -> Any:
-        with coder_lock:
-            if not coder_holder:
-                if coder_factory is not None:
-                    coder_holder.append(coder_factory())
-                else:
-                    from eventwatch.coding import Coder
-
-                    coder_holder.append(Coder())
-            return coder_holder[0]
-
     @app.post("/code", response_model=models.CodeResponse, tags=["coding"])
-    def code(body: models.CodeRequest) -> Any:
-        """Code the posted text and return its events; nothing is stored."""
+    async def code(body: models.CodeRequest) -> Any:
+        """Code the posted text and return its events; nothing is stored. Coding runs in a bounded pool
+        of workers (``code_workers``, ``code_queue``): when it is full the answer is 503 with Retry-After."""
         if len(body.text) > cfg.max_text_chars:
             raise HTTPException(413, f"text is longer than {cfg.max_text_chars} characters")
-        coder = get_coder()
-        with coder_lock:  # one document at a time through the (not thread-safe) pipeline
-            events = coder.code(body.text, body.date.isoformat() if body.date else None)
+        events = await coding.code(body.text, body.date.isoformat() if body.date else None)
         return {"events": [e.to_dict() for e in events]}
 
     @app.post("/ingest", response_model=models.IngestResponse, tags=["coding"], dependencies=[Depends(require_token)])
@@ -340,6 +364,10 @@ def create_app(
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
     return app
+
+
+class AnswerTooLarge(Exception):
+    """An answer over the response size cap (413)."""
 
 
 @cache

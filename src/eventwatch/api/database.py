@@ -24,11 +24,19 @@ from eventwatch.store.handoff import ServerInfo, announce, withdraw
 
 
 class Database:
-    def __init__(self, location: str | Path | Backend, *, announce_url: str | None = None, readers: int = 16) -> None:
+    def __init__(
+        self,
+        location: str | Path | Backend,
+        *,
+        announce_url: str | None = None,
+        readers: int = 16,
+        request_seconds: float | None = None,
+    ) -> None:
         self._given = location
         self.location = display(location.location if isinstance(location, Backend) else str(location))
         self.announce_url = announce_url
         self.readers = readers
+        self.request_seconds = request_seconds  # PostgreSQL's statement_timeout for the server's reads
         self.handoff: ServerInfo | None = None
         self._backend: Backend | None = location if isinstance(location, Backend) else None
         self._lock = threading.Lock()
@@ -48,8 +56,8 @@ class Database:
     def _open(self) -> Backend:
         location = str(self._given)
         if not is_postgres(location):
-            return HeldDuckDB(location)
-        store = PostgresStore(location, max_readers=self.readers)
+            return HeldDuckDB(location, confined=True)
+        store = PostgresStore(location, max_readers=self.readers, read_timeout=self.request_seconds)
         with store.write():
             pass  # creates the tables if the database has none yet, as a DuckDB file is created
         return store

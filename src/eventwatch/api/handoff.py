@@ -15,8 +15,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from eventwatch.api.database import Database
 from eventwatch.store.backends import QueryError
+from eventwatch.store.budget import Watchdog
 from eventwatch.store.dedup import DedupConfig
 from eventwatch.store.handoff import ARROW_STREAM, arrow_bytes, decode_params
+from eventwatch.store.sandbox import SELECT_ONLY, SqlLimits, check_statement
 from eventwatch.store.writer import Batch, Writer
 
 # Batches carry whole article texts: a larger cap than the public API's bodies (see BodyLimit).
@@ -24,6 +26,7 @@ MAX_BATCH_BYTES = 256 * 2**20
 
 
 def handoff_router(database: Database) -> APIRouter:
+    watchdog, limits = Watchdog(), SqlLimits()
     router = APIRouter(prefix="/store", include_in_schema=False)
     bearer = HTTPBearer(auto_error=False)
 
@@ -41,7 +44,8 @@ def handoff_router(database: Database) -> APIRouter:
     async def query(request: Request) -> Response:
         body = await request.json()
         sql, params = str(body.get("sql", "")), decode_params(list(body.get("params", [])))
-        return Response(await _in_thread(_run_query, database, sql, params), media_type=ARROW_STREAM)
+        answer = await _in_thread(_run_query, database, sql, params, watchdog, limits)
+        return Response(answer, media_type=ARROW_STREAM)
 
     @router.post("/batch", dependencies=[Depends(require_handoff_token)])
     async def batch(request: Request) -> dict[str, Any]:
@@ -61,13 +65,21 @@ async def _in_thread(function: Any, *args: Any) -> Any:
     return await run_in_threadpool(function, *args)
 
 
-def _run_query(database: Database, sql: str, params: list[Any]) -> bytes:
+def _run_query(database: Database, sql: str, params: list[Any], watchdog: Watchdog, limits: SqlLimits) -> bytes:
+    """One SELECT of another process, on the server's confined connection (``store.sandbox``), rolled back
+    and interrupted after ``limits.seconds``."""
+    check_statement(sql, SELECT_ONLY)
     with database.read() as con:
         con.execute("BEGIN TRANSACTION")
         try:
-            table = con.arrow(sql, params)
+            with watchdog.watch(limits.seconds, con.interrupt) as watch:
+                table = con.arrow(sql, params)
         except con.errors as exc:
+            if watch.fired or con.is_interruption(exc):
+                stopped = f"the query ran for more than {limits.seconds:g} s on the server and was stopped"
+                raise QueryError(stopped) from None
             raise QueryError((str(exc).strip().splitlines() or ["query failed"])[0]) from None
         finally:
-            con.execute("ROLLBACK")
+            if not con.interrupted:
+                con.execute("ROLLBACK")
     return arrow_bytes(table)

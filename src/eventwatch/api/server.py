@@ -6,10 +6,11 @@ import ipaddress
 import os
 import socket
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from eventwatch.monitor.config import default_config
+from eventwatch.monitor.config import ApiConfig, default_config, load_config
 
 
 def is_loopback(host: str) -> bool:
@@ -37,6 +38,26 @@ def bind_warning(host: str, token: str | None) -> str | None:
     return f"warning: serving on {host}: reads are open to anyone who can reach this address"
 
 
+def api_config(
+    config_file: str | Path | None = None,
+    *,
+    request_timeout: float | None = None,
+    max_periods: int | None = None,
+    max_response_mb: float | None = None,
+    max_text_chars: int | None = None,
+    code_workers: int | None = None,
+) -> ApiConfig:
+    """The API's limits: data/monitor.yaml, then ``config_file``'s values, then the given ones."""
+    config = load_config(config_file) if config_file else default_config()
+    given = {
+        "request_seconds": request_timeout, "max_periods": max_periods, "max_response_mb": max_response_mb,
+        "max_text_chars": max_text_chars, "code_workers": code_workers,
+    }  # fmt: skip
+    api = replace(config.api, **{k: v for k, v in given.items() if v is not None})
+    api.validate()
+    return api
+
+
 def resolve_token(token: str | None) -> str | None:
     """The token from ``--token`` or, failing that, the configured environment variable."""
     return token or os.environ.get(default_config().api.token_env) or None
@@ -60,13 +81,15 @@ def serve(
     watch_feeds: Sequence[str] = (),
     every: str = "15m",
     allow_private: bool = False,
+    config: ApiConfig | None = None,
 ) -> None:
     """Serve the API and dashboard for ``db`` (a DuckDB file or postgresql:// URL) until interrupted.
 
     A DuckDB file is held open by the server while it runs; ``eventwatch ingest`` and ``watch`` on
     the same file hand their batches to it. With ``watch_feeds`` the server also polls those feeds
     every ``every`` and stores their new articles itself. ``allow_private`` lets those feeds and POST
-    /ingest fetch loopback and private addresses (intranet feeds), refused by default.
+    /ingest fetch loopback and private addresses (intranet feeds), refused by default. ``config`` sets
+    the limits requests are held to (``api_config``; default: data/monitor.yaml and $EVENTWATCH_CONFIG).
 
     >>> serve("eventwatch.duckdb", port=8000)  # then open http://127.0.0.1:8000/
     """
@@ -85,7 +108,9 @@ def serve(
 
     fetch_config = FetchConfig(allow_private=allow_private)
     tasks = [_watcher(list(watch_feeds), every, log, fetch_config)] if watch_feeds else []
-    app = create_app(db, token=token, announce_url=local_url(host, port), tasks=tasks, fetch_config=fetch_config)
+    app = create_app(
+        db, token=token, announce_url=local_url(host, port), tasks=tasks, fetch_config=fetch_config, config=config
+    )
     log(f"eventwatch dashboard for {display(str(db))} on http://{host}:{port}/ (API docs at /docs); Ctrl-C to stop")
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
 

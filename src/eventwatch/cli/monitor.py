@@ -203,11 +203,22 @@ def alerts_command(db, since, until, period, method, metric, by, min_events, thr
     "--allow-private", is_flag=True,
     help="Let --watch and POST /ingest fetch loopback and private addresses (intranet feeds).",
 )  # fmt: skip
+@click.option(
+    "--config", "config_file", type=click.Path(exists=True, dir_okay=False), envvar="EVENTWATCH_CONFIG",
+    help="YAML file whose values replace data/monitor.yaml's, e.g. 'api: {request_seconds: 5}' "
+    "[env: EVENTWATCH_CONFIG].",
+)
+@click.option("--request-timeout", type=click.FloatRange(0.1), help="Seconds a read may run; then 503 [default: 10].")
+@click.option("--max-periods", type=click.IntRange(1), help="Periods per /series or alert scan [default: 10000].")
+@click.option("--max-response-mb", type=click.FloatRange(0.01), help="Largest answer (MB); then 413 [default: 32].")
+@click.option("--max-text-chars", type=click.IntRange(1), help="Longest POST /code text [default: 200000].")
+@click.option("--code-workers", type=click.IntRange(1, 64), help="Documents POST /code codes at once [default: 1].")
 @_one_line_errors
-def serve_command(db, host, port, token, feeds, every, allow_private):
+def serve_command(db, host, port, token, feeds, every, allow_private, config_file, **limits):
     """Serve the REST API and the dashboard (all assets local; no network needed).
 
     Reads are open; POST /ingest needs the token. Binding a non-loopback address without one warns.
+    Every request is held to limits (time, date range, answer size, text length: README "API limits").
     A DuckDB file stays open while the server runs: `eventwatch ingest` and `watch` on the same file
     hand their articles to the server, and queries (`events`, `sql`, `series`, ...) go through it.
 
@@ -216,12 +227,13 @@ def serve_command(db, host, port, token, feeds, every, allow_private):
         eventwatch serve --db news.duckdb --port 8000     # then open http://127.0.0.1:8000/
         eventwatch serve --db news.duckdb --watch https://example.org/world/rss.xml --every 15m
     """
-    from eventwatch.api.server import serve
+    from eventwatch.api.server import api_config, serve
     from eventwatch.ingest.watch import parse_interval
 
     try:
         parse_interval(every)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--every") from None
+    config = api_config(config_file, **limits)
     serve(db, host=host, port=port, token=token, log=lambda line: click.echo(line, err=True),
-          watch_feeds=feeds, every=every, allow_private=allow_private)  # fmt: skip
+          watch_feeds=feeds, every=every, allow_private=allow_private, config=config)  # fmt: skip

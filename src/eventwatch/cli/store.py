@@ -64,9 +64,7 @@ def _print_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) ->
         for row in rows:
             click.echo(json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False))
     elif fmt == "csv":
-        writer = csv.DictWriter(
-            sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
-        )
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         writer.writerows({k: _plain(v) for k, v in row.items()} for row in rows)
     else:
@@ -131,9 +129,7 @@ def _dedup_options(f: Any) -> Any:
 @ALLOW_PRIVATE_OPTION
 @_dedup_options
 @click.option("--coder", "coder_spec", metavar="MODULE:CALLABLE", help="Use another coder (a factory).")
-@click.option(
-    "--batch", type=click.IntRange(1), default=200, show_default=True, help="Articles per transaction."
-)
+@click.option("--batch", type=click.IntRange(1), default=200, show_default=True, help="Articles per transaction.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: on a terminal].")
 def ingest_command(
     sources, db, workers, timeout, retries, allow_private, dedup_window, dedup_key, coder_spec, batch, progress
@@ -249,18 +245,34 @@ def events_command(db, date_from, date_to, source, target, cameo, plover, countr
 @click.argument("query")
 @DB_OPTION
 @FORMAT_OPTION
-def sql_command(query, db, fmt):
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds before the query is stopped.",
+)
+@click.option("--memory", default="2GB", show_default=True, help="DuckDB memory limit (e.g. 500MB, 4GB).")
+@click.option(
+    "--max-rows", type=click.IntRange(1), default=1_000_000, show_default=True, help="Rows the result may have."
+)
+def sql_command(query, db, fmt, timeout, memory, max_rows):
     """Run a read-only SQL query on the store (tables: articles, mentions, events, actors).
+
+    The query reads the store and nothing else: no files, no other databases, no extensions, within
+    a time limit, a memory limit and a row limit.
 
     \b
     Example:
         eventwatch sql "SELECT source_code, target_code, count(*) n FROM events GROUP BY ALL ORDER BY n DESC"
     """
     from eventwatch.store import QueryError, StoreError
+    from eventwatch.store.sandbox import SqlLimits
 
+    limits = SqlLimits(seconds=timeout, memory=memory, max_rows=max_rows)
     try:
         with _store(db, read_only=True) as store:
-            table = store.sql(query, as_="arrow")
+            table = store.sql(query, as_="arrow", limits=limits)
     except QueryError as exc:
         _fail(f"sql: {exc}")
     except StoreError as exc:

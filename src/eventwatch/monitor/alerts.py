@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from itertools import accumulate
 from typing import Any
 
@@ -31,9 +31,11 @@ from eventwatch.monitor.db import (
     Source,
     actor_key,
     as_date,
+    check_periods,
     next_period,
     period_range,
     period_start,
+    previous_period,
     reading,
     rows_as_dicts,
 )
@@ -92,29 +94,43 @@ def alerts(
     since: date | str | None = None,
     until: date | str | None = None,
     config: AlertConfig | None = None,
+    limit: int | None = None,
+    max_periods: int | None = None,
     **overrides: Any,
 ) -> list[Alert]:
     """Escalation alerts for periods starting on or after ``since`` (and on or before ``until``).
 
     Keyword overrides replace fields of the configured method (``metric``, ``method``, ``period``, ``by``,
-    ``min_events``, ``z_threshold``, ...). Alerts come newest first, strongest first within a period.
+    ``min_events``, ``z_threshold``, ...). Alerts come newest first, strongest first within a period;
+    ``limit`` keeps the first so many. The scan covers the stored events within since..until (and the
+    baseline before ``since``); one of more than ``max_periods`` periods (default: ``series.max_periods``
+    in ``data/monitor.yaml``) is refused with a ValueError.
 
     >>> for a in alerts("events.duckdb", since="2022-02-20"):
     ...     print(a.period, a.actor_a, a.actor_b, round(a.score, 1), [d.cameo for d in a.drivers])
     """
     cfg = (config or default_config().alerts).with_overrides(**overrides)
     since_d, until_d = as_date(since), as_date(until)
+    limits = _Limits(limit, default_config().max_periods if max_periods is None else max_periods)
     with reading(db) as con:
-        return _alerts(con, cfg, since_d, until_d)
+        return _alerts(con, cfg, since_d, until_d, limits)
 
 
-def _alerts(con: Any, cfg: AlertConfig, since_d: date | None, until_d: date | None) -> list[Alert]:
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    alerts: int | None = None  # alerts returned (with their drivers)
+    periods: int | None = None  # periods scanned
+
+
+def _alerts(
+    con: Any, cfg: AlertConfig, since_d: date | None, until_d: date | None, limits: _Limits = _Limits()
+) -> list[Alert]:
     lo = None
     if since_d:
         # Read enough history before ``since`` to form the baseline of its first period.
         lo = period_start(since_d, cfg.period)
         for _ in range(cfg.baseline_periods):
-            lo = _previous_period(lo, cfg.period)
+            lo = previous_period(lo, cfg.period) or lo
     table = _dyad_periods(con, cfg, lo, until_d)
     if not table:
         return []
@@ -123,8 +139,12 @@ def _alerts(con: Any, cfg: AlertConfig, since_d: date | None, until_d: date | No
         # Data that starts mid-week (or mid-month) would put a short, low period into every baseline.
         first_day = con.execute("SELECT min(date) FROM events").fetchone()[0]
         if first_day is not None and first_day != period_start(first_day, cfg.period):
-            first = next_period(first, cfg.period)
-    last = period_start(until_d, cfg.period) if until_d else max(r["p"] for r in table)
+            first = next_period(first, cfg.period) or first
+    # Periods after the last stored event hold no events, and a period without events never alerts.
+    last = max(r["p"] for r in table)
+    if until_d:
+        last = min(last, period_start(until_d, cfg.period))
+    check_periods(first, last, cfg.period, limits.periods, "an alert scan")
     periods = period_range(first, last, cfg.period)
     index = {p: i for i, p in enumerate(periods)}
     by_dyad: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -152,7 +172,7 @@ def _alerts(con: Any, cfg: AlertConfig, since_d: date | None, until_d: date | No
                     actor_a=a,
                     actor_b=b,
                     period=periods[i],
-                    period_end=next_period(periods[i], cfg.period),
+                    period_end=next_period(periods[i], cfg.period) or date.max,
                     metric=cfg.metric,
                     method=cfg.method,
                     value=round(float(values[i]), 3),
@@ -164,10 +184,12 @@ def _alerts(con: Any, cfg: AlertConfig, since_d: date | None, until_d: date | No
                     goldstein_sum=round(float(row["g"]), 3),
                 )
             )
-    for alert in found:
-        alert.drivers = _drivers(con, cfg, alert)
     found.sort(key=lambda x: (x.actor_a, x.actor_b))  # ties below in dyad order, whatever the row order
     found.sort(key=lambda x: (x.period, x.score), reverse=True)
+    if limits.alerts is not None:
+        del found[limits.alerts :]
+    for alert in found:
+        alert.drivers = _drivers(con, cfg, alert)
     return found
 
 
@@ -191,7 +213,7 @@ def check_alerts(
             if latest is None:
                 return []
             since_d = period_start(latest, cfg.period)
-        return _alerts(con, cfg, since_d, None)
+        return _alerts(con, cfg, since_d, None, _Limits(periods=default_config().max_periods))
 
 
 def _scores(values: list[float], counts: list[int], cfg: AlertConfig) -> list[tuple[int, float, float, float]]:
@@ -236,9 +258,10 @@ def _dyad_periods(con: Any, cfg: AlertConfig, lo: date | None, hi: date | None) 
     if lo:
         where.append("date >= ?")
         params.append(lo)
-    if hi:
+    end = next_period(period_start(hi, cfg.period), cfg.period) if hi else None
+    if end:
         where.append("date < ?")
-        params.append(next_period(period_start(hi, cfg.period), cfg.period))
+        params.append(end)
     query = f"""
         SELECT least({src}, {tgt}) AS a, greatest({src}, {tgt}) AS b,
                date_trunc('{cfg.period}', date)::DATE AS p,
@@ -266,6 +289,3 @@ def _drivers(con: Any, cfg: AlertConfig, alert: Alert) -> list[Driver]:
     params = [alert.actor_a, alert.actor_b, alert.period, alert.period_end, cfg.max_drivers]
     return [Driver(**row) for row in rows_as_dicts(con.execute(query, params))]
 
-
-def _previous_period(start: date, period: str) -> date:
-    return period_start(start - timedelta(days=1), period)

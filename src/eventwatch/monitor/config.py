@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -67,6 +68,18 @@ class ApiConfig:
     token_env: str
     cache_entries: int = 512  # answers kept while the store is unchanged (api.cache)
     cache_mb: int = 64
+    request_seconds: float = 10.0  # a read still running after this is interrupted (503)
+    max_response_mb: float = 32.0  # a larger answer is refused (413)
+    max_alerts: int = 1000  # alerts per GET /alerts answer
+    max_periods: int = 10_000  # periods per GET /series answer or alert scan (400 beyond)
+    code_workers: int = 1  # documents POST /code codes at once
+    code_queue: int = 8  # POST /code requests waiting for a worker (503 beyond)
+
+    def validate(self) -> None:
+        for name in ("max_page_size", "max_body_bytes", "max_text_chars", "request_seconds", "max_response_mb",
+                     "max_alerts", "max_periods", "code_workers"):  # fmt: skip
+            if getattr(self, name) <= 0:
+                raise ValueError(f"api.{name} must be positive, not {getattr(self, name)!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +89,39 @@ class MonitorConfig:
     alerts: AlertConfig
     network_limit: int
     api: ApiConfig
+    max_periods: int = 10_000  # a series or an alert scan longer than this is refused
+
+
+CONFIG_ENV = "EVENTWATCH_CONFIG"
 
 
 def load_config(path: str | Path | None = None) -> MonitorConfig:
-    """Read the monitor defaults from ``path``, or from the packaged ``data/monitor.yaml``."""
-    if path is None:
-        text = resources.files("eventwatch").joinpath("data/monitor.yaml").read_text("utf-8")
-    else:
-        text = Path(path).read_text("utf-8")
-    raw = yaml.safe_load(text)
+    """The packaged ``data/monitor.yaml``, with the values a user's YAML file at ``path`` sets replacing
+    its own (a file may set only ``api: {request_seconds: 5}``)."""
+    raw = yaml.safe_load(resources.files("eventwatch").joinpath("data/monitor.yaml").read_text("utf-8"))
+    if path is not None:
+        try:
+            own = yaml.safe_load(Path(path).read_text("utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ValueError(f"{path}: cannot read the configuration: {str(exc).splitlines()[0]}") from None
+        if not isinstance(own, dict):
+            raise ValueError(f"{path}: a configuration is a YAML mapping (series:, alerts:, api:, ...)")
+        raw = _merged(raw, own)
+    try:
+        return _parse(raw)
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"{path or 'monitor.yaml'}: bad configuration value: {exc}") from None
+
+
+def _merged(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in own.items():
+        nested = isinstance(value, dict) and isinstance(base.get(key), dict)
+        merged[key] = _merged(base[key], value) if nested else value
+    return merged
+
+
+def _parse(raw: dict[str, Any]) -> MonitorConfig:
     a = raw["alerts"]
     alerts = AlertConfig(
         metric=a["metric"],
@@ -104,11 +141,13 @@ def load_config(path: str | Path | None = None) -> MonitorConfig:
     )
     alerts.validate()
     api = raw["api"]
-    return MonitorConfig(
+    max_periods = int(raw["series"].get("max_periods", 10_000))
+    config = MonitorConfig(
         series_period=raw["series"]["period"],
         series_unit=raw["series"]["unit"],
         alerts=alerts,
         network_limit=int(raw["network"]["limit"]),
+        max_periods=max_periods,
         api=ApiConfig(
             default_page_size=int(api["default_page_size"]),
             max_page_size=int(api["max_page_size"]),
@@ -118,11 +157,20 @@ def load_config(path: str | Path | None = None) -> MonitorConfig:
             token_env=str(api["token_env"]),
             cache_entries=int(api.get("cache_entries", 512)),
             cache_mb=int(api.get("cache_mb", 64)),
+            request_seconds=float(api.get("request_seconds", 10)),
+            max_response_mb=float(api.get("max_response_mb", 32)),
+            max_alerts=int(api.get("max_alerts", 1000)),
+            max_periods=max_periods,
+            code_workers=int(api.get("code_workers", 1)),
+            code_queue=int(api.get("code_queue", 8)),
         ),
     )
+    config.api.validate()
+    return config
 
 
 @cache
 def default_config() -> MonitorConfig:
-    """The packaged defaults, read once per process (the result is immutable)."""
-    return load_config()
+    """The packaged defaults with ``$EVENTWATCH_CONFIG``'s values over them, read once per process (the
+    result is immutable)."""
+    return load_config(os.environ.get(CONFIG_ENV) or None)

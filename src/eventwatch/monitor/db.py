@@ -86,27 +86,58 @@ def period_start(day: date, period: str) -> date:
     if period == "day":
         return day
     if period == "week":
-        return day - timedelta(days=day.weekday())
+        return day - timedelta(days=day.weekday())  # never before 0001-01-01, a Monday
     if period == "month":
         return day.replace(day=1)
     raise ValueError(f"unknown period {period!r} (choose from day, week, month)")
 
 
-def next_period(start: date, period: str) -> date:
-    if period == "day":
-        return start + timedelta(days=1)
-    if period == "week":
-        return start + timedelta(days=7)
-    if period == "month":
-        return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+def next_period(start: date, period: str) -> date | None:
+    """The first day of the period after the one starting on ``start``; None after 9999-12-31's."""
+    try:
+        if period == "day":
+            return start + timedelta(days=1)
+        if period == "week":
+            return start + timedelta(days=7)
+        if period == "month":
+            return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    except OverflowError:
+        return None
     raise ValueError(f"unknown period {period!r} (choose from day, week, month)")
+
+
+def previous_period(start: date, period: str) -> date | None:
+    """The first day of the period before the one starting on ``start``; None before 0001-01-01's."""
+    if start == date.min:
+        return None
+    return period_start(start - timedelta(days=1), period)
+
+
+def period_count(first: date, last: date, period: str) -> int:
+    """How many periods ``period_range(first, last, period)`` has, computed without listing them."""
+    if last < first:
+        return 0
+    if period == "month":
+        return (last.year - first.year) * 12 + last.month - first.month + 1
+    first, last = period_start(first, period), period_start(last, period)
+    return (last - first).days // (7 if period == "week" else 1) + 1
+
+
+def check_periods(first: date, last: date, period: str, limit: int | None, what: str) -> None:
+    """Refuse (ValueError) a ``what`` spanning more than ``limit`` periods, before any is built."""
+    n = period_count(first, last, period)
+    if limit is not None and n > limit:
+        raise ValueError(
+            f"{what} from {first} to {last} has {n:,} {period}s, more than the limit of {limit:,} per request: "
+            f"ask for a shorter range or a longer period (week, month)"
+        )
 
 
 def period_range(first: date, last: date, period: str) -> list[date]:
     """Every period start from the one containing ``first`` to the one containing ``last``."""
     starts = []
-    current = period_start(first, period)
-    while current <= last:
+    current: date | None = period_start(first, period)
+    while current is not None and current <= last:
         starts.append(current)
         current = next_period(current, period)
     return starts

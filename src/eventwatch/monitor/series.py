@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from eventwatch.monitor.config import PERIODS, UNITS, default_config
-from eventwatch.monitor.db import Source, actor_match, as_date, period_range, reading
+from eventwatch.monitor.db import Source, actor_match, as_date, check_periods, period_range, reading
 
 
 @dataclass(slots=True)
@@ -99,8 +99,13 @@ def series(
     unit: str | None = None,
     start: date | str | None = None,
     end: date | str | None = None,
+    max_periods: int | None = None,
 ) -> Series:
     """The time series of events between two actors (a country like ``RUS`` or a code like ``RUSMIL``).
+
+    Every period from ``start`` (or the dyad's first event) to ``end`` (or its last) is present; a series
+    of more than ``max_periods`` periods (default: ``series.max_periods`` in ``data/monitor.yaml``) is
+    refused with a ValueError before anything is read.
 
     >>> s = series("events.duckdb", "RUS", "UKR", period="week")
     >>> [(p.period, p.conflict, p.goldstein_sum) for p in s.points]
@@ -115,6 +120,9 @@ def series(
     if not source or not target:
         raise ValueError("a dyad needs both a source and a target actor")
     start_date, end_date = as_date(start), as_date(end)
+    limit = config.max_periods if max_periods is None else max_periods
+    if start_date and end_date:
+        check_periods(start_date, end_date, period, limit, "a series")
     condition, params = dyad_condition(source, target, directed)
     where = [condition, "date IS NOT NULL"]
     if unit == "mentions":
@@ -146,6 +154,8 @@ def series(
             point.roots[root] = point.roots.get(root, 0) + n
     first = start_date or min((r[5] for r in rows), default=None)
     last = end_date or max((r[6] for r in rows), default=None)
+    if first and last:
+        check_periods(first, last, period, limit, "a series")
     starts = period_range(first, last, period) if first and last else []
     filled = [points.get(p, SeriesPoint(period=p)) for p in starts]
     for point in filled:

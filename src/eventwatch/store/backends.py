@@ -214,7 +214,7 @@ class HeldDuckDB(Backend):
 
     dialect = "duckdb"
 
-    def __init__(self, path: str | Path, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
+    def __init__(self, path: str | Path, *, lock_timeout: float = LOCK_TIMEOUT, confined: bool = False) -> None:
         self.path = Path(path)
         self.location = str(self.path)
         if self.path.parent and not self.path.parent.exists():
@@ -226,6 +226,11 @@ class HeldDuckDB(Backend):
         self._write_lock = threading.Lock()
         self._version = 0  # every write to the file goes through this process: it counts them
         _migrate_in_transaction(DuckDBConnection(self._con))
+        if confined:
+            # After opening and migrating: with external access off the file could not be opened at all.
+            from eventwatch.store.sandbox import SqlLimits, confine
+
+            confine(self._con, SqlLimits())
 
     def exists(self) -> bool:
         return True
@@ -264,8 +269,11 @@ class PostgresStore(Backend):
 
     dialect = "postgresql"
 
-    def __init__(self, url: str, *, max_readers: int = 8, max_writers: int = 2) -> None:
+    def __init__(
+        self, url: str, *, max_readers: int = 8, max_writers: int = 2, read_timeout: float | None = None
+    ) -> None:
         self.location = url
+        self.read_timeout = read_timeout  # statement_timeout of the read connections, seconds
         self.max_readers = max_readers
         self.max_writers = max_writers
         self._pools: dict[bool, Any] = {}
@@ -286,6 +294,9 @@ class PostgresStore(Backend):
 
         def configure(conn: psycopg.Connection) -> None:
             conn.adapters.register_loader("numeric", FloatLoader)  # numeric results as floats
+            if read_only and self.read_timeout:
+                conn.execute(f"SET statement_timeout = {max(1, int(self.read_timeout * 1000))}")
+                conn.commit()
             conn.read_only = read_only
             # Plan every query for its own values: a prepared statement's generic plan (psycopg prepares
             # after 5 runs) reads a month of events through the wrong index, ten times slower.

@@ -41,6 +41,10 @@ class Cursor(Protocol):
     def fetchmany(self, size: int) -> list[tuple[Any, ...]]: ...
 
 
+class Interrupted(Exception):
+    """A statement stopped by ``Connection.interrupt()`` (or refused after it)."""
+
+
 class Connection:
     """One open connection (or cursor) on a store, in the SQL both engines speak."""
 
@@ -48,6 +52,20 @@ class Connection:
 
     def __init__(self, raw: Any) -> None:
         self.raw = raw
+        self.interrupted = False
+
+    def interrupt(self) -> None:
+        """Stop the statement running on this connection, from another thread, and refuse any further
+        one (a request out of time: ``api.budget``)."""
+        self.interrupted = True
+
+    def _check(self) -> None:
+        if self.interrupted:
+            raise Interrupted("interrupted")
+
+    def is_interruption(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is this engine's way of saying a statement was interrupted or timed out."""
+        return isinstance(exc, Interrupted)
 
     # -- queries ---------------------------------------------------------------------------------
 
@@ -114,10 +132,21 @@ class DuckDBConnection(Connection):
 
         return (duckdb.Error,)
 
+    def interrupt(self) -> None:
+        super().interrupt()
+        self.raw.interrupt()
+
+    def is_interruption(self, exc: BaseException) -> bool:
+        import duckdb
+
+        return isinstance(exc, Interrupted | duckdb.InterruptException)
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        self._check()
         return self.raw.execute(sql, list(params)) if params else self.raw.execute(sql)
 
     def _relation(self, sql: str, params: Sequence[Any]) -> Any:
+        self._check()
         return self.raw.sql(sql, params=list(params)) if params else self.raw.sql(sql)
 
     def arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
@@ -223,7 +252,17 @@ class PostgresConnection(Connection):
 
         return (psycopg.Error,)
 
+    def interrupt(self) -> None:
+        super().interrupt()
+        self.raw.cancel_safe(timeout=5.0)
+
+    def is_interruption(self, exc: BaseException) -> bool:
+        import psycopg.errors
+
+        return isinstance(exc, Interrupted | psycopg.errors.QueryCanceled)
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        self._check()
         # Always a parameter list, even empty: psycopg then uses the extended protocol, which runs one
         # statement only (a query string cannot smuggle a second one past a read-only transaction).
         return self.raw.execute(postgres_sql(sql), list(params))
@@ -244,6 +283,7 @@ class PostgresConnection(Connection):
 
     def _stream(self, sql: str, params: Sequence[Any], size: int) -> Iterator[tuple[Any, list[tuple]]]:
         # A server-side cursor: rows come over in slices instead of all at once.
+        self._check()
         with self.raw.cursor(name="eventwatch_stream") as cursor:
             cursor.itersize = size
             cursor.execute(postgres_sql(sql), list(params))

@@ -1,4 +1,5 @@
-"""Read queries over the store: filtered events, an event's mentions, an article, ad-hoc SQL, a summary.
+"""Read queries over the store: filtered events, an event's mentions, an article, a summary (ad-hoc SQL:
+``store.sandbox``).
 
 Functions take an open ``dialect.Connection`` (DuckDB or PostgreSQL) and return plain values or Arrow
 tables, so the Store can hand out pandas, polars or records as asked, and the CLI can print them.
@@ -83,11 +84,6 @@ def mentions(con: Connection, event_id: str) -> pa.Table:
 def article(con: Connection, article_id: str) -> dict[str, Any] | None:
     rows = con.rows("SELECT * FROM articles WHERE article_id = ?", [article_id])
     return rows[0] if rows else None
-
-
-def sql(con: Connection, query: str) -> pa.Table:
-    """One statement's result (an empty table for a statement that returns no rows)."""
-    return con.arrow(query)
 
 
 def summary(con: Connection, top: int = 10) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,10 +25,12 @@ import pyarrow as pa
 from eventwatch.documents import InputProblem
 from eventwatch.records import Document
 from eventwatch.store import export as exporting
-from eventwatch.store import query
+from eventwatch.store import query, sandbox
 from eventwatch.store.backends import LOCK_TIMEOUT, Backend, QueryError, StoreError, display, open_backend
+from eventwatch.store.budget import Watchdog
 from eventwatch.store.dedup import DedupConfig
 from eventwatch.store.dialect import Connection
+from eventwatch.store.sandbox import SqlLimits
 from eventwatch.store.writer import Writer
 
 Frame = Literal["pandas", "polars", "arrow", "records"]
@@ -165,11 +168,13 @@ class Store:
         with self.read() as con:
             return query.article(con, article_id)
 
-    def sql(self, sql: str, as_: Frame = "pandas") -> Any:
-        """Run one read-only SQL statement; a refused one raises ``QueryError`` with the database's
-        message (writes are refused: the connection or transaction is read-only)."""
+    def sql(self, sql: str, as_: Frame = "pandas", limits: SqlLimits | None = None) -> Any:
+        """Run one read-only SQL statement (SELECT or EXPLAIN) on the store's tables and nothing else,
+        within ``limits`` (time, memory, rows: ``store.sandbox``); a refused one raises ``QueryError``
+        with the database's message (writes are refused: the connection or transaction is read-only)."""
         with self.read() as con:
-            return _as(_checked(con, lambda: query.sql(con, sql)), as_)
+            run = partial(sandbox.run_query, con, sql, limits or SqlLimits(), Watchdog())
+            return _as(_checked(con, run), as_)
 
     def summary(self, top: int = 10) -> dict[str, Any]:
         with self.read() as con:

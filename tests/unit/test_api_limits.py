@@ -1,0 +1,169 @@
+"""The limits every API request is held to, once per backend: date ranges and periods, extreme dates,
+answer size, the time budget (the statement is interrupted, not left running) and POST /code's pool."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from eventwatch.api.app import create_app
+from eventwatch.api.coding import CoderBusy, CodingPool
+from eventwatch.api.server import api_config
+from eventwatch.monitor import network
+from eventwatch.monitor.config import ApiConfig, default_config, load_config
+from fixtures.monitor.monitor_db import build_sample_db
+
+
+@pytest.fixture(scope="module")
+def db(module_store_location: str) -> str:
+    return build_sample_db(module_store_location)
+
+
+def limited(**values: Any) -> ApiConfig:
+    return dataclasses.replace(default_config().api, **values)
+
+
+@pytest.fixture()
+def client(db: str) -> Iterator[TestClient]:
+    with TestClient(create_app(db, config=limited(max_periods=400))) as client:
+        yield client
+
+
+def is_error(response: Any, status: int) -> bool:
+    error = response.json().get("error", {})
+    return response.status_code == status == error.get("status") and bool(error.get("message"))
+
+
+def test_long_series_are_refused_before_anything_is_built(client: TestClient) -> None:
+    huge = client.get("/series", params={"source": "RUS", "target": "UKR", "from": "0001-01-01", "to": "9999-12-30"})
+    assert is_error(huge, 400) and "more than the limit of 400" in huge.json()["error"]["message"]
+    # The same span in months fits; so does a year of days.
+    months = client.get("/series", params={"source": "RUS", "target": "UKR", "from": "2000-01-01", "to": "2022-12-31",
+                                           "period": "month"})  # fmt: skip
+    assert months.status_code == 200 and len(months.json()["points"]) == 276
+    days = client.get("/series", params={"source": "RUS", "target": "UKR", "from": "2022-01-01", "to": "2022-12-31"})
+    assert days.status_code == 200 and len(days.json()["points"]) == 365
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/series", {"source": "RUS", "target": "UKR", "to": "9999-12-31"}),
+        ("/series", {"source": "RUS", "target": "UKR", "from": "0001-01-01"}),
+        ("/series", {"source": "RUS", "target": "UKR", "from": "9999-12-31", "to": "9999-12-31", "period": "week"}),
+        ("/series", {"source": "RUS", "target": "UKR", "from": "0001-01-01", "to": "0001-01-01", "period": "month"}),
+        ("/alerts", {"since": "0001-01-01"}),
+        ("/alerts", {"until": "9999-12-31", "period": "week"}),
+        ("/alerts", {"since": "9999-12-31", "until": "9999-12-31", "period": "month"}),
+        ("/events", {"from": "0001-01-01", "to": "9999-12-31"}),
+        ("/dyads", {"from": "0001-01-01", "to": "9999-12-31"}),
+        ("/actors", {"from": "9999-12-31"}),
+    ],
+)
+def test_extreme_dates_answer_or_are_refused_never_500(client: TestClient, path: str, params: dict) -> None:
+    r = client.get(path, params=params)
+    assert r.status_code == 200 or is_error(r, 400), (r.status_code, r.text[:200])
+
+
+def test_alerts_are_capped(db: str) -> None:
+    with TestClient(create_app(db, config=limited(max_alerts=1))) as client:
+        r = client.get("/alerts", params={"since": "2022-01-01", "min_events": 1, "period": "day"})
+    assert r.status_code == 200 and len(r.json()["items"]) <= 1
+
+
+def test_answers_over_the_size_cap_are_refused(db: str) -> None:
+    with TestClient(create_app(db, config=limited(max_response_mb=0.001))) as client:  # about 1 kB
+        big = client.get("/events", params={"limit": 50})
+        small = client.get("/health")
+    assert is_error(big, 413) and "MB" in big.json()["error"]["message"]
+    assert small.status_code == 200
+
+
+def endless(con: Any, **_: Any) -> Any:
+    """A query that would run for hours, on either engine."""
+    if con.dialect == "postgresql":
+        return con.execute("SELECT count(*) FROM generate_series(1, 10000000000000)").fetchall()
+    return con.execute("SELECT count(*) FROM range(10000000000000)").fetchall()
+
+
+def test_a_request_out_of_time_is_stopped_and_answered_503(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(network, "dyads", endless)
+    with TestClient(create_app(db, config=limited(request_seconds=0.5, cache_entries=0))) as client:
+        slow = client.get("/dyads")
+        assert is_error(slow, 503) and "longer than 0.5 s" in slow.json()["error"]["message"]
+        assert slow.headers["retry-after"]
+        # The connection went back to work: the next requests are answered.
+        for _ in range(3):
+            assert client.get("/events").status_code == 200
+
+
+def test_coding_pool_refuses_beyond_its_queue() -> None:
+    started, release = threading.Event(), threading.Event()
+
+    class SlowCoder:
+        def code(self, text: str, date: str | None) -> list[str]:
+            started.set()
+            release.wait(10)
+            return [text]
+
+    pool = CodingPool(workers=1, queue=0, coder_factory=SlowCoder)
+
+    async def scenario() -> list[str]:
+        first = asyncio.ensure_future(pool.code("one", None))
+        await asyncio.get_running_loop().run_in_executor(None, started.wait, 10)
+        with pytest.raises(CoderBusy):
+            await pool.code("two", None)
+        release.set()
+        done = await first
+        return done + await pool.code("three", None)  # the slot is free again
+
+    try:
+        assert asyncio.run(scenario()) == ["one", "three"]
+    finally:
+        pool.close()
+
+
+def test_code_answers_503_when_the_coder_is_busy(db: str) -> None:
+    release = threading.Event()
+
+    class SlowCoder:
+        def code(self, text: str, date: str | None) -> list[Any]:
+            release.wait(10)
+            return []
+
+    app = create_app(db, coder_factory=SlowCoder, config=limited(code_workers=1, code_queue=0))
+    with TestClient(app) as client:
+        results: list[int] = []
+        first = threading.Thread(target=lambda: results.append(client.post("/code", json={"text": "a"}).status_code))
+        first.start()
+        try:
+            for _ in range(100):  # until the first request holds the worker
+                second = client.post("/code", json={"text": "b"})
+                if second.status_code == 503:
+                    break
+                threading.Event().wait(0.02)
+            assert is_error(second, 503) and second.headers["retry-after"]
+            assert client.get("/health").status_code == 200  # reads never wait for coding
+        finally:
+            release.set()
+            first.join(10)
+    assert results == [200]
+
+
+def test_limits_come_from_a_config_file_then_options(tmp_path: Path) -> None:
+    own = tmp_path / "limits.yaml"
+    own.write_text("series:\n  max_periods: 50\napi:\n  request_seconds: 2.5\n")
+    config = load_config(own)
+    assert (config.max_periods, config.api.max_periods, config.api.request_seconds) == (50, 50, 2.5)
+    assert config.api.max_page_size == default_config().api.max_page_size  # the rest from monitor.yaml
+    assert api_config(own, request_timeout=1.0).request_seconds == 1.0
+    own.write_text("api:\n  request_seconds: -1\n")
+    with pytest.raises(ValueError, match="request_seconds"):
+        load_config(own)
