@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,21 @@ def test_summary_text(ingested) -> None:
     # The samples report the same attacks in several articles: some events gather several articles.
     most = run("sql", "SELECT max(num_articles) AS n FROM events", "--db", str(db), "--format", "csv").stdout
     assert int(most.split()[1]) >= 2
+
+
+def test_sql_reaches_nothing_but_the_store(ingested) -> None:
+    db, _, tmp = ingested
+    for query in (
+        "SELECT * FROM read_text('/etc/passwd')",
+        "SELECT * FROM glob('/root/**')",
+        f"COPY events TO '{tmp}/stolen.csv'",
+        f"ATTACH '{tmp}/other.duckdb' (READ_WRITE)",
+        "INSTALL httpfs",
+    ):
+        refused = run("sql", query, "--db", str(db))
+        assert refused.returncode == 1 and len(refused.stderr.strip().splitlines()) == 1, (query, refused.stderr)
+    assert not (tmp / "stolen.csv").exists() and not (tmp / "other.duckdb").exists()
+    started = time.monotonic()
+    endless = run("sql", "SELECT count(*) FROM range(1e12::BIGINT)", "--db", str(db), "--timeout", "1")
+    assert endless.returncode == 1 and "stopped" in endless.stderr and len(endless.stderr.strip().splitlines()) == 1
+    assert time.monotonic() - started < 30
