@@ -188,8 +188,9 @@ def _alerts(
     found.sort(key=lambda x: (x.period, x.score), reverse=True)
     if limits.alerts is not None:
         del found[limits.alerts :]
+    drivers = _drivers(con, cfg, found)
     for alert in found:
-        alert.drivers = _drivers(con, cfg, alert)
+        alert.drivers = drivers.get((alert.actor_a, alert.actor_b, alert.period), [])
     return found
 
 
@@ -276,16 +277,32 @@ def _dyad_periods(con: Any, cfg: AlertConfig, lo: date | None, hi: date | None) 
     return rows_as_dicts(con.execute(query, params))
 
 
-def _drivers(con: Any, cfg: AlertConfig, alert: Alert) -> list[Driver]:
+def _drivers(con: Any, cfg: AlertConfig, found: list[Alert]) -> dict[tuple[str, str, date], list[Driver]]:
+    """The events behind each alert (most negative Goldstein first), in one query for all of them."""
+    if not found:
+        return {}
     src, tgt = actor_key("source", cfg.by), actor_key("target", cfg.by)
+    wanted = ", ".join(["(CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS DATE), CAST(? AS DATE))"] * len(found))
     query = f"""
-        SELECT event_id, date, source_code, source_name, target_code, target_name, cameo, quad_class,
-               goldstein, num_mentions, source_url
-        FROM events
-        WHERE least({src}, {tgt}) = ? AND greatest({src}, {tgt}) = ? AND date >= ? AND date < ?
-        ORDER BY goldstein ASC NULLS LAST, num_mentions DESC NULLS LAST, event_id
-        LIMIT ?
+        WITH wanted(a, b, p, p_end) AS (VALUES {wanted})
+        SELECT * FROM (
+            SELECT w.a, w.b, w.p,
+                   row_number() OVER (
+                       PARTITION BY w.a, w.b, w.p
+                       ORDER BY e.goldstein ASC NULLS LAST, e.num_mentions DESC NULLS LAST, e.event_id
+                   ) AS rank,
+                   e.event_id, e.date, e.source_code, e.source_name, e.target_code, e.target_name, e.cameo,
+                   e.quad_class, e.goldstein, e.num_mentions, e.source_url
+            FROM events e JOIN wanted w
+              ON least({src}, {tgt}) = w.a AND greatest({src}, {tgt}) = w.b AND e.date >= w.p AND e.date < w.p_end
+        ) ranked
+        WHERE rank <= ?
+        ORDER BY a, b, p, rank
     """
-    params = [alert.actor_a, alert.actor_b, alert.period, alert.period_end, cfg.max_drivers]
-    return [Driver(**row) for row in rows_as_dicts(con.execute(query, params))]
-
+    params = [v for a in found for v in (a.actor_a, a.actor_b, a.period, a.period_end)] + [cfg.max_drivers]
+    drivers: dict[tuple[str, str, date], list[Driver]] = {}
+    for row in rows_as_dicts(con.execute(query, params)):
+        key = (row.pop("a"), row.pop("b"), as_date(row.pop("p")))
+        row.pop("rank")
+        drivers.setdefault(key, []).append(Driver(**row))
+    return drivers

@@ -1,0 +1,286 @@
+"""API under abuse: 50 clients for 60 s mixing normal and abusive requests against `eventwatch serve`.
+
+Builds (or reuses) a synthetic store of ``--events`` events with the generator of ``benchmarks/api.py``,
+starts ``eventwatch serve`` on 127.0.0.1 with its default limits, and runs ``--clients`` client threads
+for ``--seconds``. Each request is normal (pages, filters, cursors, series and alerts of recent weeks,
+short POST /code texts) or, with probability ``--abusive``, abusive: seven-thousand-year series and alert
+scans, 0001-01-01 / 9999-12-31 dates, the largest page over all time, 50-page-deep cursor walks, POST
+/code with the largest text allowed and bodies over the cap. Prints the status counts, the number of
+5xx answers (target 0; 503 is broken down, as it is the limits' own answer when the coder or time
+budget is exhausted), the normal requests' p95 (target <= 500 ms) and the server's peak RSS (target
+<= 1.5 GB). Only loopback traffic; the run is bounded (every request has a 60 s client timeout and the
+clients stop at the deadline).
+
+    python benchmarks/api_abuse.py [--events 100000] [--clients 50] [--seconds 60] [--abusive 0.3]
+                                   [--backend duckdb|postgresql] [--pg postgresql://...] [--cache DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from api import START, YEAR, build, count_events, free_port, load, postgres_schema  # noqa: E402
+
+NORMAL_P95_MS, MAX_RSS_GB = 500.0, 1.5
+COUNTRIES = ("USA", "RUS", "UKR", "CHN", "DEU", "FRA", "GBR", "ISR", "PSE", "IRN", "TUR", "IND", "PAK")
+SENTENCES = (
+    "Russian forces shelled the Ukrainian city of Kharkiv on Tuesday, officials said.",
+    "The United States condemned the attack and announced new sanctions against Moscow.",
+    "Germany's foreign minister met her French counterpart in Paris to discuss aid to Kyiv.",
+    "Iran accused Israel of carrying out a drone strike near Isfahan.",
+    "China called for restraint and offered to mediate between the two sides.",
+    "Turkey said it would host talks between Russian and Ukrainian negotiators next week.",
+)
+EVEN_LONGER = 2_000_000  # characters: a body over the 1 MB cap
+
+
+@dataclass
+class Tally:
+    statuses: Counter = field(default_factory=Counter)  # (kind, status) -> count
+    normal_ms: list[float] = field(default_factory=list)
+    abusive_ms: list[float] = field(default_factory=list)
+    coding_ms: list[float] = field(default_factory=list)
+    by_path: dict[str, list[float]] = field(default_factory=dict)  # "kind METHOD /path" -> ms
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, kind: str, what: str, status: int, ms: float) -> None:
+        with self.lock:
+            self.statuses[(kind, status)] += 1
+            self.by_path.setdefault(f"{kind} {what}", []).append(ms)
+            {"normal": self.normal_ms, "coding": self.coding_ms, "abusive": self.abusive_ms}[kind].append(ms)
+
+
+def some_day(rng: random.Random) -> date:
+    return START + timedelta(days=rng.randrange(YEAR))
+
+
+def article(n: int, rng: random.Random) -> str:
+    text, size = [], 0
+    while size < n:
+        sentence = rng.choice(SENTENCES)
+        text.append(sentence)
+        size += len(sentence) + 1
+    return " ".join(text)[:n]
+
+
+def normal_request(rng: random.Random) -> tuple[str, str, dict | None]:
+    day = some_day(rng)
+    a, b = rng.sample(COUNTRIES, 2)
+    choice = rng.randrange(8)
+    if choice == 0:
+        return "GET", "/events", {"limit": 50}
+    if choice == 1:
+        return "GET", "/events", {"source": a, "target": b, "limit": 50}
+    if choice == 2:
+        return "GET", "/events", {"from": day.isoformat(), "to": (day + timedelta(days=30)).isoformat(),
+                                  "country": a, "limit": 100}  # fmt: skip
+    if choice == 3:
+        return "GET", "/series", {"source": a, "target": b, "period": "day", "from": day.isoformat(),
+                                  "to": (day + timedelta(days=90)).isoformat()}  # fmt: skip
+    if choice == 4:
+        return "GET", "/alerts", {"since": day.isoformat(), "until": (day + timedelta(days=14)).isoformat()}
+    if choice == 5:
+        return "GET", "/dyads", {"from": day.isoformat(), "to": (day + timedelta(days=30)).isoformat()}
+    if choice == 6:
+        return "GET", "/health", None
+    return "POST", "/code", {"text": article(rng.randrange(200, 2000), rng), "date": day.isoformat()}
+
+
+def abusive_request(rng: random.Random, max_text: int) -> tuple[str, str, dict | None]:
+    a, b = rng.sample(COUNTRIES, 2)
+    choice = rng.randrange(9)
+    if choice == 0:
+        return "GET", "/series", {"source": a, "target": b, "from": "0001-01-01", "to": "9999-12-30"}
+    if choice == 1:
+        return "GET", "/series", {"source": a, "target": b, "to": "9999-12-31"}
+    if choice == 2:
+        return "GET", "/alerts", {"since": "0001-01-01", "until": "9999-12-31", "period": rng.choice(["day", "week"])}
+    if choice == 3:
+        return "GET", "/alerts", {"since": "0001-01-01"}
+    if choice == 4:
+        return "GET", "/events", {"from": "0001-01-01", "to": "9999-12-31", "limit": 500}
+    if choice == 5:
+        return "GET", "/dyads", {"from": "0001-01-01", "to": "9999-12-31", "by": "code", "limit": 500}
+    if choice == 6:
+        return "CURSOR", "/events", {"limit": 500, "pages": 50}
+    if choice == 7:
+        return "POST", "/code", {"text": article(max_text, rng)}
+    return "POST", "/code", {"text": "x" * EVEN_LONGER}
+
+
+def send(con: http.client.HTTPConnection, method: str, path: str, params: dict | None) -> tuple[int, bytes]:
+    if method == "POST":
+        con.request("POST", path, body=json.dumps(params), headers={"Content-Type": "application/json"})
+    else:
+        con.request("GET", f"{path}?{urlencode(params)}" if params else path)
+    response = con.getresponse()
+    return response.status, response.read()
+
+
+def walk_cursor(con: http.client.HTTPConnection, params: dict) -> tuple[int, bytes]:
+    """Follow next_cursor ``pages`` deep; the status of the last page (or the first failure)."""
+    query = {"limit": params["limit"]}
+    status, body = 200, b""
+    for _ in range(params["pages"]):
+        status, body = send(con, "GET", "/events", query)
+        if status != 200:
+            break
+        cursor = json.loads(body).get("next_cursor")
+        if not cursor:
+            break
+        query["cursor"] = cursor
+    return status, body
+
+
+def client(port: int, seed: int, deadline: float, abusive: float, max_text: int, tally: Tally) -> None:
+    rng = random.Random(seed)
+    con = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    while time.monotonic() < deadline:
+        kind = "abusive" if rng.random() < abusive else "normal"
+        method, path, params = abusive_request(rng, max_text) if kind == "abusive" else normal_request(rng)
+        if kind == "normal" and method == "POST":
+            kind = "coding"  # a short text to code: timed apart from the reads (it waits for a coder)
+        started = time.perf_counter()
+        try:
+            status, _ = walk_cursor(con, params) if method == "CURSOR" else send(con, method, path, params)
+        except (OSError, http.client.HTTPException):
+            status = 0  # no answer: counted apart from the statuses
+            con.close()
+            con = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        tally.add(kind, f"{method} {path}", status, (time.perf_counter() - started) * 1000)
+    con.close()
+
+
+def start_server(location: str, port: int) -> subprocess.Popen:
+    """``eventwatch serve`` as a user starts it, with its default limits."""
+    eventwatch = Path(sys.executable).with_name("eventwatch")
+    command = [str(eventwatch), "serve"] if eventwatch.exists() else [sys.executable, "-m", "eventwatch", "serve"]
+    server = subprocess.Popen([*command, "--db", location, "--port", str(port), "--host", "127.0.0.1"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            con = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            if send(con, "GET", "/health", None)[0] == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit(f"the server did not start within 120 s: {server.stderr.read()[-500:] if server.stderr else ''}")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident set (VmHWM), MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def p95_of(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def p95(values: list[float]) -> float:
+    return p95_of(values, 0.95)
+
+
+def bench(name: str, location: str, args: argparse.Namespace) -> None:
+    from eventwatch.monitor.config import default_config
+
+    max_text = default_config().api.max_text_chars
+    port = free_port()
+    server = start_server(location, port)
+    tally = Tally()
+    try:
+        # The coder's pipeline loads on the first POST /code: load it before the clock starts.
+        send(http.client.HTTPConnection("127.0.0.1", port, timeout=120), "POST", "/code", {"text": SENTENCES[0]})
+        print(f"\n{name}: {args.clients} clients for {args.seconds:g} s, {args.abusive:.0%} abusive requests; "
+              f"load average {load()}", flush=True)  # fmt: skip
+        deadline = time.monotonic() + args.seconds
+        threads = [
+            threading.Thread(target=client, args=(port, seed, deadline, args.abusive, max_text, tally), daemon=True)
+            for seed in range(args.clients)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=args.seconds + 90)  # a request in flight at the deadline may take its 60 s
+        rss = peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    counts = tally.statuses
+    by_status = Counter()
+    for (_, status), n in counts.items():
+        by_status[status] += n
+    server_errors = sum(n for status, n in by_status.items() if status >= 500)
+    shed = {kind: counts[(kind, 503)] for kind in ("normal", "coding", "abusive")}
+    normal_p95 = p95(tally.normal_ms)
+    print(f"requests: {len(tally.normal_ms):,} normal reads, {len(tally.coding_ms):,} short POST /code, "
+          f"{len(tally.abusive_ms):,} abusive; statuses "
+          + ", ".join(f"{status or 'no answer'}: {n:,}" for status, n in sorted(by_status.items())))  # fmt: skip
+    print(f"5xx answers: {server_errors} (500: {by_status[500]}; 503 on normal reads: {shed['normal']}, on short "
+          f"POST /code: {shed['coding']}, on abusive requests: {shed['abusive']}; no answer: {by_status[0]})  target 0  "
+          f"{'ok' if server_errors == 0 and by_status[0] == 0 else 'MISS'}")  # fmt: skip
+    print(f"normal reads p95: {normal_p95:.0f} ms  target <= {NORMAL_P95_MS:g} ms  "
+          f"{'ok' if normal_p95 <= NORMAL_P95_MS else 'MISS'}")  # fmt: skip
+    print(f"short POST /code p95: {p95(tally.coding_ms):.0f} ms; abusive requests p95: {p95(tally.abusive_ms):.0f} ms")
+    for what, times in sorted(tally.by_path.items()):
+        print(f"  {what:<28} {len(times):>6,} requests  p50 {p95_of(times, 0.5):>7.0f} ms  p95 {p95(times):>7.0f} ms")
+    print(f"server peak RSS: {rss:,.0f} MB  target <= {MAX_RSS_GB * 1024:,.0f} MB  "
+          f"{'ok' if rss <= MAX_RSS_GB * 1024 else 'MISS'}")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--abusive", type=float, default=0.3, help="share of abusive requests")
+    parser.add_argument("--backend", choices=("duckdb", "postgresql"), default="duckdb")
+    parser.add_argument("--pg", default=os.environ.get("EVENTWATCH_BENCH_PG"), help="PostgreSQL URL")
+    parser.add_argument("--cache", type=Path, help="keep the built store here and reuse it")
+    args = parser.parse_args()
+    print(f"load average at start: {load()}  ({os.cpu_count()} cores)")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.cache or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        if args.backend == "duckdb":
+            location = str(folder / f"bench-{args.events}.duckdb")
+        elif args.pg:
+            location = postgres_schema(args.pg, f"ew_bench_{args.events}", fresh=False)
+        else:
+            raise SystemExit("PostgreSQL: give --pg postgresql://... or set EVENTWATCH_BENCH_PG")
+        if count_events(location) != args.events:
+            if args.backend == "duckdb":
+                Path(location).unlink(missing_ok=True)
+            else:
+                location = postgres_schema(args.pg, f"ew_bench_{args.events}", fresh=True)
+            print(f"built {args.events:,} events in {build(location, args.events):.0f} s")
+        bench("DuckDB" if args.backend == "duckdb" else "PostgreSQL", location, args)
+    print(f"\nload average at end: {load()}")
+
+
+if __name__ == "__main__":
+    main()
