@@ -240,8 +240,9 @@ def bench(name: str, location: str, args: argparse.Namespace) -> None:
     print(f"requests: {len(tally.normal_ms):,} normal reads, {len(tally.coding_ms):,} short POST /code, "
           f"{len(tally.abusive_ms):,} abusive; statuses "
           + ", ".join(f"{status or 'no answer'}: {n:,}" for status, n in sorted(by_status.items())))  # fmt: skip
-    print(f"5xx answers: {server_errors} (500: {by_status[500]}; 503 on normal reads: {shed['normal']}, on short "
-          f"POST /code: {shed['coding']}, on abusive requests: {shed['abusive']}; no answer: {by_status[0]})  target 0  "
+    print(f"5xx answers: {server_errors} (500: {by_status[500]}; 503 on normal reads: {shed['normal']}, "
+          f"on short POST /code: {shed['coding']}, on abusive requests: {shed['abusive']}; "
+          f"no answer: {by_status[0]})  target 0  "
           f"{'ok' if server_errors == 0 and by_status[0] == 0 else 'MISS'}")  # fmt: skip
     print(f"normal reads p95: {normal_p95:.0f} ms  target <= {NORMAL_P95_MS:g} ms  "
           f"{'ok' if normal_p95 <= NORMAL_P95_MS else 'MISS'}")  # fmt: skip

@@ -135,6 +135,34 @@ def test_coding_pool_refuses_beyond_its_queue() -> None:
         pool.close()
 
 
+def test_a_long_text_never_delays_a_short_one() -> None:
+    release = threading.Event()
+
+    class Coder:
+        def code(self, text: str, date: str | None) -> list[int]:
+            if len(text) >= 100:
+                release.wait(10)
+            return [len(text)]
+
+    pool = CodingPool(workers=1, queue=0, coder_factory=Coder, long_chars=100)
+
+    async def scenario() -> list[int]:
+        long = asyncio.ensure_future(pool.code("x" * 100, None))
+        short = await asyncio.wait_for(pool.code("short", None), 5)  # not behind the long one
+        release.set()
+        return short + await long
+
+    result: list[list[int]] = []
+    runner = threading.Thread(target=lambda: result.append(asyncio.run(scenario())))
+    try:
+        runner.start()
+        runner.join(20)
+        assert result == [[5, 100]]
+    finally:
+        release.set()
+        pool.close()
+
+
 def test_code_answers_503_when_the_coder_is_busy(db: str) -> None:
     release = threading.Event()
 

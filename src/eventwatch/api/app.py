@@ -94,7 +94,7 @@ def create_app(
     cfg = config or default_config().api
     cfg.validate()
     database = Database(db, announce_url=announce_url, request_seconds=cfg.request_seconds)
-    coding = CodingPool(cfg.code_workers, cfg.code_queue, coder_factory)
+    coding = CodingPool(cfg.code_workers, cfg.code_queue, coder_factory, long_chars=cfg.code_long_chars)
     watchdog = Watchdog()
     max_response_bytes = int(cfg.max_response_mb * 2**20)
 

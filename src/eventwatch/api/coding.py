@@ -2,9 +2,11 @@
 
 Coding a long document takes seconds of CPU. Done in the server's request thread pool, under one lock,
 a single huge request made every later /code request wait behind it and tied up the threads that
-serve reads. Here ``workers`` threads code (each with a pipeline of its own: the pipeline is not
-thread-safe), at most ``queue`` requests wait for them, and a request beyond that is refused at once
-with 503 and ``Retry-After`` instead of piling up; reads never wait for coding.
+serve reads. Here texts are coded in worker threads (each with a pipeline of its own: the pipeline is
+not thread-safe), in two lanes: short texts (the usual article) in ``workers`` threads, texts of
+``long_chars`` characters or more in one thread of their own, so a long document never delays a short
+one. Each lane holds at most ``queue`` waiting requests; one beyond that is refused at once with 503
+and ``Retry-After`` instead of piling up, and reads never wait for coding.
 """
 
 from __future__ import annotations
@@ -17,40 +19,32 @@ from typing import Any
 
 
 class CoderBusy(Exception):
-    """Every worker is coding and the queue is full."""
+    """Every worker of a lane is coding and its queue is full."""
 
 
-class CodingPool:
-    def __init__(self, workers: int, queue: int, coder_factory: Callable[[], Any] | None = None) -> None:
+class _Lane:
+    def __init__(self, name: str, workers: int, queue: int, make_coder: Callable[[], Any]) -> None:
+        self.name = name
         self.workers = workers
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="eventwatch-coder")
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"eventwatch-coder-{name}")
         self._slots = threading.BoundedSemaphore(workers + max(0, queue))
-        self._factory = coder_factory
+        self._make_coder = make_coder
         self._local = threading.local()
-
-    def _coder(self) -> Any:
-        coder = getattr(self._local, "coder", None)
-        if coder is None:
-            if self._factory is not None:
-                coder = self._factory()
-            else:
-                from eventwatch.coding import Coder
-
-                coder = Coder()
-            self._local.coder = coder
-        return coder
 
     def _code(self, text: str, date: str | None) -> list[Any]:
         try:
-            return self._coder().code(text, date)
+            coder = getattr(self._local, "coder", None)
+            if coder is None:
+                coder = self._local.coder = self._make_coder()
+            return coder.code(text, date)
         finally:
             self._slots.release()
 
     async def code(self, text: str, date: str | None) -> list[Any]:
-        """The events of ``text``, coded in a worker thread; ``CoderBusy`` when none is free or queued."""
         if not self._slots.acquire(blocking=False):
             raise CoderBusy(
-                f"the coder is busy ({self.workers} coding, the queue is full): try again in a few seconds"
+                f"the coder is busy ({self.workers} coding {self.name} texts, the queue is full): "
+                "try again in a few seconds"
             )
         try:
             future = self._executor.submit(self._code, text, date)
@@ -61,3 +55,32 @@ class CodingPool:
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+class CodingPool:
+    def __init__(
+        self,
+        workers: int,
+        queue: int,
+        coder_factory: Callable[[], Any] | None = None,
+        long_chars: int | None = None,
+    ) -> None:
+        self.long_chars = long_chars
+        make = coder_factory or _coder
+        self._short = _Lane("short", workers, queue, make)
+        self._long = _Lane("long", 1, 1, make) if long_chars else self._short
+
+    async def code(self, text: str, date: str | None) -> list[Any]:
+        """The events of ``text``, coded in a worker thread; ``CoderBusy`` when none is free or queued."""
+        lane = self._long if self.long_chars and len(text) >= self.long_chars else self._short
+        return await lane.code(text, date)
+
+    def close(self) -> None:
+        self._short.close()
+        self._long.close()
+
+
+def _coder() -> Any:
+    from eventwatch.coding import Coder
+
+    return Coder()

@@ -74,6 +74,7 @@ class ApiConfig:
     max_periods: int = 10_000  # periods per GET /series answer or alert scan (400 beyond)
     code_workers: int = 1  # documents POST /code codes at once
     code_queue: int = 8  # POST /code requests waiting for a worker (503 beyond)
+    code_long_chars: int = 20_000  # texts this long are coded in a lane of their own (one at a time)
 
     def validate(self) -> None:
         for name in ("max_page_size", "max_body_bytes", "max_text_chars", "request_seconds", "max_response_mb",
@@ -163,6 +164,7 @@ def _parse(raw: dict[str, Any]) -> MonitorConfig:
             max_periods=max_periods,
             code_workers=int(api.get("code_workers", 1)),
             code_queue=int(api.get("code_queue", 8)),
+            code_long_chars=int(api.get("code_long_chars", 20_000)),
         ),
     )
     config.api.validate()

@@ -230,7 +230,7 @@ class HeldDuckDB(Backend):
             # After opening and migrating: with external access off the file could not be opened at all.
             from eventwatch.store.sandbox import SqlLimits, confine
 
-            confine(self._con, SqlLimits())
+            confine(self._con, SqlLimits(memory="1GB"))  # a server's share; its coders need room too
 
     def exists(self) -> bool:
         return True
