@@ -133,11 +133,14 @@ def send(con: http.client.HTTPConnection, method: str, path: str, params: dict |
     return response.status, response.read()
 
 
-def walk_cursor(con: http.client.HTTPConnection, params: dict) -> tuple[int, bytes]:
-    """Follow next_cursor ``pages`` deep; the status of the last page (or the first failure)."""
+def walk_cursor(con: http.client.HTTPConnection, params: dict, deadline: float) -> tuple[int, bytes]:
+    """Follow next_cursor ``pages`` deep (or until the deadline); the status of the last page (or the first
+    failure)."""
     query = {"limit": params["limit"]}
     status, body = 200, b""
     for _ in range(params["pages"]):
+        if time.monotonic() > deadline:
+            break
         status, body = send(con, "GET", "/events", query)
         if status != 200:
             break
@@ -148,17 +151,19 @@ def walk_cursor(con: http.client.HTTPConnection, params: dict) -> tuple[int, byt
     return status, body
 
 
-def client(port: int, seed: int, deadline: float, abusive: float, max_text: int, tally: Tally) -> None:
+def client(port: int, seed: int, deadline: float, abusive: float, max_text: int, code: bool, tally: Tally) -> None:
     rng = random.Random(seed)
     con = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     while time.monotonic() < deadline:
         kind = "abusive" if rng.random() < abusive else "normal"
         method, path, params = abusive_request(rng, max_text) if kind == "abusive" else normal_request(rng)
+        if method == "POST" and not code:
+            continue
         if kind == "normal" and method == "POST":
             kind = "coding"  # a short text to code: timed apart from the reads (it waits for a coder)
         started = time.perf_counter()
         try:
-            status, _ = walk_cursor(con, params) if method == "CURSOR" else send(con, method, path, params)
+            status, _ = walk_cursor(con, params, deadline) if method == "CURSOR" else send(con, method, path, params)
         except (OSError, http.client.HTTPException):
             status = 0  # no answer: counted apart from the statuses
             con.close()
@@ -216,7 +221,9 @@ def bench(name: str, location: str, args: argparse.Namespace) -> None:
               f"load average {load()}", flush=True)  # fmt: skip
         deadline = time.monotonic() + args.seconds
         threads = [
-            threading.Thread(target=client, args=(port, seed, deadline, args.abusive, max_text, tally), daemon=True)
+            threading.Thread(
+                target=client, args=(port, seed, deadline, args.abusive, max_text, not args.no_code, tally), daemon=True
+            )
             for seed in range(args.clients)
         ]
         for thread in threads:
@@ -259,6 +266,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--abusive", type=float, default=0.3, help="share of abusive requests")
+    parser.add_argument("--no-code", action="store_true", help="no POST /code: reads only (what coding costs them)")
     parser.add_argument("--backend", choices=("duckdb", "postgresql"), default="duckdb")
     parser.add_argument("--pg", default=os.environ.get("EVENTWATCH_BENCH_PG"), help="PostgreSQL URL")
     parser.add_argument("--cache", type=Path, help="keep the built store here and reuse it")

@@ -7,12 +7,14 @@ import asyncio
 import dataclasses
 import threading
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from eventwatch.api.admission import HeavyLane, TooBusy, Weigher
 from eventwatch.api.app import create_app
 from eventwatch.api.coding import CoderBusy, CodingPool
 from eventwatch.api.server import api_config
@@ -200,3 +202,20 @@ def test_limits_come_from_a_config_file_then_options(tmp_path: Path) -> None:
     own.write_text("api:\n  request_seconds: -1\n")
     with pytest.raises(ValueError, match="request_seconds"):
         load_config(own)
+
+
+def test_heavy_reads_are_told_apart_and_take_turns() -> None:
+    weigh = Weigher(max_light_page=100, max_light_days=400)
+    assert not weigh.is_heavy(page=50) and weigh.is_heavy(page=500)
+    assert not weigh.is_heavy(start=date(2024, 1, 1), end=date(2024, 3, 31))
+    assert weigh.is_heavy(start=date(1, 1, 1), end=date(9999, 12, 31))
+    assert weigh.is_heavy(start=date(1, 1, 1))  # up to today
+    assert not weigh.is_heavy() and weigh.is_heavy(open_start=True)  # alerts over all history
+    lane = HeavyLane(slots=1, wait_seconds=0.1)
+    with lane.slot(heavy=True):
+        with lane.slot(heavy=False):
+            pass  # a light read never waits
+        with pytest.raises(TooBusy), lane.slot(heavy=True):
+            pass
+    with lane.slot(heavy=True):
+        pass  # free again

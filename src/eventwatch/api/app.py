@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventwatch import __version__
 from eventwatch.api import models
+from eventwatch.api.admission import HeavyLane, TooBusy, Weigher
 from eventwatch.api.cache import AnswerCache
 from eventwatch.api.coding import CoderBusy, CodingPool
 from eventwatch.api.database import Database
@@ -96,6 +97,7 @@ def create_app(
     database = Database(db, announce_url=announce_url, request_seconds=cfg.request_seconds)
     coding = CodingPool(cfg.code_workers, cfg.code_queue, coder_factory, long_chars=cfg.code_long_chars)
     watchdog = Watchdog()
+    weigher, heavy_lane = Weigher(), HeavyLane(cfg.heavy_reads, wait_seconds=60)
     max_response_bytes = int(cfg.max_response_mb * 2**20)
 
     @asynccontextmanager
@@ -147,6 +149,7 @@ def create_app(
         return error_response(503, str(exc))
 
     @app.exception_handler(OutOfTime)
+    @app.exception_handler(TooBusy)
     @app.exception_handler(CoderBusy)
     async def _busy(_: Request, exc: Exception) -> JSONResponse:
         response = error_response(503, str(exc))
@@ -178,15 +181,17 @@ def create_app(
     cache = AnswerCache(cfg.cache_entries, cfg.cache_mb * 2**20)
     app.state.cache = cache
 
-    def answer(request: Request, model: type, compute: Callable[[Connection], Any]) -> Response:
-        """``compute``'s value on a read connection, as ``model`` JSON; reused while the store is unchanged."""
+    def answer(request: Request, model: type, compute: Callable[[Connection], Any], heavy: bool = False) -> Response:
+        """``compute``'s value on a read connection, as ``model`` JSON; reused while the store is unchanged.
+        A ``heavy`` read waits for a slot of its own (``api.admission``)."""
         key = request.url.path + "?" + urlencode(sorted(request.query_params.multi_items()))
         version = database.backend.data_version()
         body = cache.get(key, version)
         if body is None:
-            with database.read() as con:
-                value = within_budget(con, compute)
-            body = json_bytes(model, value)
+            with heavy_lane.slot(heavy):
+                with database.read() as con:
+                    value = within_budget(con, compute)
+                body = json_bytes(model, value)
             if len(body) > max_response_bytes:
                 raise AnswerTooLarge(
                     f"the answer is {len(body) / 2**20:.1f} MB, more than the limit of {cfg.max_response_mb:g} MB: "
@@ -197,16 +202,14 @@ def create_app(
 
     def within_budget(con: Connection, compute: Callable[[Connection], Any]) -> Any:
         """``compute(con)``, interrupted (``OutOfTime``: 503) when it runs past the request time budget."""
-        with watchdog.watch(cfg.request_seconds, con.interrupt) as watch:
-            try:
-                return compute(con)
-            except Exception as exc:
-                if watch.fired or con.is_interruption(exc):
-                    raise OutOfTime(
-                        f"the request took longer than {cfg.request_seconds:g} s and was stopped: "
-                        "ask for a shorter date range or fewer items"
-                    ) from None
-                raise
+        with watchdog.limit(cfg.request_seconds, con, out_of_time):
+            return compute(con)
+
+    def out_of_time() -> OutOfTime:
+        return OutOfTime(
+            f"the request took longer than {cfg.request_seconds:g} s and was stopped: "
+            "ask for a shorter date range or fewer items"
+        )
 
     Limit = Annotated[int, Query(ge=1, le=cfg.max_page_size, description=f"at most {cfg.max_page_size}")]
     From = Annotated[dt.date | None, Query(alias="from", description="first day, YYYY-MM-DD")]
@@ -251,7 +254,8 @@ def create_app(
             found = browse.list_events(con, filters, limit=limit, cursor=cursor)
             return {"items": found.items, "next_cursor": found.next_cursor, "limit": found.limit}
 
-        return answer(request, models.EventPage, page)
+        # A keyset page costs its size, whatever the date range.
+        return answer(request, models.EventPage, page, weigher.is_heavy(page=limit))
 
     @app.get("/events/{event_id}", response_model=models.EventDetail, tags=["events"])
     def get_event(request: Request, event_id: str) -> Any:
@@ -285,6 +289,7 @@ def create_app(
                 max_periods=cfg.max_periods,
             ).to_dict()  # fmt: skip
 
+        # Never heavy: a series is bounded by max_periods (checked first) and reads one dyad.
         return answer(request, models.SeriesOut, points)
 
     @app.get("/dyads", response_model=models.DyadList, tags=["monitor"])
@@ -301,7 +306,7 @@ def create_app(
             rows = network.dyads(con, start=date_from, end=date_to, by=by, directed=directed, limit=limit)
             return {"items": [r.to_dict() for r in rows]}
 
-        return answer(request, models.DyadList, items)
+        return answer(request, models.DyadList, items, weigher.is_heavy(page=limit, start=date_from, end=date_to))
 
     @app.get("/actors", response_model=models.ActorList, tags=["monitor"])
     def get_actors(
@@ -313,7 +318,7 @@ def create_app(
             rows = network.actors(con, start=date_from, end=date_to, by=by, limit=limit)
             return {"items": [r.to_dict() for r in rows]}
 
-        return answer(request, models.ActorList, items)
+        return answer(request, models.ActorList, items, weigher.is_heavy(page=limit, start=date_from, end=date_to))
 
     @app.get("/alerts", response_model=models.AlertList, tags=["monitor"])
     def get_alerts(
@@ -334,7 +339,7 @@ def create_app(
             )  # fmt: skip
             return {"items": [a.to_dict() for a in found]}
 
-        return answer(request, models.AlertList, items)
+        return answer(request, models.AlertList, items, weigher.is_heavy(start=since, end=until, open_start=True))
 
     # -- coding and writing ---------------------------------------------------------------------------
 

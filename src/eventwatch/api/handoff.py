@@ -71,13 +71,11 @@ def _run_query(database: Database, sql: str, params: list[Any], watchdog: Watchd
     check_statement(sql, SELECT_ONLY)
     with database.read() as con:
         con.execute("BEGIN TRANSACTION")
+        stopped = QueryError(f"the query ran for more than {limits.seconds:g} s on the server and was stopped")
         try:
-            with watchdog.watch(limits.seconds, con.interrupt) as watch:
+            with watchdog.limit(limits.seconds, con, lambda: stopped):
                 table = con.arrow(sql, params)
         except con.errors as exc:
-            if watch.fired or con.is_interruption(exc):
-                stopped = f"the query ran for more than {limits.seconds:g} s on the server and was stopped"
-                raise QueryError(stopped) from None
             raise QueryError((str(exc).strip().splitlines() or ["query failed"])[0]) from None
         finally:
             if not con.interrupted:

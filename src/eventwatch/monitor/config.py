@@ -74,6 +74,7 @@ class ApiConfig:
     max_periods: int = 10_000  # periods per GET /series answer or alert scan (400 beyond)
     code_workers: int = 1  # documents POST /code codes at once
     code_queue: int = 8  # POST /code requests waiting for a worker (503 beyond)
+    heavy_reads: int = 1  # heavy reads (big pages, long spans: api.admission) running at once
     code_long_chars: int = 20_000  # texts this long are coded in a lane of their own (one at a time)
 
     def validate(self) -> None:
@@ -165,6 +166,7 @@ def _parse(raw: dict[str, Any]) -> MonitorConfig:
             code_workers=int(api.get("code_workers", 1)),
             code_queue=int(api.get("code_queue", 8)),
             code_long_chars=int(api.get("code_long_chars", 20_000)),
+            heavy_reads=int(api.get("heavy_reads", 1)),
         ),
     )
     config.api.validate()

@@ -15,7 +15,9 @@ import heapq
 import itertools
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 
 class OutOfTime(Exception):
@@ -73,6 +75,18 @@ class Watchdog:
             elif self._heap[0][2] is watch:
                 self._wake.notify()
         return watch
+
+    @contextmanager
+    def limit(self, seconds: float, con: Any, error: Callable[[], Exception]) -> Iterator[None]:
+        """Run the block's statements on ``con`` (a ``dialect.Connection``) for at most ``seconds``: then
+        the statement is interrupted and ``error()`` raised in place of the engine's own exception."""
+        with self.watch(seconds, con.interrupt) as watch:
+            try:
+                yield
+            except Exception as exc:
+                if watch.fired or con.is_interruption(exc):
+                    raise error() from None
+                raise
 
     def _run(self) -> None:
         while True:

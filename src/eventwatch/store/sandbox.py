@@ -134,13 +134,9 @@ def run_query(
     else:
         require_plain_role(con)
         set_statement_timeout(con, limits.seconds)
-    with watchdog.watch(limits.seconds, con.interrupt) as watch:
-        try:
-            return read_rows(con, sql, limits.max_rows)
-        except Exception as exc:
-            if watch.fired or con.is_interruption(exc):
-                raise QueryError(
-                    f"the query ran for more than {limits.seconds:g} s and was stopped "
-                    "(add a LIMIT or a narrower WHERE, or raise --timeout)"
-                ) from None
-            raise
+    stopped = QueryError(
+        f"the query ran for more than {limits.seconds:g} s and was stopped "
+        "(add a LIMIT or a narrower WHERE, or raise --timeout)"
+    )
+    with watchdog.limit(limits.seconds, con, lambda: stopped):
+        return read_rows(con, sql, limits.max_rows)
