@@ -97,7 +97,7 @@ def create_app(
     database = Database(db, announce_url=announce_url, request_seconds=cfg.request_seconds)
     coding = CodingPool(cfg.code_workers, cfg.code_queue, coder_factory, long_chars=cfg.code_long_chars)
     watchdog = Watchdog()
-    weigher, heavy_lane = Weigher(), HeavyLane(cfg.heavy_reads, wait_seconds=60)
+    weigher, heavy_lane = Weigher(), HeavyLane(cfg.heavy_reads, wait_seconds=2 * cfg.request_seconds)
     max_response_bytes = int(cfg.max_response_mb * 2**20)
 
     @asynccontextmanager
