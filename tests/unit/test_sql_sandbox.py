@@ -4,6 +4,7 @@ stopped."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import duckdb
@@ -94,11 +95,5 @@ def test_watchdog_fires_only_when_not_disarmed() -> None:
     for _ in range(100):
         if late.fired:
             break
-        threading_wait(0.02)
+        time.sleep(0.02)
     assert fired == ["late"] and late.fired
-
-
-def threading_wait(seconds: float) -> None:
-    import threading
-
-    threading.Event().wait(seconds)
