@@ -166,10 +166,11 @@ def test_a_long_text_never_delays_a_short_one() -> None:
 
 
 def test_code_answers_503_when_the_coder_is_busy(db: str) -> None:
-    release = threading.Event()
+    started, release = threading.Event(), threading.Event()
 
     class SlowCoder:
         def code(self, text: str, date: str | None) -> list[Any]:
+            started.set()
             release.wait(10)
             return []
 
@@ -179,11 +180,8 @@ def test_code_answers_503_when_the_coder_is_busy(db: str) -> None:
         first = threading.Thread(target=lambda: results.append(client.post("/code", json={"text": "a"}).status_code))
         first.start()
         try:
-            for _ in range(100):  # until the first request holds the worker
-                second = client.post("/code", json={"text": "b"})
-                if second.status_code == 503:
-                    break
-                threading.Event().wait(0.02)
+            assert started.wait(10)  # the first request holds the only worker
+            second = client.post("/code", json={"text": "b"})
             assert is_error(second, 503) and second.headers["retry-after"]
             assert client.get("/health").status_code == 200  # reads never wait for coding
         finally:
