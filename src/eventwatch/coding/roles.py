@@ -98,7 +98,7 @@ class RolesPass:
         pairs: dict[tuple, tuple[Actor, Actor | None]] = {}
         for source, target in product(sources, targets):
             if target is not None and _same_actor(source, target):
-                state.note(self.name, "no self-dyad", f"{target.text!r} is the source itself; no target", **where)
+                state.note(self.name, "no self-dyad", f"{target.text!r} is the source or has its code; no target", **where)
                 target = None  # "the Pentagon placed US troops on alert": no other party
             pairs.setdefault((source.start, source.code, target.start if target else None), (source, target))
         noted: set[tuple] = set()
@@ -401,8 +401,9 @@ def _may_stay_unresolved(head: Token, pred: Predicate, via_support: bool = False
 
 
 def _same_actor(a: Actor, b: Actor) -> bool:
-    """The same mention, or the same actor named the same way. Two parties of one country stay a dyad
-    ("Sudan's government lifted the emergency in West Darfur": SDNGOV -> SDN)."""
+    """The same mention, or the same party: one code on both sides ("Norway pledged $5m": the money is
+    no Norwegian target). A country does not act on itself; two parties of it with different sectors
+    stay a dyad ("Sudan's government lifted the emergency in West Darfur": SDNGOV -> SDN)."""
     if a.start == b.start and a.end == b.end:
         return True
-    return a.code is not None and a.code == b.code and a.text.lower() == b.text.lower()
+    return a.code is not None and a.code == b.code
