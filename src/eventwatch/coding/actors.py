@@ -89,6 +89,7 @@ class NonActors:
     """What never names a party (``non_actors.yaml``): entity labels and words."""
 
     entity_labels: frozenset[str] = frozenset()
+    quantities: frozenset[str] = frozenset()  # "dozens of students": the students are the party
     words: frozenset[str] = frozenset()
 
     @classmethod
@@ -98,8 +99,16 @@ class NonActors:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         return cls(
             entity_labels=frozenset(raw.get("entity_labels") or ()),
+            quantities=frozenset(str(w).lower() for w in raw.get("quantities") or ()),
             words=frozenset(str(w) for w in raw.get("words") or ()),
         )
+
+    def counted(self, head: Token) -> Token | None:
+        """'dozens of students', 'hundreds of them': the head of what a quantity word counts, or None."""
+        if head.lower_ not in self.quantities and head.pos_ != "NUM":
+            return None
+        of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
 
     def may_name(self, head: Token) -> bool:
         """Whether a head the knowledge base does not know can still stand for the party its modifiers
@@ -167,7 +176,12 @@ class ActorKB:
             entry = KBEntry("org", code, code, country, row.get("sector") or None, row.get("name", code))
             for alias in [row.get("name", ""), *_split(row.get("names"))]:
                 kb.add(alias, entry)
-        organisations = [(a, e.code) for a, es in kb.names.items() for e in es if e.kind == "org" and e.code and len(a) > 1]
+        organisations = [
+            (alias, e.code)
+            for alias, entries in kb.names.items()
+            for e in entries
+            if e.kind == "org" and e.code and len(alias) > 1
+        ]
         for row in _read_tsv(root / "leaders.tsv"):
             country = row.get("country", "").upper() or None
             sector = row.get("sector", "GOV") or "GOV"
@@ -324,6 +338,13 @@ class PhraseResolver:
         self.day = day
         self.covering = _ancestors(doc, self.mentions)
 
+    def counted(self, head: Token) -> Token | None:
+        """'dozens of students', 'hundreds of them': the head of what a quantity word counts, or None."""
+        if head.lower_ not in self.quantities and head.pos_ != "NUM":
+            return None
+        of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+
     def may_name(self, head: Token) -> bool:
         """Whether a name or sector word lies in the subtree of ``head`` (else its phrase names no one)."""
         return head.i in self.covering
@@ -468,7 +489,8 @@ def compose(entry: KBEntry | None, sector: SectorWord | None, span: Span) -> Act
     if entry is not None and entry.kind == "capital" and sector is None:
         sector_code = "GOV"  # "Moscow said": a capital standing alone is its government
     international = (entry.code or "").startswith(INTERNATIONAL) if entry else False
-    if entry is not None and entry.kind == "org" and (international or not entry.country):
+    # an organisation, or the head of one ("UN Secretary-General Guterres" is the UN's)
+    if entry is not None and entry.kind in ("org", "leader") and entry.code and (international or not entry.country):
         code = entry.code
     elif country:
         code = country + (sector_code or "") if not (sector_code or "").startswith("IGO") else country
@@ -485,9 +507,10 @@ def related(entry: KBEntry | None, relation: SectorWord, sector: SectorWord | No
     """The actor of a phrase headed by a party noun (``relations.tsv``).
 
     "Isis members", "the US-led coalition" are the party named (``of``); "US allies" are a party but not
-    the US (``other``: no code), but "its European Union partners" are the EU; "his Peruvian counterpart" is Peru, its sector is the possessor's (set by
-    the registry); "a Turkish missile" is the Turkish military and a missile of no one named an unknown
-    attacker (``weapon``). Without a name, ``of`` and ``counterpart`` phrases name no one by themselves.
+    the US (``other``: no code), but "its European Union partners" are the EU; "his Peruvian counterpart"
+    is Peru, its sector is the possessor's (set by the registry); "a Turkish missile" is the Turkish
+    military and a missile of no one named an unknown attacker (``weapon``). Without a name, ``of`` and
+    ``counterpart`` phrases name no one by themselves.
     """
     kind = relation.relation
     if kind == "other" and (entry is None or entry.kind != "org"):

@@ -177,7 +177,9 @@ class RegistryPass:
                 return Focus(country, "headline")
         # every country named, by any of its names, outside the dateline
         named = (
-            mention_country(m, state.day) for m in resolver.mentions if not layout.in_dateline(doc[m.start].idx, doc[m.start].idx)
+            mention_country(m, state.day)
+            for m in resolver.mentions
+            if not layout.in_dateline(doc[m.start].idx, doc[m.start].idx)
         )
         counts = Counter(c for c in named if c).most_common(2)
         if counts and counts[0][1] >= 2 and (len(counts) == 1 or counts[0][1] > counts[1][1]):
@@ -296,9 +298,9 @@ class _Reading:
         covering, surnames = self.resolver.covering, self.surnames
         for token in sentence:
             pos = token.pos_
-            if pos in NEVER_ACTOR_POS or pos != "PRON" and token.i not in covering and token.text not in surnames:
-                if not self._may_describe(token):
-                    continue  # names no one: no name in its phrase, no earlier surname, no pronoun
+            names_no_one = pos != "PRON" and token.i not in covering and token.text not in surnames
+            if pos in NEVER_ACTOR_POS or names_no_one and not self._may_describe(token):
+                continue  # names no one: no name in its phrase, no earlier surname, no pronoun, no description
             found = self.resolve(token)
             if found is not None and token.pos_ != "PRON" and token.dep_ not in INNER_NAME_DEPS:
                 self._remember(token, found.actor)
@@ -316,6 +318,11 @@ class _Reading:
         resolver = self.resolver
         actor, how, link = None, "knowledge base", None
         tokens = self.phrases.get(head.i)
+        counted = resolver.non_actors.counted(head)
+        if counted is not None:
+            found = self.resolve(counted)  # "dozens of schoolgirls": the schoolgirls
+            if found is not None:
+                return found
         if resolver.may_name(head):
             tokens = self.phrases[head.i] = phrase_tokens(head)
             actor = resolver.named(head, {t.i for t in tokens}, head.doc[tokens[0].i : tokens[-1].i + 1])
@@ -340,10 +347,10 @@ class _Reading:
             actor = resolver.with_home_country(head, actor)
         if actor is not None and _countryless(actor):
             actor = self._with_owner_country(head, actor)
-        if actor is not None and _countryless(actor) and self.focus and not self.elsewhere:
-            if actor.sector and not actor.sector.startswith(INTERNATIONAL):
-                actor = with_country(actor, self.focus, "focus")  # "the army" in an article about one country
-                how = "the document's focus country"
+        domestic = actor is not None and actor.sector and not actor.sector.startswith(INTERNATIONAL)
+        if domestic and _countryless(actor) and self.focus and not self.elsewhere:
+            actor = with_country(actor, self.focus, "focus")  # "the army" in an article about one country
+            how = "the document's focus country"
         return Resolution(actor, how, link) if actor is not None else None
 
     def _may_describe(self, token: Token) -> bool:
@@ -446,7 +453,8 @@ class _Reading:
             return actor, "speaker of the quote"
         verb = self.speaker_verb
         if self.speaker is not None and verb is not None and verb.is_ancestor(pronoun):
-            if not any(pronoun.i == c.i or c.is_ancestor(pronoun) for c in verb.children if c.dep_ == "nsubj"):
+            subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+            if not any(pronoun.i == c.i or c.is_ancestor(pronoun) for c in subjects):
                 return self.speaker, "speaker of the sentence"
         return None, ""
 

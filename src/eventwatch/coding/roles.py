@@ -31,6 +31,7 @@ from eventwatch.coding.grammar import (
     NON_NAME_POS,
     NOT_ACTOR_ENTITIES,
     OBJECT_OR_DATIVE_DEPS,
+    PARTY_ENTITIES,
     PASSIVE_MARK_DEPS,
     STATE_PREPS,
     TARGET_PREPS,
@@ -98,7 +99,8 @@ class RolesPass:
         pairs: dict[tuple, tuple[Actor, Actor | None]] = {}
         for source, target in product(sources, targets):
             if target is not None and _same_actor(source, target):
-                state.note(self.name, "no self-dyad", f"{target.text!r} is the source or has its code; no target", **where)
+                detail = f"{target.text!r} is the source or has its code; no target"
+                state.note(self.name, "no self-dyad", detail, **where)
                 target = None  # "the Pentagon placed US troops on alert": no other party
             pairs.setdefault((source.start, source.code, target.start if target else None), (source, target))
         noted: set[tuple] = set()
@@ -197,10 +199,34 @@ class _PartyFinder:
             targets = [a for a in (self.actor(h) for h in addressees) if a is not None]
             if targets:
                 self.note("target is the one told", f"object of '{self.speaker.verb.text}'")
+        if not targets:
+            targets = self._only_other_party(sources)
         if self.candidate.requested:
             sources, targets = list(speakers), list(sources)  # the speaker asks it of the action's actor
             self.note("speaker asks", "the speaker is the source, the action's actor the target")
         return sources, targets or [None]
+
+    def _only_other_party(self, sources: list[Actor]) -> list[Actor]:
+        """'Turkey's offensive against a Kurdish enclave in northern Syria': with no target in the parse,
+        the one other party the sentence names (none when it names several). Never the source again."""
+        sentence = self.pred.trigger.sent
+        own = {a.code for a in sources} | {a.country for a in sources}
+        spans = [(a.start, a.end) for a in sources]
+        others: dict[str, Actor] = {}
+        for i in self.registry.antecedents:
+            if not sentence.start <= i < sentence.end:
+                continue
+            actor = self.registry.actor(sentence.doc[i])
+            if actor is None or not actor.code or actor.code in own or actor.country in own:
+                continue
+            if any(start <= actor.start < end for start, end in spans):
+                continue  # a name inside the source's own phrase ("Syria's Assad")
+            others.setdefault(actor.code, actor)
+        if len(others) != 1:
+            return []
+        other = next(iter(others.values()))
+        self.note("target is the sentence's other party", f"{other.text!r}: the only other party named")
+        return [other]
 
     def _sources(self) -> list[Actor]:
         pred = self.pred
@@ -395,6 +421,8 @@ def _may_stay_unresolved(head: Token, pred: Predicate, via_support: bool = False
     """
     if head.pos_ in NON_NAME_POS:
         return False
+    if head.pos_ != "PROPN" and head.ent_type_ not in PARTY_ENTITIES:
+        return False  # "the civil war has killed thousands": a common noun the KB lacks names no party
     if pred.pos == "noun" and not via_support:
         return head.dep_ == "poss" or head.dep_ == "pobj"  # "attack by the group"
     return head.dep_ in ACTING_DEPS
