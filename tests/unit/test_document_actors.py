@@ -81,3 +81,13 @@ def test_critics_of_a_country_are_not_that_country(coder):
 def test_a_missile_of_a_country_is_its_military(coder):
     event = events_of(coder, "A Russian missile struck a school in Kharkiv.")[0]
     assert event.source.code == "RUSMIL"
+
+
+def test_a_possessive_does_not_hide_the_office_holder(coder):
+    # the parser's person entity takes in the curly possessive ("Donald Trump’s")
+    event = next(
+        e
+        for e in events_of(coder, "Donald Trump\u2019s withdrawal of US troops from Syria surprised Ankara.")
+        if e.trigger.text == "withdrawal"
+    )
+    assert event.source.code == "USAGOV"

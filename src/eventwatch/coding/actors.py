@@ -539,7 +539,12 @@ def _same_person(doc: Doc, mention: Mention, entry: KBEntry) -> bool:
     if (first, last) == (mention.start, mention.end):
         return True
     own = {w.casefold() for w in re.findall(r"\w+", _folded(entry.name))}
-    others = [doc[i].text for i in range(first, last) if not mention.start <= i < mention.end]
+    # (the parser's person entity may take in the possessive: "Donald Trump’s")
+    others = [
+        doc[i].text
+        for i in range(first, last)
+        if not mention.start <= i < mention.end and doc[i].tag_ != "POS" and not doc[i].is_punct
+    ]
     return all(w.casefold() in own for t in others for w in re.findall(r"\w+", _folded(t)))
 
 
