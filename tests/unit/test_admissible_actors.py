@@ -54,3 +54,9 @@ def test_without_a_target_in_the_parse_the_only_other_party_of_the_sentence(code
 def test_head_of_an_organisation_is_the_organisation(coder):
     event = events_of(coder, "UN Secretary-General Antonio Guterres urged Israel to show restraint.")[0]
     assert event.source.code == "IGOUNO"
+
+
+def test_two_named_officials_of_one_government_stay_a_dyad(coder):
+    text = "Lithuania's prime minister rejected a plan by the Lithuanian defence minister to buy new tanks."
+    event = next(e for e in events_of(coder, text) if e.trigger.text == "rejected")
+    assert event.target is not None and event.target.code is not None

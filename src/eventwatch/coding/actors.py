@@ -90,6 +90,7 @@ class NonActors:
 
     entity_labels: frozenset[str] = frozenset()
     quantities: frozenset[str] = frozenset()  # "dozens of students": the students are the party
+    abstract: frozenset[str] = frozenset()  # "the war", "the deal": never a party
     words: frozenset[str] = frozenset()
 
     @classmethod
@@ -100,6 +101,7 @@ class NonActors:
         return cls(
             entity_labels=frozenset(raw.get("entity_labels") or ()),
             quantities=frozenset(str(w).lower() for w in raw.get("quantities") or ()),
+            abstract=frozenset(str(w).lower() for w in raw.get("abstract") or ()),
             words=frozenset(str(w) for w in raw.get("words") or ()),
         )
 

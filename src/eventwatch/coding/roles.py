@@ -11,6 +11,7 @@ its own target. Every choice leaves a step in the trail.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import product
 from typing import ClassVar
@@ -31,7 +32,6 @@ from eventwatch.coding.grammar import (
     NON_NAME_POS,
     NOT_ACTOR_ENTITIES,
     OBJECT_OR_DATIVE_DEPS,
-    PARTY_ENTITIES,
     PASSIVE_MARK_DEPS,
     STATE_PREPS,
     TARGET_PREPS,
@@ -67,6 +67,7 @@ class RolesPass:
         self.lexicon = knowledge.lexicon
         self.ontology = knowledge.ontology
         self.document_nouns = knowledge.modality.document_nouns
+        self.abstract = knowledge.actors.non_actors.abstract
         self.places = PlaceFinder(knowledge.places, knowledge.gazetteer)
 
     def __call__(self, state: DocumentState) -> DocumentState:
@@ -274,7 +275,7 @@ class _PartyFinder:
                 if found is not None and found.how != "knowledge base":
                     self.note("registry link", f"{head.text!r}: {found.how}")
             return resolved
-        named = [h for h in heads if _may_stay_unresolved(h, pred, via_support)]
+        named = [h for h in heads if _may_stay_unresolved(h, pred, self.roles.abstract, via_support)]
         if named:
             # Unknown to the knowledge base, but the text still says who acted.
             return [unresolved(h) for h in named]
@@ -413,7 +414,7 @@ def _sources_own(actor: Actor, source_codes: set[str]) -> bool:
     return actor.country is None or "+of:" in (actor.entry or "") or actor.code in source_codes
 
 
-def _may_stay_unresolved(head: Token, pred: Predicate, via_support: bool = False) -> bool:
+def _may_stay_unresolved(head: Token, pred: Predicate, abstract: frozenset[str], via_support: bool = False) -> bool:
     """Whether an actor the knowledge base does not know is still worth an event.
 
     A verb's own subject is ("The NGO has denounced ..."); a noun's possessor is ("the group's attack");
@@ -421,17 +422,31 @@ def _may_stay_unresolved(head: Token, pred: Predicate, via_support: bool = False
     """
     if head.pos_ in NON_NAME_POS:
         return False
-    if head.pos_ != "PROPN" and head.ent_type_ not in PARTY_ENTITIES:
-        return False  # "the civil war has killed thousands": a common noun the KB lacks names no party
+    if head.lower_ in abstract or head.lemma_.lower() in abstract:
+        return False  # "the civil war has killed thousands": an abstract noun names no party
     if pred.pos == "noun" and not via_support:
         return head.dep_ == "poss" or head.dep_ == "pobj"  # "attack by the group"
     return head.dep_ in ACTING_DEPS
 
 
+_BORROWED_COUNTRY = re.compile(r"\+(?:domestic|located|focus):")  # a country taken from another party
+
+
 def _same_actor(a: Actor, b: Actor) -> bool:
-    """The same mention, or the same party: one code on both sides ("Norway pledged $5m": the money is
-    no Norwegian target). A country does not act on itself; two parties of it with different sectors
-    stay a dyad ("Sudan's government lifted the emergency in West Darfur": SDNGOV -> SDN)."""
+    """The same mention, or the source once more under the target's name. A country does not act on
+    itself: with one code on both sides the target is dropped when it borrowed its country ("Norway
+    pledged $5m": the money is no Norwegian party), stands for an earlier party ("it", a surname), or both
+    name only the country ("Iran" and "Iranian"). Two parties of one country stay a dyad when sectors
+    differ ("Sudan's government lifted the emergency in West Darfur": SDNGOV -> SDN) or both are named
+    ("Prime Minister X rejected a bid by Minister Y")."""
     if a.start == b.start and a.end == b.end:
         return True
-    return a.code is not None and a.code == b.code
+    if a.code is None or a.code != b.code:
+        return False
+    entry = b.entry or ""
+    return (
+        a.text.lower() == b.text.lower()
+        or bool(_BORROWED_COUNTRY.search(entry))
+        or entry.startswith("coref:")
+        or not (a.sector or b.sector)
+    )
