@@ -40,3 +40,18 @@ def test_it_is_the_organisation_named_before(coder):
     text = "The African Union suspended Mali on Monday. It also called on the junta to hold elections."
     event = next(e for e in events_of(coder, text) if e.trigger.text == "called")
     assert event.source.code == "IGOAFRAFU"
+
+
+def test_without_a_target_the_party_last_acted_on_nearby(coder):
+    text = "Bahrain expelled the Qatari ambassador on Monday. Bahrain later cut ties."
+    event = next(e for e in events_of(coder, text) if e.trigger.text == "cut")
+    assert event.target is not None and event.target.country == "QAT"
+
+
+def test_the_document_counterpart_is_forgotten_after_a_few_sentences(coder):
+    text = (
+        "Bahrain expelled the Qatari ambassador on Monday. The weather was mild. Markets were calm. "
+        "Traffic was light. Bahrain later cut ties."
+    )
+    event = next(e for e in events_of(coder, text) if e.trigger.text == "cut")
+    assert event.target is None or event.target.country != "QAT"

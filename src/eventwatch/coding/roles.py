@@ -12,7 +12,7 @@ its own target. Every choice leaves a step in the trail.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import product
 from typing import ClassVar
 
@@ -74,6 +74,7 @@ class RolesPass:
         assert state.candidates is not None and state.registry is not None
         assert state.sentences is not None and state.entities is not None
         found: list[Parties | None] = []
+        dyads = _RecentDyads()
         for candidate in state.candidates:
             finder = _PartyFinder(self, candidate, state.registry)
             parties = finder.parties()
@@ -84,7 +85,16 @@ class RolesPass:
                 state.note(self.name, "dropped", "the text names no one who acted", **where)
                 found.append(None)
                 continue
-            found.append(self._placed(state, candidate, *parties))
+            placed = self._placed(state, candidate, *parties)
+            pairs = []
+            for source, target in placed.pairs:
+                if target is None and (target := dyads.counterpart(source, candidate.sentence)) is not None:
+                    detail = f"{target.text!r}: the party {source.text!r} last acted on, a sentence or two before"
+                    state.note(self.name, "target from the document", detail, **where)
+                dyads.remember(source, target, candidate.sentence)
+                pairs.append((source, target))
+            placed.pairs = pairs
+            found.append(placed)
         state.parties = found
         return state
 
@@ -112,6 +122,28 @@ class RolesPass:
                     noted.add(key)
                     state.note(self.name, role, describe(actor) if actor else "none", span=key[1], **where)
         return Parties(list(pairs.values()), scene, actor_spans)
+
+
+_COUNTERPART_SENTENCES = 2  # how far back a party's counterpart in the document is remembered
+
+
+class _RecentDyads:
+    """The party each source last acted on, for an event whose sentence names no target: "Jordan
+    summoned Iran's ambassador. It later cut ties." - Jordan cut ties with Iran, not with itself."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, tuple[Actor, int]] = {}
+
+    def remember(self, source: Actor, target: Actor | None, sentence: int) -> None:
+        if source.code and target is not None and target.code and target.code != source.code:
+            self.last[source.code] = (target, sentence)
+
+    def counterpart(self, source: Actor, sentence: int) -> Actor | None:
+        found = self.last.get(source.code or "")
+        if found is None or not 0 <= sentence - found[1] <= _COUNTERPART_SENTENCES:
+            return None
+        target = found[0]
+        return replace(target, entry=f"{target.entry or ''}+counterpart-in-document:{found[1]}")
 
 
 # How the parts of an actor's ``entry`` read in the trail: the path that resolved it.
