@@ -91,3 +91,22 @@ def test_a_possessive_does_not_hide_the_office_holder(coder):
         if e.trigger.text == "withdrawal"
     )
     assert event.source.code == "USAGOV"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Awa Keita, the foreign minister of Mali, condemned France.", "MLIGOV"),
+        ("Omar Said, a spokesman for the Syrian Democratic Forces, accused Turkey of shelling.", "SYRREB"),
+        ("Ana Ruiz, an official in the Bolivian interior ministry, accused Chile of spying.", "BOLGOV"),
+    ],
+)
+def test_role_given_by_an_apposition_with_a_preposition(coder, text, code):
+    event = events_of(coder, text)[0]
+    assert event.source.code == code
+
+
+def test_the_apposition_role_stays_with_the_surname(coder):
+    text = "Awa Keita, the foreign minister of Mali, arrived in Dakar. Keita condemned France."
+    event = event_by_trigger(coder, text, "condemned")
+    assert event.source.code == "MLIGOV"

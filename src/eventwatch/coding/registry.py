@@ -73,6 +73,7 @@ _INFERRED = ("+", "coref:")  # entries of actors not named by their own names ("
 _KEPT = 4  # antecedents kept per kind: enough to pass over the one a pronoun cannot stand for
 _DESCRIBED_KEPT = 40  # earlier parties a definite description ("the minister", "the group") may stand for
 _SECTOR_LINK_SENTENCES = 3  # "the government" stands for the government named in the last sentences only
+_ROLE_PREPS = frozenset({"of", "for", "at", "in", "to"})  # "a spokesman for X", "an official at the ministry"
 _KB_KIND = re.compile(r"(?:^|->|\+)(leader|org|country|adjective|capital):")
 # The kinds of antecedent a pronoun may stand for, in order of preference: "he" a single person, "it" a
 # single group or country, "they" people or a group.
@@ -339,6 +340,13 @@ class _Reading:
             how = "its possessor" if actor is not None else how
         if relation is not None and relation.relation == "counterpart":
             actor = self._counterpart(head, actor)
+        if actor is None or not actor.code:
+            role = self._apposition_role(head)
+            if role is not None:
+                span = head.doc[min(t.i for t in tokens or [head]) : max(t.i for t in tokens or [head]) + 1]
+                actor = replace(role, text=span.text, start=span.start_char, end=span.end_char,
+                                entry=f"{role.entry or ''}+apposition")  # fmt: skip
+                how = f"its role {role.text!r}"
         if actor is None or _countryless(actor):
             described = self._described(head, actor)
             if described is not None:
@@ -352,6 +360,22 @@ class _Reading:
             actor = with_country(actor, self.focus, "focus")  # "the army" in an article about one country
             how = "the document's focus country"
         return Resolution(actor, how, link) if actor is not None else None
+
+    def _apposition_role(self, head: Token) -> Actor | None:
+        """'Awa Keita, the foreign minister of Mali' is Mali's government; 'Omar Said, a spokesman for the
+        SDF' speaks for the SDF: a person's party from the role an apposition gives it."""
+        for role in (c for c in head.children if c.dep_ == "appos"):
+            found = self.resolve(role)
+            if found is not None and found.actor.code:
+                return found.actor
+            for prep in (c for c in role.children if c.dep_ == "prep" and c.lower_ in _ROLE_PREPS):
+                party = next((self.resolve(o) for o in prep.children if o.dep_ == "pobj"), None)
+                if party is None or not party.actor.code:
+                    continue
+                if party.actor.sector or found is None or not found.actor.sector:
+                    return party.actor  # "a spokesman for the SDF" is the SDF
+                return with_country(found.actor, party.actor.country or party.actor.code, "role")  # "a minister in Mali"
+        return None
 
     def _may_describe(self, token: Token) -> bool:
         """'the group', 'the country': a definite description the registry may link to an earlier party."""
