@@ -374,7 +374,8 @@ class _Reading:
                     continue
                 if party.actor.sector or found is None or not found.actor.sector:
                     return party.actor  # "a spokesman for the SDF" is the SDF
-                return with_country(found.actor, party.actor.country or party.actor.code, "role")  # "a minister in Mali"
+                # "an official in Mali": the role's sector, the country named
+                return with_country(found.actor, party.actor.country or party.actor.code, "role")
         return None
 
     def _may_describe(self, token: Token) -> bool:
