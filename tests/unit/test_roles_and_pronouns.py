@@ -55,3 +55,17 @@ def test_the_document_counterpart_is_forgotten_after_a_few_sentences(coder):
     )
     event = next(e for e in events_of(coder, text) if e.trigger.text == "cut")
     assert event.target is None or event.target.country != "QAT"
+
+
+def test_she_does_not_stand_for_her_husband(coder):
+    text = "Her husband was jailed in Grozny. She denied taking part in the violence."
+    for event in events_of(coder, text):
+        if event.trigger.text == "denied":
+            assert "husband" not in event.source.text
+
+
+def test_enemies_are_no_party_of_the_speakers_country(coder):
+    text = "\u201cWe have rejected false overtures from enemies,\u201d the Lithuanian foreign minister said."
+    event = next(e for e in events_of(coder, text) if e.trigger.text == "rejected")
+    assert event.source.code == "LTUGOV"
+    assert event.target is None or event.target.code is None

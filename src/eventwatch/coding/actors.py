@@ -154,6 +154,7 @@ class ActorKB:
     sectors: dict[str, SectorWord] = field(default_factory=dict)
     countries: dict[str, str] = field(default_factory=dict)  # ISO3 -> name
     descriptions: dict[str, Description] = field(default_factory=dict)
+    genders: dict[str, str] = field(default_factory=dict)  # "husband" -> "male" (gender.yaml)
     non_actors: NonActors = field(default_factory=NonActors)
 
     @classmethod
@@ -220,6 +221,11 @@ class ActorKB:
             if row.get("phrase") and row.get("refers"):
                 self.descriptions[row["phrase"].lower()] = Description(row["refers"], tuple(_split(row.get("sectors"))))
         self.non_actors = NonActors.load(root / "non_actors.yaml")
+        gender_path = root / "gender.yaml"
+        if gender_path.exists():
+            raw = yaml.safe_load(gender_path.read_text(encoding="utf-8")) or {}
+            for gender in ("male", "female"):
+                self.genders.update((str(w).lower(), gender) for w in raw.get(gender) or ())
 
 
     def add(self, alias: str, entry: KBEntry) -> None:

@@ -73,6 +73,7 @@ _INFERRED = ("+", "coref:")  # entries of actors not named by their own names ("
 _KEPT = 4  # antecedents kept per kind: enough to pass over the one a pronoun cannot stand for
 _DESCRIBED_KEPT = 40  # earlier parties a definite description ("the minister", "the group") may stand for
 _SECTOR_LINK_SENTENCES = 3  # "the government" stands for the government named in the last sentences only
+_PRONOUN_GENDERS = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
 _ROLE_PREPS = frozenset({"of", "for", "at", "in", "to"})  # "a spokesman for X", "an official at the ministry"
 _KB_KIND = re.compile(r"(?:^|->|\+)(leader|org|country|adjective|capital):")
 # The kinds of antecedent a pronoun may stand for, in order of preference: "he" a single person, "it" a
@@ -268,6 +269,8 @@ class _Reading:
                  quotes: _QuoteSpeakers):  # fmt: skip
         self.resolver = resolver
         self.descriptions = kb.descriptions
+        self.kb_genders = kb.genders
+        self.genders: dict[int, str] = {}  # a person's gender where its phrase says it, by start offset
         self.speech_verbs = speech_verbs
         self.focus = focus
         self.quotes = quotes
@@ -460,7 +463,8 @@ class _Reading:
         if found is None:
             found, how = self._reported_self(head), "subject of the verb of saying"
         if found is None:
-            found, how = self._antecedent(_ANTECEDENT_KINDS[_pronoun_kind(lower)], self._clause_subjects(head))
+            not_these = self._clause_subjects(head) | self._other_gender(lower)
+            found, how = self._antecedent(_ANTECEDENT_KINDS[_pronoun_kind(lower)], not_these)
         if found is None:
             return None
         entry = found.entry or ""
@@ -496,6 +500,11 @@ class _Reading:
                 if actor.start not in not_these:
                     return actor, f"nearest earlier {kind}"
         return None, ""
+
+    def _other_gender(self, pronoun: str) -> set[int]:
+        """Start offsets of earlier persons a gendered pronoun cannot stand for ("she" and "her husband")."""
+        gender = _PRONOUN_GENDERS.get(pronoun)
+        return {start for start, g in self.genders.items() if gender and g != gender}
 
     def _clause_subjects(self, pronoun: Token) -> set[int]:
         """An object pronoun does not stand for the subject of its own verb ("Putin met him")."""
@@ -560,6 +569,9 @@ class _Reading:
                 self.latest_subject[kind].append((actor, self.sentence_index))
         tokens = self.phrases.get(head.i) or phrase_tokens(head)
         if is_person:
+            gender = next((self.kb_genders[t.lower_] for t in (head, *tokens) if t.lower_ in self.kb_genders), None)
+            if gender:
+                self.genders[actor.start] = gender
             titles = self.titles.get(actor.start) or self.resolver.titles_in(tokens)
             self.titles.setdefault(actor.start, titles)
             self.described.append((actor, "person", titles, self.sentence_index))
