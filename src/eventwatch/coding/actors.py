@@ -346,13 +346,6 @@ class PhraseResolver:
         self.day = day
         self.covering = _ancestors(doc, self.mentions)
 
-    def counted(self, head: Token) -> Token | None:
-        """'dozens of students', 'hundreds of them': the head of what a quantity word counts, or None."""
-        if head.lower_ not in self.quantities and head.pos_ != "NUM":
-            return None
-        of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
-
     def may_name(self, head: Token) -> bool:
         """Whether a name or sector word lies in the subtree of ``head`` (else its phrase names no one)."""
         return head.i in self.covering
