@@ -254,7 +254,7 @@ class _PartyFinder:
                 continue
             if any(start <= actor.start < end for start, end in spans):
                 continue  # a name inside the source's own phrase ("Syria's Assad")
-            others.setdefault(actor.code, actor)
+            others.setdefault(actor.country or actor.code, actor)  # "Syria" and "the Syrian army": one party
         if len(others) != 1:
             return []
         other = next(iter(others.values()))
