@@ -201,8 +201,7 @@ def test_the_coder_never_raises_and_its_offsets_point_at_the_text(coder, example
                 assert event.doc_id == document.id and event.modality in MODALITIES
                 assert 0 <= event.confidence <= 1
                 assert text[event.trigger.start : event.trigger.end] == event.trigger.text
-                # Exactly at sentence_start but for leading whitespace: see the xfail test below.
-                assert text[event.sentence_start :].lstrip().startswith(event.sentence)
+                assert text[event.sentence_start :].startswith(event.sentence)
                 for actor in (event.source, event.target):
                     if actor is not None:
                         assert text[actor.start : actor.end] == actor.text
@@ -211,8 +210,6 @@ def test_the_coder_never_raises_and_its_offsets_point_at_the_text(coder, example
     run()
 
 
-@pytest.mark.xfail(strict=True, reason="coder: sentence_start counts a leading space the sentence text drops "
-                   "(found by the fuzz test above; the coder's own modules are being reworked)")
 def test_sentence_offsets_are_exact_after_leading_space(coder) -> None:
     text = " NATO condemned Russia."
     (event,) = coder.code(text)

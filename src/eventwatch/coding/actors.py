@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import bisect
 import csv
+import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -38,6 +41,7 @@ class KBEntry:
     name: str
     start: date | None = None
     end: date | None = None
+    role: str = ""  # a leader's office ("Foreign Minister"), for "the minister" later in a document
 
     def years_from(self, day: date | None) -> int:
         """How many years the date lies outside this entry's term (0 inside it or without dates)."""
@@ -55,8 +59,66 @@ class KBEntry:
 
 @dataclass(frozen=True, slots=True)
 class SectorWord:
-    sector: str
+    """A word that says what kind of party a phrase names (``sectors.tsv``), or a party noun with no sector
+    of its own whose party the rest of the phrase says (``relations.tsv``: ``relation`` is set)."""
+
+    sector: str | None
     person: bool
+    relation: str | None = None  # "of" | "other" | "counterpart" | "weapon"
+
+
+RELATIONS = frozenset({"of", "other", "counterpart", "weapon"})
+
+
+@dataclass(frozen=True, slots=True)
+class Description:
+    """A definite description ("the group", "the country") and the earlier party it may stand for."""
+
+    refers: str  # "organisation" | "country" | "person"
+    sectors: tuple[str, ...] = ()  # sectors or code prefixes the party must have (empty: any)
+
+    def fits(self, actor: Actor, category: str) -> bool:
+        if category != self.refers:
+            return False
+        code, sector = actor.code or "", actor.sector or ""
+        return not self.sectors or any(sector == s or code.startswith(s) for s in self.sectors)
+
+
+@dataclass(frozen=True, slots=True)
+class NonActors:
+    """What never names a party (``non_actors.yaml``): entity labels and words."""
+
+    entity_labels: frozenset[str] = frozenset()
+    quantities: frozenset[str] = frozenset()  # "dozens of students": the students are the party
+    abstract: frozenset[str] = frozenset()  # "the war", "the deal": never a party
+    words: frozenset[str] = frozenset()
+
+    @classmethod
+    def load(cls, path: Path) -> NonActors:
+        if not path.exists():
+            return cls()
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return cls(
+            entity_labels=frozenset(raw.get("entity_labels") or ()),
+            quantities=frozenset(str(w).lower() for w in raw.get("quantities") or ()),
+            abstract=frozenset(str(w).lower() for w in raw.get("abstract") or ()),
+            words=frozenset(str(w) for w in raw.get("words") or ()),
+        )
+
+    def counted(self, head: Token) -> Token | None:
+        """'dozens of students', 'hundreds of them': the head of what a quantity word counts, or None."""
+        if head.lower_ not in self.quantities and head.pos_ != "NUM":
+            return None
+        of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+
+    def may_name(self, head: Token) -> bool:
+        """Whether a head the knowledge base does not know can still stand for the party its modifiers
+        name ("an Indian proposal" is India's, as CAMEO codes it): any noun that is no day, date, number,
+        document (a place too: the parser often takes a surname for one, "Kenzo Oshima")."""
+        if head.pos_ not in ("PROPN", "NOUN") or head.text in self.words:
+            return False
+        return head.ent_type_ not in self.entity_labels
 
 
 def _read_tsv(path: Path) -> list[dict[str, str]]:
@@ -91,6 +153,9 @@ class ActorKB:
     names: dict[str, list[KBEntry]] = field(default_factory=dict)
     sectors: dict[str, SectorWord] = field(default_factory=dict)
     countries: dict[str, str] = field(default_factory=dict)  # ISO3 -> name
+    descriptions: dict[str, Description] = field(default_factory=dict)
+    genders: dict[str, str] = field(default_factory=dict)  # "husband" -> "male" (gender.yaml)
+    non_actors: NonActors = field(default_factory=NonActors)
 
     @classmethod
     def load(cls, directory: str | Path) -> ActorKB:
@@ -114,10 +179,18 @@ class ActorKB:
             entry = KBEntry("org", code, code, country, row.get("sector") or None, row.get("name", code))
             for alias in [row.get("name", ""), *_split(row.get("names"))]:
                 kb.add(alias, entry)
+        organisations = [
+            (alias, e.code)
+            for alias, entries in kb.names.items()
+            for e in entries
+            if e.kind == "org" and e.code and len(alias) > 1
+        ]
         for row in _read_tsv(root / "leaders.tsv"):
             country = row.get("country", "").upper() or None
             sector = row.get("sector", "GOV") or "GOV"
             code = (country + sector) if country else (sector if sector.startswith("IGO") else None)
+            if code == "IGO":
+                code = _organisation_in(row.get("role", ""), organisations) or code  # "Secretary General of NATO"
             entry = KBEntry(
                 "leader",
                 row.get("name", ""),
@@ -127,18 +200,48 @@ class ActorKB:
                 row.get("name", ""),
                 _parse_date(row.get("start", "")),
                 _parse_date(row.get("end", ""), end=True),
+                row.get("role", ""),
             )
             for alias in [row.get("name", ""), *_split(row.get("aliases"))]:
                 kb.add(alias, entry)
+        kb.load_words(root)
+        return kb
+
+    def load_words(self, root: Path) -> None:
+        """Sector words, party nouns, definite descriptions and what names no party."""
         for row in _read_tsv(root / "sectors.tsv"):
             phrase = row.get("phrase", "")
             if phrase and row.get("sector"):
-                kb.sectors[phrase.lower()] = SectorWord(row["sector"].upper(), row.get("person", "").lower() == "yes")
-        return kb
+                self.sectors[phrase.lower()] = SectorWord(row["sector"].upper(), row.get("person", "").lower() == "yes")
+        for row in _read_tsv(root / "relations.tsv"):
+            phrase, relation = row.get("phrase", ""), row.get("relation", "")
+            if phrase and relation in RELATIONS:
+                self.sectors[phrase.lower()] = SectorWord(None, row.get("person", "").lower() == "yes", relation)
+        for row in _read_tsv(root / "descriptions.tsv"):
+            if row.get("phrase") and row.get("refers"):
+                self.descriptions[row["phrase"].lower()] = Description(row["refers"], tuple(_split(row.get("sectors"))))
+        self.non_actors = NonActors.load(root / "non_actors.yaml")
+        gender_path = root / "gender.yaml"
+        if gender_path.exists():
+            raw = yaml.safe_load(gender_path.read_text(encoding="utf-8")) or {}
+            for gender in ("male", "female"):
+                self.genders.update((str(w).lower(), gender) for w in raw.get(gender) or ())
+
 
     def add(self, alias: str, entry: KBEntry) -> None:
         if alias:
             self.names.setdefault(alias, []).append(entry)
+
+
+def _words_of(text: str) -> str:
+    return " " + " ".join(re.findall(r"\w+", text)) + " "
+
+
+def _organisation_in(text: str, organisations: list[tuple[str, str]]) -> str | None:
+    """The code of the organisation whose longest name occurs in ``text`` ("Secretary General of NATO")."""
+    words = _words_of(text)
+    found = [(len(alias), code) for alias, code in organisations if _words_of(alias) in words]
+    return max(found)[1] if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +338,8 @@ class PhraseResolver:
     phrases of the document, so a phrase resolves the same whenever it is asked.
     """
 
-    def __init__(self, doc: Doc, mentions: list[Mention], day: date | None):
+    def __init__(self, doc: Doc, mentions: list[Mention], day: date | None, non_actors: NonActors):
+        self.non_actors = non_actors
         self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
         self.starts = [m.start for m in self.mentions]
         self.longest = max((m.end - m.start for m in self.mentions), default=0)
@@ -252,6 +356,44 @@ class PhraseResolver:
         last = bisect.bisect_right(self.starts, high)
         return [m for m in self.mentions[first:last] if low <= m.end - 1]
 
+    def within(self, start: int, end: int) -> list[Mention]:
+        """Mentions that lie inside tokens [start, end)."""
+        first = bisect.bisect_left(self.starts, start)
+        last = bisect.bisect_left(self.starts, end)
+        return self.mentions[first:last]
+
+    def _word_at(self, head: Token) -> SectorWord | None:
+        found = [m for m in self.around(head.i, head.i) if m.sector is not None and m.start <= head.i < m.end]
+        return max(found, key=lambda m: m.end - m.start).sector if found else None
+
+    def relation_at(self, head: Token) -> SectorWord | None:
+        """The party noun (``relations.tsv``) the head is, if any."""
+        word = self._word_at(head)
+        return word if word is not None and word.relation is not None else None
+
+    def title_at(self, head: Token) -> str | None:
+        """The title a singular person word at the head names ("minister" in "the foreign minister")."""
+        found = [m for m in self.around(head.i, head.i) if m.sector is not None and m.start <= head.i < m.end]
+        titles = [m for m in found if m.sector is not None and m.sector.person and m.sector.relation is None]
+        if not titles or head.tag_ in ("NNS", "NNPS"):
+            return None
+        return head.lower_
+
+    def titles_in(self, tokens: list[Token]) -> frozenset[str]:
+        """The titles a person's phrase gives it: its person words ("minister") and the offices of the
+        leaders named in it ("President")."""
+        indexes = {t.i for t in tokens}
+        titles: set[str] = set()
+        for m in self.around(min(indexes), max(indexes)):
+            if not all(i in indexes for i in range(m.start, m.end)):
+                continue
+            if m.sector is not None and m.sector.person:
+                titles.add(m.alias.split()[-1].lower())
+            for entry in m.entries:
+                if entry.kind == "leader" and entry.valid_on(self.day):
+                    titles.update(re.findall(r"[a-z]+", entry.role.lower()))
+        return frozenset(titles)
+
     def person_mention(self, head: Token) -> bool:
         """Whether a person sector word ("minister", "spokesman") covers the head."""
         return any(
@@ -259,7 +401,11 @@ class PhraseResolver:
         )
 
     def named(self, head: Token, indexes: set[int], span: Span) -> Actor | None:
-        """The actor the names and sector words inside the phrase (token ``indexes``) say, or None."""
+        """The actor the names and sector words inside the phrase (token ``indexes``) say, or None.
+
+        A phrase whose head is a day, a date, a number or a place the knowledge base does not know names
+        no party, however many names modify it ("Syria's Friday", "the Iraqi town of Tal Afar").
+        """
         doc = head.doc
         inside = [
             m
@@ -268,13 +414,21 @@ class PhraseResolver:
         ]
         if not inside:
             return None
+        at_head = [m for m in inside if m.start <= head.i < m.end]
+        if not at_head and not self.non_actors.may_name(head):
+            return None
         best_entry: KBEntry | None = None
         best_key: tuple[int, ...] | None = None
         sector: SectorWord | None = None
+        relation: SectorWord | None = None
         sector_distance = 10**6
         for m in inside:
             distance = 0 if m.start <= head.i < m.end else min(abs(head.i - m.start), abs(head.i - (m.end - 1)))
             if m.sector is not None:
+                if m.sector.relation is not None:
+                    if distance == 0:
+                        relation = m.sector  # a party noun counts only as the head ("Isis members")
+                    continue
                 # A sector word names the actor only as its head or a direct modifier of it:
                 # "shipments of military assistance" are not the military.
                 if not (m.start <= head.i < m.end or doc[m.end - 1].head.i == head.i):
@@ -283,6 +437,8 @@ class PhraseResolver:
                     sector, sector_distance = m.sector, distance
                 continue
             for entry in m.entries:
+                if entry.kind == "leader" and not _same_person(doc, m, entry):
+                    continue  # "Diane Abbott" is not the "Abbott" of another office holder
                 # A leader out of office on the date still names the country, but ranks below one in office.
                 in_office = entry.valid_on(self.day)
                 key = (
@@ -293,6 +449,8 @@ class PhraseResolver:
                 )
                 if best_key is None or key > best_key:
                     best_entry, best_key = entry, key
+        if relation is not None and (sector is None or relation.relation == "other"):
+            return related(best_entry, relation, sector, span)
         if best_entry is None and sector is None:
             return None
         return compose(best_entry, sector, span)
@@ -332,7 +490,8 @@ def compose(entry: KBEntry | None, sector: SectorWord | None, span: Span) -> Act
     if entry is not None and entry.kind == "capital" and sector is None:
         sector_code = "GOV"  # "Moscow said": a capital standing alone is its government
     international = (entry.code or "").startswith(INTERNATIONAL) if entry else False
-    if entry is not None and entry.kind == "org" and (international or not entry.country):
+    # an organisation, or the head of one ("UN Secretary-General Guterres" is the UN's)
+    if entry is not None and entry.kind in ("org", "leader") and entry.code and (international or not entry.country):
         code = entry.code
     elif country:
         code = country + (sector_code or "") if not (sector_code or "").startswith("IGO") else country
@@ -343,6 +502,56 @@ def compose(entry: KBEntry | None, sector: SectorWord | None, span: Span) -> Act
     if sector:
         rule += f"+sector:{sector.sector}"
     return Actor(span.text, code, country, sector_code, name, span.start_char, span.end_char, rule)
+
+
+def related(entry: KBEntry | None, relation: SectorWord, sector: SectorWord | None, span: Span) -> Actor | None:
+    """The actor of a phrase headed by a party noun (``relations.tsv``).
+
+    "Isis members", "the US-led coalition" are the party named (``of``); "US allies" are a party but not
+    the US (``other``: no code), but "its European Union partners" are the EU; "his Peruvian counterpart"
+    is Peru, its sector is the possessor's (set by the registry); "a Turkish missile" is the Turkish
+    military and a missile of no one named an unknown attacker (``weapon``). Without a name, ``of`` and
+    ``counterpart`` phrases name no one by themselves.
+    """
+    kind = relation.relation
+    if kind == "other" and (entry is None or entry.kind != "org"):
+        return Actor(span.text, None, None, None, None, span.start_char, span.end_char, "relation:other")
+    if kind == "weapon" and (entry is None or entry.kind not in NAMED_KINDS):
+        if entry is None:
+            return Actor(span.text, None, None, None, None, span.start_char, span.end_char, "relation:weapon")
+        return compose(entry, SectorWord("MIL", False), span)
+    if entry is None:
+        return None
+    actor = compose(entry, sector, span)
+    if kind == "counterpart":
+        actor = replace(actor, code=actor.country, sector=None, entry=f"{actor.entry}+relation:counterpart")
+    return actor
+
+
+def _same_person(doc: Doc, mention: Mention, entry: KBEntry) -> bool:
+    """Whether a leader's name found inside a longer personal name is that leader: every other word of the
+    name must be part of the leader's name ("Recep Tayyip Erdoğan" for "Erdoğan"; not "Diane Abbott")."""
+    first, last = mention.start, mention.end
+    if doc[first].ent_type_ == "PERSON":
+        while first > 0 and doc[first].ent_iob_ == "I":
+            first -= 1
+        while last < len(doc) and doc[last].ent_iob_ == "I":
+            last += 1
+    if (first, last) == (mention.start, mention.end):
+        return True
+    own = {w.casefold() for w in re.findall(r"\w+", _folded(entry.name))}
+    # (the parser's person entity may take in the possessive: "Donald Trump’s")
+    others = [
+        doc[i].text
+        for i in range(first, last)
+        if not mention.start <= i < mention.end and doc[i].tag_ != "POS" and not doc[i].is_punct
+    ]
+    return all(w.casefold() in own for t in others for w in re.findall(r"\w+", _folded(t)))
+
+
+def _folded(text: str) -> str:
+    """The text without diacritics ("Erdoğan" -> "Erdogan")."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 def unresolved(head: Token) -> Actor:

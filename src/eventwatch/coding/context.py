@@ -117,12 +117,15 @@ class ContextPass:
         location = parties.scene or self.places.mentioned(sentence, entities, pred.trigger, parties.actor_spans)
         trail = tuple(steps) + tuple(own)
         entry = self.ontology.get(candidate.code)
+        text = sentence.text.strip()
+        # the sentence as shown starts at its first non-space character, and so does its offset
+        start = sentence.start_char + len(sentence.text) - len(sentence.text.lstrip())
         return [
             Event(
                 doc_id=state.document.id,
                 sentence_index=candidate.sentence,
-                sentence=sentence.text.strip(),
-                sentence_start=sentence.start_char,
+                sentence=text,
+                sentence_start=start,
                 source=source,
                 target=target,
                 **code_fields(entry),

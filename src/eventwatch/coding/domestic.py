@@ -68,8 +68,8 @@ def _looks_named(text: str) -> bool:
 
 def is_thing(actor: Actor, sentence: Span) -> bool:
     """An unresolved target that names a thing, not a party: "a state of emergency", "roads"."""
-    if actor.code is not None or actor.sector is not None:
-        return False
+    if actor.code is not None or actor.sector is not None or (actor.entry or "").startswith("relation:"):
+        return False  # "enemies", "its allies" are parties, not of the other party's country
     span = sentence.doc.char_span(actor.start, actor.end)
     if span is None:
         return False

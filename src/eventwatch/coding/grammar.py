@@ -32,6 +32,9 @@ SUPPORTED_NOUN_DEPS = frozenset({"dobj", "attr", "obj"})  # "launched an attack"
 PREP_OBJECT_DEPS = frozenset({"pobj", "pcomp"})
 MARKER_OBJECT_DEPS = frozenset({"pobj", "dobj"})  # "according to Reuters", "citing officials"
 PASSIVE_MARK_DEPS = frozenset({"nsubjpass", "auxpass"})
+# A passive verb in one of these clauses suffers what it says of the noun or verb it hangs from:
+# "X, who was arrested", "was detained and later released" (its own subject, if any, is the patient).
+PASSIVE_INHERIT_DEPS = frozenset({"relcl", "conj", "acl", "advcl"})
 AUX_DEPS = frozenset({"aux", "auxpass"})
 PARTICLE_DEPS = frozenset({"prt", "advmod"})
 COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp"})
@@ -70,6 +73,7 @@ PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
 SPEAKER_PRONOUNS = frozenset({"we", "our", "us", "i", "me", "my"})
 SPEAKER_SUBJECT_PRONOUNS = frozenset({"he", "she", "they"})  # a pronoun subject that can be a speaker
 RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
+DEFINITE_DETERMINERS = frozenset({"the", "this", "that"})  # "the group", "this organisation"
 ANAPHORIC = frozenset({"such", "the", "this", "that", "these", "those", "any"})  # "such incursion", "the attack"
 CONTROL_PREPS = frozenset({"on", "upon", "to"})  # "called on X to", "appealed to X to"
 LOOSE_PARTICLES = frozenset({"down", "up", "out", "off", "back", "away", "over", "in"})

@@ -23,6 +23,7 @@ from eventwatch.coding.grammar import (
     NOUN_ACTOR_DEPS,
     OBJECT_DEPS,
     PARTICLE_DEPS,
+    PASSIVE_INHERIT_DEPS,
     PASSIVE_SUBJECT_DEPS,
     PREP_OBJECT_DEPS,
     RELATIVE_PRONOUNS,
@@ -123,7 +124,8 @@ def _has_event_attr(token: Token, noun_lemmas: frozenset[str]) -> bool:
 def verb_predicate(verb: Token) -> Predicate:
     pred = Predicate(trigger=verb, pos="verb")
     children = list(verb.children)
-    pred.passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in children)
+    # (an "agent" phrase marks a passive too: "detained and later released by X" has no auxiliary of its own)
+    pred.passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ in ("auxpass", "agent") for c in children)
     for child in children:
         dep = child.dep_
         if dep == "prt" or (dep == "advmod" and child.lower_ in LOOSE_PARTICLES and child.i == verb.i + 1):
@@ -149,14 +151,25 @@ def verb_predicate(verb: Token) -> Predicate:
     pred.adjectives += [
         o.lemma_.lower() for o in pred.objects if o.tag_ in ADJECTIVE_OR_NOUN_TAGS and o.lemma_ == "firm"
     ]
-    if not pred.subjects:
+    if not pred.subjects and not (pred.passive and _suffers_inherited(verb)):
         pred.subjects = inherited_subjects(verb)
     if verb.dep_ == "acl" and verb.tag_ == "VBN" and not pred.objects:
         # "troops deployed near the border": the modified noun is the (passive) object.
         pred.objects = with_conjuncts(verb.head)
         pred.passive = True
+    if pred.passive and not pred.objects and verb.dep_ == "conj":
+        # "were detained and later released by X": the coordinated passive shares its patient
+        pred.objects = [o for c in verb.head.children if c.dep_ in PASSIVE_SUBJECT_DEPS for o in with_conjuncts(c)]
     pred.subjects = [resolve_relative(s) for s in pred.subjects]
+    # "the soldiers who were wounded": the relative pronoun stands for the noun, which suffered the act
+    pred.objects = [resolve_relative(o) for o in pred.objects]
     return pred
+
+
+def _suffers_inherited(verb: Token) -> bool:
+    """A passive verb whose subject would come from the noun or verb it hangs from: that noun suffers the
+    act, it did not do it ("X, who was arrested", "was detained and later released")."""
+    return verb.dep_ in PASSIVE_INHERIT_DEPS
 
 
 def _add_prep(pred: Predicate, prep: Token) -> None:

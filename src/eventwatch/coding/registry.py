@@ -2,32 +2,52 @@
 
 Every token that can head an actor's phrase is resolved once, sentence by sentence, token by token:
 
-* by the knowledge-base names and sector words in its phrase (``actors.PhraseResolver``), with the
-  country of a place phrase ("demonstrators in Baghdad") or of a possessive pronoun ("their forces");
+* by the knowledge-base names, sector words and party nouns in its phrase (``actors.PhraseResolver``),
+  with the country of a place phrase ("demonstrators in Baghdad") or of a possessor ("their forces",
+  "the group's members"); "her counterpart from Peru" takes Peru and the possessor's sector;
 * else as a surname of a person named earlier ("Zarif" after "Mohammad Javad Zarif");
-* a pronoun as the speaker of its sentence ("we", "our"), the subject of the verb of saying it depends
-  on ("Farc said it will ..."), or an earlier person ("he", "she") or group ("it", "they"): the
-  subject of this or the previous sentence where there is one ("Pakistan refused to deploy troops in
-  Iraq and urged its citizens ..."), else the nearest.
+* a definite description as the party named earlier that it stands for: a title ("the minister") the
+  nearest earlier person who holds it, a sector noun ("the government") the nearest earlier party of
+  that sector in the last sentences, "the group" / "the country" (``data/actors/descriptions.tsv``)
+  the nearest earlier organisation or country;
+* a party named only by its kind ("the army", "protesters", "the ministry") as a party of the document's
+  focus country, when its sentence names no other country;
+* a pronoun as the speaker: "we", "I" inside a direct quote are the quoted speaker, outside one the
+  subject of the verb of saying they depend on; "Farc said it will ..." the subject of the verb of
+  saying; an earlier person ("he", "she") or group ("it", "they"): the subject of this or the previous
+  sentence where there is one, else the nearest.
 
 Only whole phrases (not the compounds and modifiers inside them) become antecedents, and each later
 mention links to the nearest earlier one of its kind, so resolving a document is linear in its length.
-The registry also holds each sentence's speaker (the subject of its speech verb) and the document's
-focus country (dateline, else title or headline, else the most mentioned country). Later passes only
-read it: ``registry.actor(token)``.
+A headline is read after the body, so that a surname in it finds the person the lead introduces. The
+registry also holds each sentence's speaker (the subject of its speech verb) and the document's focus
+country (dateline, else title or headline, else the most mentioned country). Later passes only read
+it: ``registry.actor(token)``.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from spacy.tokens import Span, Token
 
-from eventwatch.coding.actors import PhraseResolver, phrase_span, phrase_tokens, unresolved, with_country
+from eventwatch.coding.actors import (
+    INTERNATIONAL,
+    ActorKB,
+    Mention,
+    PhraseResolver,
+    phrase_span,
+    phrase_tokens,
+    unresolved,
+    with_country,
+)
 from eventwatch.coding.grammar import (
     COORDINATION_DEPS,
+    DEFINITE_DETERMINERS,
     ENTITY_IOB_INSIDE,
     GOVERNED_CLAUSE_DEPS,
     GROUP_PRONOUNS,
@@ -51,6 +71,11 @@ from eventwatch.records import Actor
 KNOWN_PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | SPEAKER_PRONOUNS
 _INFERRED = ("+", "coref:")  # entries of actors not named by their own names ("+in:IRQ", "coref:he->...")
 _KEPT = 4  # antecedents kept per kind: enough to pass over the one a pronoun cannot stand for
+_DESCRIBED_KEPT = 40  # earlier parties a definite description ("the minister", "the group") may stand for
+_SECTOR_LINK_SENTENCES = 3  # "the government" stands for the government named in the last sentences only
+_PRONOUN_GENDERS = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
+_ROLE_PREPS = frozenset({"of", "for", "at", "in", "to"})  # "a spokesman for X", "an official at the ministry"
+_KB_KIND = re.compile(r"(?:^|->|\+)(leader|org|country|adjective|capital):")
 # The kinds of antecedent a pronoun may stand for, in order of preference: "he" a single person, "it" a
 # single group or country, "they" people or a group.
 _ANTECEDENT_KINDS = {
@@ -115,61 +140,140 @@ class RegistryPass:
         self.matcher = knowledge.matcher
         self.speech_verbs = knowledge.modality.speech_verbs
         self.gazetteer = knowledge.gazetteer
+        self.kb = knowledge.actors
 
     def __call__(self, state: DocumentState) -> DocumentState:
         assert state.doc is not None and state.sentences is not None and state.layout is not None
-        resolver = PhraseResolver(state.doc, self.matcher.mentions(state.doc), state.day)
-        reading = _Reading(resolver, self.speech_verbs)
+        mentions = self.matcher.mentions(state.doc)
+        resolver = PhraseResolver(state.doc, mentions, state.day, self.kb.non_actors)
         layout = state.layout
-        # the dateline is context, not text: its words stand for no one later in the document
-        speakers = [
-            Speaker() if layout.in_dateline(s.start_char, s.end_char) else reading.sentence(i, s)
-            for i, s in enumerate(state.sentences)
-        ]
-        focus = self._focus(state.layout, reading)
+        focus = self._focus(layout, resolver, state)
+        quotes = _QuoteSpeakers(layout.quotes.spans, state.sentences, self.speech_verbs)
+        reading = _Reading(resolver, self.kb, self.speech_verbs, focus.country, quotes)
+        speakers = [Speaker()] * len(state.sentences)
+        # the dateline is context, not text: its words stand for no one later in the document; a headline
+        # is read last, so that its surnames find the people the body introduces
+        for i in _reading_order(state.sentences, layout):
+            speakers[i] = reading.sentence(i, state.sentences[i])
         state.registry = Registry(reading.found, speakers, focus, reading.antecedents)
         if focus.country:
             state.note(self.name, f"focus country {focus.country}", f"from the {focus.how}")
         return state
 
-    def _focus(self, layout: Layout, reading: _Reading) -> Focus:
+    def _focus(self, layout: Layout, resolver: PhraseResolver, state: DocumentState) -> Focus:
         if layout.dateline is not None:
             place = dateline_location(layout.dateline.city, layout.dateline.area, self.gazetteer)
             if place is not None and place.country:
                 return Focus(place.country, "dateline")
         if layout.title:
-            country = _first_country(self.matcher.mentions_in_text(layout.title))
+            country = _first_country(self.matcher.mentions_in_text(layout.title), state.day)
             if country:
                 return Focus(country, "title")
+        doc = state.doc
+        assert doc is not None
         if layout.headline is not None:
             start, end = layout.headline
-            in_headline = (reading.found[i].actor for i in reading.antecedents)
-            country = next((a.country for a in in_headline if start <= a.start < end and a.country), None)
+            in_headline = [m for m in resolver.mentions if start <= doc[m.start].idx < end]
+            country = _first_country(in_headline, state.day)
             if country:
                 return Focus(country, "headline")
-        named = (reading.found[i].actor for i in reading.antecedents)  # by a name of its own, not inferred
-        counts = Counter(a.country for a in named if a.country and not (a.entry or "+").startswith(_INFERRED))
-        counts = counts.most_common(2)
+        # every country named, by any of its names, outside the dateline
+        named = (
+            mention_country(m, state.day)
+            for m in resolver.mentions
+            if not layout.in_dateline(doc[m.start].idx, doc[m.start].idx)
+        )
+        counts = Counter(c for c in named if c).most_common(2)
         if counts and counts[0][1] >= 2 and (len(counts) == 1 or counts[0][1] > counts[1][1]):
             return Focus(counts[0][0], "most mentioned")
         return Focus(None, "")
 
 
-def _first_country(mentions) -> str | None:
+def _reading_order(sentences, layout: Layout) -> list[int]:
+    """The sentences to read, body first and the headline last; the dateline is not read."""
+    body, headline = [], []
+    for i, sentence in enumerate(sentences):
+        if layout.in_dateline(sentence.start_char, sentence.end_char):
+            continue
+        start, end = layout.headline or (-1, -1)
+        (headline if start <= sentence.start_char < end else body).append(i)
+    return body + headline
+
+
+def mention_country(mention: Mention, day) -> str | None:
+    """The country a knowledge-base name belongs to (a leader's only while in office), or None."""
+    for entry in mention.entries:
+        if entry.country and (entry.kind != "leader" or entry.valid_on(day)):
+            return entry.country
+    return None
+
+
+def _first_country(mentions, day=None) -> str | None:
     for mention in sorted(mentions, key=lambda m: m.start):
-        country = next((e.country for e in mention.entries if e.country), None)
+        country = mention_country(mention, day)
         if country:
             return country
     return None
+
+
+class _QuoteSpeakers:
+    """Who speaks each direct quote: the subject of a verb of saying outside the quote, in a sentence the
+    quote lies in ("“We will respond,” the minister said"; "X said: “...”"; a quote over several sentences
+    and its attribution in the last)."""
+
+    def __init__(self, spans: tuple[tuple[int, int], ...], sentences, speech_verbs: frozenset[str]):
+        self.spans = spans
+        self.starts = [s for s, _ in spans]
+        self.sentences = sentences
+        self.speech_verbs = speech_verbs
+        self.found: dict[int, Token | None] = {}
+
+    def quote_of(self, offset: int) -> int | None:
+        """The index of the quote holding the character offset, or None."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i >= 0 and self.spans[i][0] <= offset < self.spans[i][1]:
+            return i
+        return None
+
+    def speaker(self, quote: int) -> Token | None:
+        if quote not in self.found:
+            self.found[quote] = self._speaker(*self.spans[quote])
+        return self.found[quote]
+
+    def _speaker(self, start: int, end: int) -> Token | None:
+        doc = self.sentences[0].doc
+        first = self.sentences.index_of(_token_at(doc, start))
+        last = self.sentences.index_of(_token_at(doc, max(start, end - 1)))
+        for sentence in self.sentences[first : last + 1]:
+            for token in sentence:
+                if token.pos_ != "VERB" or token.lemma_.lower() not in self.speech_verbs:
+                    continue
+                if start <= token.idx < end:
+                    continue  # a verb of saying inside the quote is the speaker's own wording
+                subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+                if subject is not None and not start <= subject.idx < end:
+                    return subject
+        return None
+
+
+def _token_at(doc, offset: int) -> int:
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    return span.start if span is not None else 0
 
 
 class _Reading:
     """One reading of a document, sentence by sentence; what it found so far is what later mentions
     may link to."""
 
-    def __init__(self, resolver: PhraseResolver, speech_verbs: frozenset[str]):
+    def __init__(self, resolver: PhraseResolver, kb: ActorKB, speech_verbs: frozenset[str], focus: str | None,
+                 quotes: _QuoteSpeakers):  # fmt: skip
         self.resolver = resolver
+        self.descriptions = kb.descriptions
+        self.kb_genders = kb.genders
+        self.genders: dict[int, str] = {}  # a person's gender where its phrase says it, by start offset
         self.speech_verbs = speech_verbs
+        self.focus = focus
+        self.quotes = quotes
         self.found: dict[int, Resolution] = {}
         self.done: set[int] = set()
         self.antecedents: list[int] = []
@@ -179,19 +283,28 @@ class _Reading:
         # with the index of its sentence
         self.latest: dict[str, deque[Actor]] = defaultdict(lambda: deque(maxlen=_KEPT))
         self.latest_subject: dict[str, deque[tuple[Actor, int]]] = defaultdict(lambda: deque(maxlen=_KEPT))
+        # earlier parties for definite descriptions: (actor, category, titles, sentence index)
+        self.described: deque[tuple[Actor, str, frozenset[str], int]] = deque(maxlen=_DESCRIBED_KEPT)
+        self.titles: dict[int, frozenset[str]] = {}  # titles of a person, by the start of its first mention
         self.speaker: Actor | None = None
+        self.speaker_verb: Token | None = None
         self.sentence_index = 0
+        self.elsewhere = False  # the sentence names a country other than the focus
 
     def sentence(self, index: int, sentence: Span) -> Speaker:
         self.sentence_index = index
-        self.speaker = None
+        self.speaker, self.speaker_verb = None, None
+        named = {mention_country(m, self.resolver.day) for m in self.resolver.within(sentence.start, sentence.end)}
+        self.elsewhere = bool(named - {None, self.focus})
         speaker = self._speaker(sentence)
         self.speaker = speaker.actors[0] if speaker.actors else None
+        self.speaker_verb = speaker.verb
         covering, surnames = self.resolver.covering, self.surnames
         for token in sentence:
             pos = token.pos_
-            if pos in NEVER_ACTOR_POS or pos != "PRON" and token.i not in covering and token.text not in surnames:
-                continue  # names no one: no name in its phrase, no earlier surname, no pronoun
+            names_no_one = pos != "PRON" and token.i not in covering and token.text not in surnames
+            if pos in NEVER_ACTOR_POS or names_no_one and not self._may_describe(token):
+                continue  # names no one: no name in its phrase, no earlier surname, no pronoun, no description
             found = self.resolve(token)
             if found is not None and token.pos_ != "PRON" and token.dep_ not in INNER_NAME_DEPS:
                 self._remember(token, found.actor)
@@ -208,6 +321,12 @@ class _Reading:
     def _phrase(self, head: Token) -> Resolution | None:
         resolver = self.resolver
         actor, how, link = None, "knowledge base", None
+        tokens = self.phrases.get(head.i)
+        counted = resolver.non_actors.counted(head)
+        if counted is not None:
+            found = self.resolve(counted)  # "dozens of schoolgirls": the schoolgirls
+            if found is not None:
+                return found
         if resolver.may_name(head):
             tokens = self.phrases[head.i] = phrase_tokens(head)
             actor = resolver.named(head, {t.i for t in tokens}, head.doc[tokens[0].i : tokens[-1].i + 1])
@@ -217,11 +336,108 @@ class _Reading:
             actor = Actor(span.text, known.code, known.country, known.sector, known.name, span.start_char,
                           span.end_char, "coref:" + head.text)  # fmt: skip
             how, link = f"surname of {known.text!r}", known.start
-        if actor is not None and actor.country is None and actor.code is None:
+            self.titles[span.start_char] = self.titles.get(known.start, frozenset())
+        relation = resolver.relation_at(head)
+        if actor is None and relation is not None and relation.relation == "of":
+            actor = self._of_owner(head)  # "its members", "the group's commanders"
+            how = "its possessor" if actor is not None else how
+        if relation is not None and relation.relation == "counterpart":
+            actor = self._counterpart(head, actor)
+        if actor is None or not actor.code:
+            role = self._apposition_role(head)
+            if role is not None:
+                span = head.doc[min(t.i for t in tokens or [head]) : max(t.i for t in tokens or [head]) + 1]
+                actor = replace(role, text=span.text, start=span.start_char, end=span.end_char,
+                                entry=f"{role.entry or ''}+apposition")  # fmt: skip
+                how = f"its role {role.text!r}"
+        if actor is None or _countryless(actor):
+            described = self._described(head, actor)
+            if described is not None:
+                actor, how, link = described
+        if actor is not None and _countryless(actor):
             actor = resolver.with_home_country(head, actor)
-        if actor is not None and actor.country is None and actor.code is None:
+        if actor is not None and _countryless(actor):
             actor = self._with_owner_country(head, actor)
+        domestic = actor is not None and actor.sector and not actor.sector.startswith(INTERNATIONAL)
+        if domestic and _countryless(actor) and self.focus and not self.elsewhere:
+            actor = with_country(actor, self.focus, "focus")  # "the army" in an article about one country
+            how = "the document's focus country"
         return Resolution(actor, how, link) if actor is not None else None
+
+    def _apposition_role(self, head: Token) -> Actor | None:
+        """'Awa Keita, the foreign minister of Mali' is Mali's government; 'Omar Said, a spokesman for the
+        SDF' speaks for the SDF: a person's party from the role an apposition gives it."""
+        for role in (c for c in head.children if c.dep_ == "appos"):
+            found = self.resolve(role)
+            if found is not None and found.actor.code:
+                return found.actor
+            for prep in (c for c in role.children if c.dep_ == "prep" and c.lower_ in _ROLE_PREPS):
+                party = next((self.resolve(o) for o in prep.children if o.dep_ == "pobj"), None)
+                if party is None or not party.actor.code:
+                    continue
+                if party.actor.sector or found is None or not found.actor.sector:
+                    return party.actor  # "a spokesman for the SDF" is the SDF
+                # "an official in Mali": the role's sector, the country named
+                return with_country(found.actor, party.actor.country or party.actor.code, "role")
+        return None
+
+    def _may_describe(self, token: Token) -> bool:
+        """'the group', 'the country': a definite description the registry may link to an earlier party."""
+        return token.lower_ in self.descriptions and _definite(token)
+
+    def _described(self, head: Token, actor: Actor | None) -> tuple[Actor, str, int] | None:
+        """A definite description as the earlier party it stands for: "the minister" (an earlier person
+        with that title), "the government" (an earlier party of that sector, in the last sentences), "the
+        group" / "the country" (``descriptions.tsv``: the nearest earlier party of that kind)."""
+        if not _definite(head):
+            return None
+        description = self.descriptions.get(head.lower_)
+        title = self.resolver.title_at(head) if description is None else None
+        sector = actor.sector if actor is not None and description is None and head.tag_ not in PLURAL_TAGS else None
+        if description is None and title is None and sector is None:
+            return None
+        for earlier, category, titles, sentence in reversed(self.described):
+            if description is not None:
+                fits = description.fits(earlier, category)
+            elif title is not None:
+                fits = category == "person" and title in titles
+            else:
+                fits = earlier.sector == sector and self.sentence_index - sentence <= _SECTOR_LINK_SENTENCES
+            if fits and earlier.code:
+                span = phrase_span(head)
+                linked = replace(earlier, text=span.text, start=span.start_char, end=span.end_char,
+                                 entry=f"coref:{head.text}->{earlier.entry or earlier.text}")  # fmt: skip
+                return linked, f"the earlier {category} {earlier.text!r}", earlier.start
+        return None
+
+    def _of_owner(self, head: Token) -> Actor | None:
+        """'its members', 'the group's commanders': a party noun of the party that possesses it."""
+        owner = next((c for c in head.children if c.dep_ == "poss"), None)
+        found = self.resolve(owner) if owner is not None else None
+        if found is None or not found.actor.code:
+            return None
+        span = phrase_span(head)
+        return replace(found.actor, text=span.text, start=span.start_char, end=span.end_char,
+                       entry=f"{found.actor.entry or ''}+of:{found.actor.code}")  # fmt: skip
+
+    def _counterpart(self, head: Token, actor: Actor | None) -> Actor | None:
+        """'her counterpart from Peru', 'his Peruvian counterpart': the country named in the phrase, the
+        office (sector) of the one whose counterpart it is: the possessor, else the clause's subject."""
+        if actor is None:
+            span = phrase_span(head)
+            actor = self.resolver.with_home_country(head, Actor(span.text, None, None, None, None, span.start_char,
+                                                                span.end_char, "relation:counterpart"))  # fmt: skip
+        if not actor.country:
+            return None
+        owner = next((c for c in head.children if c.dep_ == "poss"), None)
+        if owner is None:
+            verb = head.head.head if head.dep_ == "pobj" else head.head
+            owner = next((c for c in verb.children if c.dep_ in NOMINAL_SUBJECT_DEPS), None)
+        found = self.resolve(owner) if owner is not None and owner.i != head.i else None
+        sector = found.actor.sector if found is not None else None
+        if not sector or sector.startswith(INTERNATIONAL):
+            return replace(actor, code=actor.country, sector=None)
+        return replace(actor, code=actor.country + sector, sector=sector, entry=f"{actor.entry}+counterpart:{sector}")
 
     def _with_owner_country(self, head: Token, actor: Actor) -> Actor:
         """'their forces', 'its army': a possessive pronoun gives the country of the one it stands for."""
@@ -239,19 +455,37 @@ class _Reading:
             return None
         found, how = None, ""
         if lower in SPEAKER_PRONOUNS:
-            # "we", "I" stand for the one who speaks; without a speaker in the sentence they stay unresolved
-            if self.speaker is None:
+            # "we", "I" stand for the one who speaks: inside a quote its speaker, else the speaker of the
+            # sentence when they are part of what is said; otherwise they stay unresolved
+            found, how = self._first_person(head)
+            if found is None:
                 return None
-            found, how = self.speaker, "speaker of the sentence"
         if found is None:
             found, how = self._reported_self(head), "subject of the verb of saying"
         if found is None:
-            found, how = self._antecedent(_ANTECEDENT_KINDS[_pronoun_kind(lower)], self._clause_subjects(head))
+            not_these = self._clause_subjects(head) | self._other_gender(lower)
+            found, how = self._antecedent(_ANTECEDENT_KINDS[_pronoun_kind(lower)], not_these)
         if found is None:
             return None
         entry = found.entry or ""
         linked = entry if entry.startswith("coref:") else f"coref:{head.text}->{entry or found.text}"
         return Resolution(replace(found, entry=linked), how, found.start)
+
+    def _first_person(self, pronoun: Token) -> tuple[Actor | None, str]:
+        quote = self.quotes.quote_of(pronoun.idx)
+        if quote is not None:
+            subject = self.quotes.speaker(quote)
+            if subject is None or subject.pos_ == "PRON" and subject.lower_ in SPEAKER_PRONOUNS:
+                return None, ""
+            found = self.resolve(subject)
+            actor = found.actor if found is not None else (unresolved(subject) if subject.pos_ in NOMINAL_POS else None)
+            return actor, "speaker of the quote"
+        verb = self.speaker_verb
+        if self.speaker is not None and verb is not None and verb.is_ancestor(pronoun):
+            subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+            if not any(pronoun.i == c.i or c.is_ancestor(pronoun) for c in subjects):
+                return self.speaker, "speaker of the sentence"
+        return None, ""
 
     def _antecedent(self, kinds: tuple[str, ...], not_these: set[int]) -> tuple[Actor | None, str]:
         """The subject of this or the previous sentence, else the nearest earlier actor, of the kinds in order
@@ -266,6 +500,11 @@ class _Reading:
                 if actor.start not in not_these:
                     return actor, f"nearest earlier {kind}"
         return None, ""
+
+    def _other_gender(self, pronoun: str) -> set[int]:
+        """Start offsets of earlier persons a gendered pronoun cannot stand for ("she" and "her husband")."""
+        gender = _PRONOUN_GENDERS.get(pronoun)
+        return {start for start, g in self.genders.items() if gender and g != gender}
 
     def _clause_subjects(self, pronoun: Token) -> set[int]:
         """An object pronoun does not stand for the subject of its own verb ("Putin met him")."""
@@ -312,12 +551,13 @@ class _Reading:
         return Speaker()
 
     def _remember(self, head: Token, actor: Actor) -> None:
-        """A whole phrase that resolved: later pronouns and surnames may stand for it."""
+        """A whole phrase that resolved: later pronouns, surnames and descriptions may stand for it."""
         self.antecedents.append(head.i)
+        # the parser takes many a group for a person ("Boko Haram"); the knowledge base knows better
         is_person = (
-            head.ent_type_ == "PERSON"
+            head.ent_type_ == "PERSON" and not (actor.entry or "").startswith("org:")
             or self.resolver.person_mention(head)
-            or bool(actor.entry and actor.entry.startswith("leader:"))
+            or "leader:" in (actor.entry or "")
         )
         kind = "person" if is_person else "group"
         kinds = [kind, "plural" if head.tag_ in PLURAL_TAGS else kind + " (singular)"]
@@ -327,8 +567,36 @@ class _Reading:
             self.latest[kind].append(actor)
             if subject:
                 self.latest_subject[kind].append((actor, self.sentence_index))
+        tokens = self.phrases.get(head.i) or phrase_tokens(head)
+        if is_person:
+            gender = next((self.kb_genders[t.lower_] for t in (head, *tokens) if t.lower_ in self.kb_genders), None)
+            if gender:
+                self.genders[actor.start] = gender
+            titles = self.titles.get(actor.start) or self.resolver.titles_in(tokens)
+            self.titles.setdefault(actor.start, titles)
+            self.described.append((actor, "person", titles, self.sentence_index))
+        else:
+            self.described.append((actor, _category(actor), frozenset(), self.sentence_index))
         doc = head.doc
-        for token in self.phrases.get(head.i) or phrase_tokens(head):
+        for token in tokens:
             last_of_name = token.i + 1 >= len(doc) or doc[token.i + 1].ent_iob_ != "I"
             if token.ent_type_ == "PERSON" and token.ent_iob_ in ENTITY_IOB_INSIDE and last_of_name:
                 self.surnames[token.text] = actor  # "Zarif" later in the story is the same person
+
+
+def _category(actor: Actor) -> str:
+    """What a party that is no person is, for definite descriptions: a country or an organisation."""
+    kind = _KB_KIND.search(actor.entry or "")
+    if kind is not None and kind.group(1) in ("country", "adjective") and not actor.sector:
+        return "country"
+    return "organisation"
+
+
+def _countryless(actor: Actor) -> bool:
+    """A party named only by its kind ("the army"), whose country is still to be found."""
+    return actor.country is None and actor.code is None and not (actor.entry or "").startswith("relation:")
+
+
+def _definite(token: Token) -> bool:
+    """'the group', 'this organisation': a noun with a definite determiner."""
+    return any(c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS for c in token.children)

@@ -11,7 +11,8 @@ its own target. Every choice leaves a step in the trail.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from itertools import product
 from typing import ClassVar
 
@@ -66,12 +67,14 @@ class RolesPass:
         self.lexicon = knowledge.lexicon
         self.ontology = knowledge.ontology
         self.document_nouns = knowledge.modality.document_nouns
+        self.abstract = knowledge.actors.non_actors.abstract
         self.places = PlaceFinder(knowledge.places, knowledge.gazetteer)
 
     def __call__(self, state: DocumentState) -> DocumentState:
         assert state.candidates is not None and state.registry is not None
         assert state.sentences is not None and state.entities is not None
         found: list[Parties | None] = []
+        dyads = _RecentDyads()
         for candidate in state.candidates:
             finder = _PartyFinder(self, candidate, state.registry)
             parties = finder.parties()
@@ -82,7 +85,16 @@ class RolesPass:
                 state.note(self.name, "dropped", "the text names no one who acted", **where)
                 found.append(None)
                 continue
-            found.append(self._placed(state, candidate, *parties))
+            placed = self._placed(state, candidate, *parties)
+            pairs = []
+            for source, target in placed.pairs:
+                if target is None and (target := dyads.counterpart(source, candidate.sentence)) is not None:
+                    detail = f"{target.text!r}: the party {source.text!r} last acted on, a sentence or two before"
+                    state.note(self.name, "target from the document", detail, **where)
+                dyads.remember(source, target, candidate.sentence)
+                pairs.append((source, target))
+            placed.pairs = pairs
+            found.append(placed)
         state.parties = found
         return state
 
@@ -98,7 +110,8 @@ class RolesPass:
         pairs: dict[tuple, tuple[Actor, Actor | None]] = {}
         for source, target in product(sources, targets):
             if target is not None and _same_actor(source, target):
-                state.note(self.name, "no self-dyad", f"{target.text!r} is the source itself; no target", **where)
+                detail = f"{target.text!r} is the source or has its code; no target"
+                state.note(self.name, "no self-dyad", detail, **where)
                 target = None  # "the Pentagon placed US troops on alert": no other party
             pairs.setdefault((source.start, source.code, target.start if target else None), (source, target))
         noted: set[tuple] = set()
@@ -109,6 +122,28 @@ class RolesPass:
                     noted.add(key)
                     state.note(self.name, role, describe(actor) if actor else "none", span=key[1], **where)
         return Parties(list(pairs.values()), scene, actor_spans)
+
+
+_COUNTERPART_SENTENCES = 2  # how far back a party's counterpart in the document is remembered
+
+
+class _RecentDyads:
+    """The party each source last acted on, for an event whose sentence names no target: "Jordan
+    summoned Iran's ambassador. It later cut ties." - Jordan cut ties with Iran, not with itself."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, tuple[Actor, int]] = {}
+
+    def remember(self, source: Actor, target: Actor | None, sentence: int) -> None:
+        if source.code and target is not None and target.code and target.code != source.code:
+            self.last[source.code] = (target, sentence)
+
+    def counterpart(self, source: Actor, sentence: int) -> Actor | None:
+        found = self.last.get(source.code or "")
+        if found is None or not 0 <= sentence - found[1] <= _COUNTERPART_SENTENCES:
+            return None
+        target = found[0]
+        return replace(target, entry=f"{target.entry or ''}+counterpart-in-document:{found[1]}")
 
 
 # How the parts of an actor's ``entry`` read in the trail: the path that resolved it.
@@ -197,10 +232,34 @@ class _PartyFinder:
             targets = [a for a in (self.actor(h) for h in addressees) if a is not None]
             if targets:
                 self.note("target is the one told", f"object of '{self.speaker.verb.text}'")
+        if not targets:
+            targets = self._only_other_party(sources)
         if self.candidate.requested:
             sources, targets = list(speakers), list(sources)  # the speaker asks it of the action's actor
             self.note("speaker asks", "the speaker is the source, the action's actor the target")
         return sources, targets or [None]
+
+    def _only_other_party(self, sources: list[Actor]) -> list[Actor]:
+        """'Turkey's offensive against a Kurdish enclave in northern Syria': with no target in the parse,
+        the one other party the sentence names (none when it names several). Never the source again."""
+        sentence = self.pred.trigger.sent
+        own = {a.code for a in sources} | {a.country for a in sources}
+        spans = [(a.start, a.end) for a in sources]
+        others: dict[str, Actor] = {}
+        for i in self.registry.antecedents:
+            if not sentence.start <= i < sentence.end:
+                continue
+            actor = self.registry.actor(sentence.doc[i])
+            if actor is None or not actor.code or actor.code in own or actor.country in own:
+                continue
+            if any(start <= actor.start < end for start, end in spans):
+                continue  # a name inside the source's own phrase ("Syria's Assad")
+            others.setdefault(actor.country or actor.code, actor)  # "Syria" and "the Syrian army": one party
+        if len(others) != 1:
+            return []
+        other = next(iter(others.values()))
+        self.note("target is the sentence's other party", f"{other.text!r}: the only other party named")
+        return [other]
 
     def _sources(self) -> list[Actor]:
         pred = self.pred
@@ -248,7 +307,7 @@ class _PartyFinder:
                 if found is not None and found.how != "knowledge base":
                     self.note("registry link", f"{head.text!r}: {found.how}")
             return resolved
-        named = [h for h in heads if _may_stay_unresolved(h, pred, via_support)]
+        named = [h for h in heads if _may_stay_unresolved(h, pred, self.roles.abstract, via_support)]
         if named:
             # Unknown to the knowledge base, but the text still says who acted.
             return [unresolved(h) for h in named]
@@ -387,7 +446,7 @@ def _sources_own(actor: Actor, source_codes: set[str]) -> bool:
     return actor.country is None or "+of:" in (actor.entry or "") or actor.code in source_codes
 
 
-def _may_stay_unresolved(head: Token, pred: Predicate, via_support: bool = False) -> bool:
+def _may_stay_unresolved(head: Token, pred: Predicate, abstract: frozenset[str], via_support: bool = False) -> bool:
     """Whether an actor the knowledge base does not know is still worth an event.
 
     A verb's own subject is ("The NGO has denounced ..."); a noun's possessor is ("the group's attack");
@@ -395,14 +454,31 @@ def _may_stay_unresolved(head: Token, pred: Predicate, via_support: bool = False
     """
     if head.pos_ in NON_NAME_POS:
         return False
+    if head.lower_ in abstract or head.lemma_.lower() in abstract:
+        return False  # "the civil war has killed thousands": an abstract noun names no party
     if pred.pos == "noun" and not via_support:
         return head.dep_ == "poss" or head.dep_ == "pobj"  # "attack by the group"
     return head.dep_ in ACTING_DEPS
 
 
+_BORROWED_COUNTRY = re.compile(r"\+(?:domestic|located|focus):")  # a country taken from another party
+
+
 def _same_actor(a: Actor, b: Actor) -> bool:
-    """The same mention, or the same actor named the same way. Two parties of one country stay a dyad
-    ("Sudan's government lifted the emergency in West Darfur": SDNGOV -> SDN)."""
+    """The same mention, or the source once more under the target's name. A country does not act on
+    itself: with one code on both sides the target is dropped when it borrowed its country ("Norway
+    pledged $5m": the money is no Norwegian party), stands for an earlier party ("it", a surname), or both
+    name only the country ("Iran" and "Iranian"). Two parties of one country stay a dyad when sectors
+    differ ("Sudan's government lifted the emergency in West Darfur": SDNGOV -> SDN) or both are named
+    ("Prime Minister X rejected a bid by Minister Y")."""
     if a.start == b.start and a.end == b.end:
         return True
-    return a.code is not None and a.code == b.code and a.text.lower() == b.text.lower()
+    if a.code is None or a.code != b.code:
+        return False
+    entry = b.entry or ""
+    return (
+        a.text.lower() == b.text.lower()
+        or bool(_BORROWED_COUNTRY.search(entry))
+        or entry.startswith("coref:")
+        or not (a.sector or b.sector)
+    )
