@@ -16,16 +16,37 @@ from eventwatch.records import Actor, Location
 
 
 def place_parties(
-    sources: list[Actor], targets: list[Actor | None], location: Location | None, sentence: Span
+    sources: list[Actor],
+    targets: list[Actor | None],
+    location: Location | None,
+    sentence: Span,
+    topics: frozenset[str] = frozenset(),
 ) -> tuple[list[Actor], list[Actor | None]]:
-    """Sources and targets with the countries the place and the other party imply."""
+    """Sources and targets with the countries the place and the other party imply.
+
+    ``topics`` are head lemmas of things that are what an act is about, never a party to it: event nouns
+    ("praised the talks", "condemned the attack") and abstract nouns ("appealed for calm"). Such a target
+    takes no country from the other party — "Biden praised the talks" is no USAGOV -> USA event — and,
+    left without a code, is no target at all."""
     if location is not None and location.country:
         if all(t is None or is_thing(t, sentence) for t in targets):
             # "lifted the state of emergency in West Darfur": a domestic action's target is the place's country
             targets = [place_actor(location, sentence)]
         sources = [_located(a, location) for a in sources]
         targets = [_located(t, location) if t is not None else None for t in targets]
+    targets = [None if t is not None and _is_topic(t, sentence, topics) else t for t in targets]
     return _domestic(sources, targets, sentence)
+
+
+def _is_topic(actor: Actor, sentence: Span, topics: frozenset[str]) -> bool:
+    """What the act is about or done with: a topic ("military communications": the sector word modifies
+    no party) or a weapon as the object ("firing rockets": the rockets are no target)."""
+    if (actor.entry or "").startswith("relation:weapon"):
+        return True
+    span = sentence.doc.char_span(actor.start, actor.end)
+    if span is None or span.root.pos_ == "PROPN" or span.root.ent_type_ in PARTY_ENTITIES:
+        return False
+    return span.root.lemma_.lower() in topics or span.root.lower_ in topics
 
 
 def _domestic(sources: list[Actor], targets: list[Actor | None], sentence: Span) -> tuple[list, list]:

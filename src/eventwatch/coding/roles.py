@@ -68,6 +68,7 @@ class RolesPass:
         self.ontology = knowledge.ontology
         self.document_nouns = knowledge.modality.document_nouns
         self.abstract = knowledge.actors.non_actors.abstract
+        self.topics = self.abstract | knowledge.lexicon.nouns  # what an act is about, never a party to it
         self.places = PlaceFinder(knowledge.places, knowledge.gazetteer)
 
     def __call__(self, state: DocumentState) -> DocumentState:
@@ -106,7 +107,12 @@ class RolesPass:
         where = {"sentence": candidate.sentence, "about": candidate.about}
         actor_spans = [(a.start, a.end) for a in sources + [t for t in targets if t]]
         scene = self.places.scene(sentence, entities, candidate.predicate.trigger, actor_spans)
-        sources, targets = place_parties(sources, targets, scene, sentence)
+        named_targets = targets
+        sources, targets = place_parties(sources, targets, scene, sentence, self.topics)
+        for before, after in zip(named_targets, targets, strict=True):
+            if before is not None and after is None:
+                detail = f"{before.text!r} is what the act is about (an event or abstract noun); no target"
+                state.note(self.name, "topic, no party", detail, **where)
         pairs: dict[tuple, tuple[Actor, Actor | None]] = {}
         for source, target in product(sources, targets):
             if target is not None and _same_actor(source, target):
