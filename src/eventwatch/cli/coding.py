@@ -15,7 +15,9 @@ from eventwatch.documents import InputProblem, normalise_date
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl", show_default=True)
 @click.option("--date", help="Document date (YYYY-MM-DD) for inputs without one; anchors 'on Wednesday'.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
-@click.option("--include-unreal", is_flag=True, help="Also output negated, hypothetical, future and historical events.")
+@click.option(
+    "--include-unreal", is_flag=True, help="Also output negated, hypothetical, future, historical and generic events."
+)
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal)."
