@@ -68,3 +68,16 @@ def test_the_trail_says_why(coder):
 def test_a_lexicon_folder_without_the_violence_file_has_no_rules(tmp_path):
     words = load_violence_words(tmp_path / "violence.yaml")
     assert not words.causes and words.test_code is None
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        # a cause that only describes something else reports no accident
+        ("Kenyan police have arrested two doctors for selling fake malaria tests.", "arrested"),
+        ("Riot police have detained the flood relief coordinator in Sindh.", "detained"),
+    ],
+)
+def test_a_cause_as_a_modifier_reports_no_accident(coder, text, trigger):
+    found = [e for e in coder.code(text, date="2020-08-11") if e.trigger.text == trigger]
+    assert found and found[0].cameo_root == "17", [(e.cameo, e.rule) for e in found]

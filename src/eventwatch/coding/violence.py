@@ -18,6 +18,7 @@ from spacy.tokens import Span, Token
 
 from eventwatch.coding.grammar import (
     DIRECT_OBJECT_DEPS,
+    MODIFIER_DEPS,
     NOMINAL_POS,
     NOMINAL_SUBJECT_DEPS,
     NOUN_ACTOR_DEPS,
@@ -122,6 +123,8 @@ class Accidents:
             lemma = token.lemma_.lower()
             if lemma in self.words.accident_verbs | self.words.uncertain_verbs and self.is_accident_clause(token):
                 return True
+            if token.dep_ in MODIFIER_DEPS:
+                continue  # "coronavirus tests", "flood defences": a cause that only describes something else
             if self.is_cause(token) and (lemma not in FIRE or token.dep_ in NOMINAL_SUBJECT_DEPS):
                 return True
         return False
@@ -129,8 +132,9 @@ class Accidents:
     def has_doer(self, pred: Predicate) -> bool:
         """Someone the knowledge base knows did it ("people killed", "others injured": a participle's
         subject is its victim, not its doer)."""
-        if pred.trigger.tag_ == "VBN":
-            return False
+        trigger = pred.trigger
+        if trigger.tag_ == "VBN" and not any(c.dep_ == "aux" and c.lemma_ == "have" for c in trigger.children):
+            return False  # "have arrested" is active: its subject did it
         return any(self.is_actor(s) and not self.is_vehicle(s) and not self.is_cause(s) for s in pred.subjects)
 
     def reason(self, pred: Predicate, code: str, after_accident: bool) -> str | None:
