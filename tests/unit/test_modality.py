@@ -58,7 +58,8 @@ def test_plain_past_negation_is_not_a_refusal(nlp, words):
         # background since a year, or marked as former
         ("The two militias have fought repeatedly since 2016.", "fought", "verb", GENERIC),
         ("Herders and farmers have clashed in the valley since 2009.", "clashed", "verb", HISTORICAL),
-        ("The junta had previously expelled the French envoy.", "expelled", "verb", HISTORICAL),
+        ("The junta had formerly expelled the French envoy.", "expelled", "verb", HISTORICAL),
+        ("The rebels gave in to demands that they leave the port.", "leave", "verb", HYPOTHETICAL),
         # negated by an adverb that is itself negated
         ("Opposition parties no longer boycott the parliament.", "boycott", "verb", NEGATED),
         # an act that was averted did not happen

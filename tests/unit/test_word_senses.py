@@ -32,3 +32,20 @@ def test_no_event_in_these_senses(coder, text, trigger):
 def test_the_event_senses_stay(coder, text, trigger, root):
     found = triggers(coder, text)
     assert found.get(trigger, "").startswith(root), found
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "code"),
+    [
+        # suspending one's own protests or attacks is a concession, not reduced relations
+        ("The miners' union suspended its protests for ten days.", "suspended", "082"),
+        ("Students announced a suspension of the demonstrations in Dhaka.", "suspension", "082"),
+        ("Opposition groups declared a freeze on street protests until the vote.", "freeze", "082"),
+        ("The insurgents suspended attacks on army convoys during the holiday.", "suspended", "087"),
+        # the other senses stay
+        ("Ecuador suspended diplomatic relations with Mexico.", "suspended", "161"),
+    ],
+)
+def test_suspended_protests_and_attacks_are_concessions(coder, text, trigger, code):
+    found = triggers(coder, text)
+    assert found.get(trigger) == code, found

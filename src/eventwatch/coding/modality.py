@@ -51,6 +51,7 @@ class ModalityWords:
     habitual_determiners: frozenset[str]
     background_preps: frozenset[str]
     intent_nouns: frozenset[str]
+    wanted_nouns: frozenset[str]
     averting_verbs: frozenset[str]
     belief_verbs: frozenset[str]
     historical_days: int
@@ -158,8 +159,11 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
                 return Modality(HYPOTHETICAL if hypothetical else FUTURE, reason=f"intent ({head_lemma})")
         if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in words.conditional_markers for c in current.children):
             return Modality(HYPOTHETICAL, reason="condition")
-        if dep in ("acl", "xcomp") and head.pos_ in ("NOUN", "PROPN") and head_lemma in words.intent_nouns:
-            return Modality(FUTURE, reason=f"intent ({head_lemma})")  # "his promise to invade"
+        if dep in ("acl", "xcomp", "ccomp") and head.pos_ in ("NOUN", "PROPN"):
+            if head_lemma in words.intent_nouns:
+                return Modality(FUTURE, reason=f"intent ({head_lemma})")  # "his promise to invade"
+            if head_lemma in words.wanted_nouns:
+                return Modality(HYPOTHETICAL, reason=f"wanted ({head_lemma})")  # "demands that it withdraw"
         if dep in MODALITY_SPREAD_DEPS or dep == "prep":
             head_value, head_reason = clause_modality(head, words)
             if head_value == NEGATED and dep != "ccomp":
