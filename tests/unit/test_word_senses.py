@@ -49,3 +49,8 @@ def test_the_event_senses_stay(coder, text, trigger, root):
 def test_suspended_protests_and_attacks_are_concessions(coder, text, trigger, code):
     found = triggers(coder, text)
     assert found.get(trigger) == code, found
+
+
+def test_a_recollection_is_no_event_but_a_recalled_envoy_is(coder):
+    assert "recalls" not in triggers(coder, "“The shelling went on all night,” recalls Amira, a nurse in Kherson.")
+    assert triggers(coder, "Lithuania recalled its ambassador from Minsk.").get("recalled") == "161"

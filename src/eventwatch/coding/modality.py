@@ -3,9 +3,10 @@
 
 Decided from the dependency parse around the trigger: its own negation and modal auxiliaries, the
 determiners of an event noun ("any invasion", "no concessions"), a conditional clause ("if Russia
-invades"), habitual adverbs ("routinely arrest", "every year"), background since a year ("have clashed
-since 2014"), the verb it hangs from ("threatened to invade" -> the invasion is not done), the noun
-of intent it completes ("his promise to invade") and the verb that averts it ("spared an attack").
+invades"), habitual adverbs ("routinely arrest", "every year", "have clashed repeatedly since 2014"),
+markers of the past ("once ruled"), the verb it hangs from ("threatened to invade" -> the invasion is
+not done), the noun of intent it completes ("his promise to invade") and the verb that averts it
+("spared an attack").
 A prediction ("analysts believe Turkey will attack") is hypothetical, no one's announcement. Relative
 clauses are presupposed, so they keep their own modality ("troops it has deployed" is asserted even
 inside a hypothetical sentence). The word lists live in ``data/modality.yaml``.
@@ -31,7 +32,6 @@ from eventwatch.coding.grammar import (
 from eventwatch.records import ASSERTED, FUTURE, GENERIC, HISTORICAL, HYPOTHETICAL, NEGATED
 
 UNREAL_HEAD_VALUES = (HYPOTHETICAL, FUTURE, GENERIC, HISTORICAL)  # a head clause passes these down
-YEAR_DIGITS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,6 @@ class ModalityWords:
     historical_markers: frozenset[str]
     habitual_markers: frozenset[str]
     habitual_determiners: frozenset[str]
-    background_preps: frozenset[str]
     intent_nouns: frozenset[str]
     wanted_nouns: frozenset[str]
     averting_verbs: frozenset[str]
@@ -91,8 +90,6 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
         return HISTORICAL, "background"
     if any(_is_habitual(a, words) for a in adverbs):
         return GENERIC, "habitual"
-    if any(_since_a_year(c, words) for c in children if c.dep_ == "prep"):
-        return HISTORICAL, "background since a year"
     return ASSERTED, ""
 
 
@@ -108,13 +105,6 @@ def _is_habitual(adverb: Token, words: ModalityWords) -> bool:
     if adverb.lower_ in words.habitual_markers:
         return not any(True for _ in adverb.children)
     return any(c.dep_ == "det" and c.lower_ in words.habitual_determiners for c in adverb.children)
-
-
-def _since_a_year(prep: Token, words: ModalityWords) -> bool:
-    """'have clashed since 2014': a state of affairs since a year is background, not today's news."""
-    if prep.lower_ not in words.background_preps:
-        return False
-    return any(o.like_num and len(o.text) == YEAR_DIGITS for o in prep.children if o.dep_ == "pobj")
 
 
 def _going_to(verb: Token) -> bool:
@@ -178,6 +168,18 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
     return Modality(ASSERTED)
 
 
+def _is_scheduled(noun: Token, words: ModalityWords) -> bool:
+    """'Talks are due to resume', 'a summit is expected to open': the event noun is the subject of a
+    verb or adjective of intent with an infinitive ("a round of talks is expected to ...": through "of")."""
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of":
+        noun = noun.head.head
+    if noun.dep_ not in NOMINAL_SUBJECT_DEPS:
+        return False
+    head = noun.head
+    heads = [head, *(c for c in head.children if c.dep_ == "acomp")]
+    return any(h.lemma_.lower() in words.intent_verbs and any(c.dep_ == "xcomp" for c in h.children) for h in heads)
+
+
 def _is_belief(verb: Token, words: ModalityWords) -> bool:
     """'Analysts believe (that) Turkey will attack': the clause under a verb of belief is a prediction."""
     return verb.dep_ == "ccomp" and verb.head.lemma_.lower() in words.belief_verbs
@@ -194,6 +196,8 @@ def noun_modality(noun: Token, words: ModalityWords) -> Modality:
     averting = {noun.head.lemma_.lower(), noun.head.lower_} & words.averting_verbs
     if noun.dep_ in ("dobj", "nsubjpass", "dative") and averting:
         return Modality(NEGATED, reason=f"averted ({noun.head.lower_})")
+    if _is_scheduled(noun, words):
+        return Modality(FUTURE, reason="scheduled")
     verb = noun.head
     for _ in range(4):  # the nearest verb above the noun decides the rest
         if verb.pos_ in VERBAL_POS or verb.head.i == verb.i:
