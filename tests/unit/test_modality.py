@@ -59,6 +59,10 @@ def test_plain_past_negation_is_not_a_refusal(nlp, words):
         ("The two militias have fought repeatedly since 2016.", "fought", "verb", GENERIC),
         ("The junta had formerly expelled the French envoy.", "expelled", "verb", HISTORICAL),
         ("The rebels gave in to demands that they leave the port.", "leave", "verb", HYPOTHETICAL),
+        # the past perfect is often this week's news
+        ("Finland had summoned the Russian envoy on Tuesday.", "summoned", "verb", ASSERTED),
+        # a document's own act is no one's wish
+        ("The assembly passed a motion condemning the coup.", "condemning", "verb", ASSERTED),
         # negated by an adverb that is itself negated
         ("Opposition parties no longer boycott the parliament.", "boycott", "verb", NEGATED),
         # an act that was averted did not happen

@@ -149,7 +149,8 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
                 return Modality(HYPOTHETICAL if hypothetical else FUTURE, reason=f"intent ({head_lemma})")
         if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in words.conditional_markers for c in current.children):
             return Modality(HYPOTHETICAL, reason="condition")
-        if dep in ("acl", "xcomp", "ccomp") and head.pos_ in ("NOUN", "PROPN"):
+        if dep in ("acl", "xcomp", "ccomp") and head.pos_ in ("NOUN", "PROPN") and current.tag_ != "VBG":
+            # an infinitive or a that-clause; "a resolution criticizing X" is the document's own act
             if head_lemma in words.intent_nouns:
                 return Modality(FUTURE, reason=f"intent ({head_lemma})")  # "his promise to invade"
             if head_lemma in words.wanted_nouns:
