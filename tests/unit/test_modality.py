@@ -54,6 +54,7 @@ def test_plain_past_negation_is_not_a_refusal(nlp, words):
         # habitual or generic: no one event
         ("Every summer, hundreds of activists march through the old town.", "march", "verb", GENERIC),
         ("Border guards routinely detain migrants near the river.", "detain", "verb", GENERIC),
+        ("The agency is delivering food aid every week to the camps.", "delivering", "verb", ASSERTED),
         ("Moldova has long accused Moscow of meddling.", "accused", "verb", ASSERTED),
         # background since a year, or marked as former
         ("The two militias have fought repeatedly since 2016.", "fought", "verb", GENERIC),

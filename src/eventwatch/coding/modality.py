@@ -88,8 +88,9 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
     adverbs = [c for c in children if c.dep_ in ("advmod", "npadvmod")]
     if any(a.lower_ in words.historical_markers for a in adverbs if a.dep_ == "advmod"):
         return HISTORICAL, "background"
-    if any(_is_habitual(a, words) for a in adverbs):
-        return GENERIC, "habitual"
+    progressive = verb.tag_ == "VBG" and "be" in {c.lemma_ for c in children if c.dep_ in AUX_DEPS}
+    if not progressive and any(_is_habitual(a, words) for a in adverbs):
+        return GENERIC, "habitual"  # "is providing aid every month" is an ongoing act, still news
     return ASSERTED, ""
 
 
