@@ -62,6 +62,11 @@ def test_plain_past_negation_is_not_a_refusal(nlp, words):
         ("The rebels gave in to demands that they leave the port.", "leave", "verb", HYPOTHETICAL),
         # the past perfect is often this week's news
         ("Finland had summoned the Russian envoy on Tuesday.", "summoned", "verb", ASSERTED),
+        # negation stops at a contrast, and a refusal that is negated leaves a possibility
+        ("Police gave no casualty figures but blamed the separatists.", "blamed", "verb", ASSERTED),
+        ("The ministry did not name the dead but accused the rebels.", "accused", "verb", ASSERTED),
+        ("The army did not shell or bomb the town.", "bomb", "verb", NEGATED),
+        ("Ankara has not ruled out sending troops to Idlib.", "sending", "verb", HYPOTHETICAL),
         # a document's own act is no one's wish
         ("The assembly passed a motion condemning the coup.", "condemning", "verb", ASSERTED),
         # negated by an adverb that is itself negated

@@ -51,6 +51,7 @@ class ModalityWords:
     habitual_determiners: frozenset[str]
     intent_nouns: frozenset[str]
     wanted_nouns: frozenset[str]
+    contrast_conjunctions: frozenset[str]
     averting_verbs: frozenset[str]
     belief_verbs: frozenset[str]
     historical_days: int
@@ -140,6 +141,8 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
         head_lemma = head.lemma_.lower()
         if dep == "xcomp" or (dep == "ccomp" and head_lemma not in words.speech_verbs):
             if head_lemma in words.refusal_verbs:
+                if clause_modality(head, words)[0] == NEGATED:  # "has not ruled out sending troops"
+                    return Modality(HYPOTHETICAL, reason=f"not refused ({head_lemma})")
                 return Modality(NEGATED, refusal=True, reason=f"refused ({head_lemma})")
             if head_lemma in words.intent_verbs and dep == "ccomp" and _has_own_subject(current):
                 # "demanded that Russia withdraw": wanted by someone else, not Russia's own intent
@@ -158,6 +161,8 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
                 return Modality(HYPOTHETICAL, reason=f"wanted ({head_lemma})")  # "demands that it withdraw"
         if dep in MODALITY_SPREAD_DEPS or dep == "prep":
             head_value, head_reason = clause_modality(head, words)
+            if head_value == NEGATED and dep == "conj" and _contrasted(current, head, words):
+                break  # "did not give a toll but blamed the rebels": the blame is real
             if head_value == NEGATED and dep != "ccomp":
                 return Modality(NEGATED, refusal=_is_future_negation(head, words), reason=head_reason)
             if head_value in UNREAL_HEAD_VALUES and (dep != "ccomp" or head_lemma not in words.speech_verbs):
@@ -168,6 +173,13 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
             continue
         break
     return Modality(ASSERTED)
+
+
+def _contrasted(conjunct: Token, head: Token, words: ModalityWords) -> bool:
+    """'did not X but Y': a contrasting conjunction between two verbs stops the negation of the first."""
+    return any(
+        c.dep_ == "cc" and c.lower_ in words.contrast_conjunctions and head.i < c.i < conjunct.i for c in head.children
+    )
 
 
 def _is_scheduled(noun: Token, words: ModalityWords) -> bool:
