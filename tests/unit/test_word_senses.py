@@ -54,3 +54,15 @@ def test_suspended_protests_and_attacks_are_concessions(coder, text, trigger, co
 def test_a_recollection_is_no_event_but_a_recalled_envoy_is(coder):
     assert "recalls" not in triggers(coder, "“The shelling went on all night,” recalls Amira, a nurse in Kherson.")
     assert triggers(coder, "Lithuania recalled its ambassador from Minsk.").get("recalled") == "161"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The Malian army declared a unilateral cease-fire on Sunday.", "Both militias announced a cease-fire in Tripoli."],
+)
+def test_a_hyphenated_cease_fire_is_a_truce(coder, text):
+    assert "0871" in triggers(coder, text).values()
+
+
+def test_other_fire_is_no_truce(coder):
+    assert "0871" not in triggers(coder, "Troops opened fire on the crowd in Conakry.").values()
