@@ -105,7 +105,7 @@ def _negates(child: Token, words: ModalityWords) -> bool:
 def _is_habitual(adverb: Token, words: ModalityWords) -> bool:
     """'routinely', 'repeatedly', 'every year', 'each summer' (not 'as long as ...')."""
     if adverb.lower_ in words.habitual_markers:
-        return not any(True for _ in adverb.children)
+        return not list(adverb.children)
     return any(c.dep_ == "det" and c.lower_ in words.habitual_determiners for c in adverb.children)
 
 
