@@ -46,6 +46,8 @@ def test_disasters_and_accidents_are_no_violent_event(coder, text):
         ("Troops opened fire on the crowd, killing 12 demonstrators.", "killing"),
         ("The navy sank a smuggling boat off the coast, killing five men.", "killing"),
         ("Soldiers stormed the compound, killing six militants.", "killing"),
+        # a cause word naming the means of an attack ("a fire attack") is no disaster
+        ("Rioters carried out a fire attack on a mosque in Kaduna.", "attack"),
         # an accident and an attack in one sentence: the attack stays
         ("After the bus crashed, gunmen attacked the passengers.", "attacked"),
     ],

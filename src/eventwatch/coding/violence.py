@@ -141,7 +141,9 @@ class Accidents:
         """Why this violence word reports no political event, or None. ``after_accident``: the sentence or
         the one before it reports an accident and names no attack."""
         words, subjects, trigger = self.words, pred.subjects, pred.trigger
-        causes = [s for s in subjects if self.is_cause(s)]
+        # "a fire attack", "a gas attack": on an event noun a compound names the means, not a disaster
+        doers = [s for s in subjects if not (pred.pos == "noun" and s.dep_ == "compound")]
+        causes = [s for s in doers if self.is_cause(s)]
         if causes:
             return f"the doer, '{causes[0].text}', is a disaster or an accident"
         if pred.lemma in words.vehicle_verbs and any(self.is_vehicle(s) for s in subjects):
