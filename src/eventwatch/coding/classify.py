@@ -62,14 +62,24 @@ class ClassifyPass:
         assert state.predicates is not None and state.registry is not None and state.sentences is not None
         registry = state.registry
         accidents = Accidents(self.violence, lambda token: _known(registry.actor(token)))
-        reported = [accidents.reports_accident(sentence) for sentence in state.sentences]
+        sentences = state.sentences
+        reported: dict[int, bool] = {}  # sentence -> reports an accident; asked only of sentences with violence
+
+        def reports(i: int) -> bool:
+            if i not in reported:
+                reported[i] = accidents.reports_accident(sentences[i])
+            return reported[i]
+
         candidates = []
         for index, predicates in enumerate(state.predicates):
             speaker = registry.speakers[index]
             matches = [self.lexicon.match(p) for p in predicates]
             support = self._support_verbs(predicates, matches)
-            after_accident = (reported[index] or index > 0 and reported[index - 1]) and not _names_attack(
-                predicates, matches, accidents
+            violent = any(m is not None and m.code[:2] in self.violence.violent_roots for m in matches)
+            after_accident = (
+                violent
+                and (reports(index) or (index > 0 and reports(index - 1)))
+                and not _names_attack(predicates, matches, accidents)
             )
             for pred, match in zip(predicates, matches, strict=True):
                 where = {"sentence": index, "about": pred.trigger.idx, "span": _span(pred)}
