@@ -338,6 +338,8 @@ def _pattern(raw: Any, ontology: Ontology, where: str) -> Pattern:
     prep_object = raw.get("prep_object") or {}
     if not isinstance(prep_object, dict):
         raise LexiconError(f"{where}: prep_object must map a preposition to words")
+    if any(isinstance(k, bool) for k in prep_object):  # YAML reads a bare on/off/yes/no key as a boolean
+        raise LexiconError(f'{where}: quote the preposition in prep_object ({{"on": [...]}}): YAML reads on as true')
     return Pattern(
         code=_code(raw["code"], ontology, where),
         object=_words(raw.get("object"), where),
