@@ -16,7 +16,8 @@ NEGATED = "negated"
 HYPOTHETICAL = "hypothetical"  # conditional or hypothetical ("any invasion would be met with ...")
 FUTURE = "future"  # intended or announced, not yet done ("will send", "plans to")
 HISTORICAL = "historical"  # a reference to a past event, not news of this report
-MODALITIES = (ASSERTED, NEGATED, HYPOTHETICAL, FUTURE, HISTORICAL)
+GENERIC = "generic"  # habitual or generic ("police routinely arrest journalists"), no one event
+MODALITIES = (ASSERTED, NEGATED, HYPOTHETICAL, FUTURE, HISTORICAL, GENERIC)
 
 
 @dataclass(slots=True)

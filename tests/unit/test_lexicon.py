@@ -53,6 +53,13 @@ def test_bad_entries_are_reported_with_file_and_entry(tmp_path, knowledge):
         Lexicon.load(tmp_path, knowledge.ontology)
 
 
+def test_an_unquoted_on_in_prep_object_is_reported(tmp_path, knowledge):
+    entry = "- lemma: freeze\n  patterns:\n    - prep_object: {on: [protest]}\n      code: '082'\n"
+    (tmp_path / "x.yaml").write_text(entry)
+    with pytest.raises(LexiconError, match="quote the preposition"):
+        Lexicon.load(tmp_path, knowledge.ontology)
+
+
 def test_prep_requirement_is_met_by_a_phrase_on_the_object(nlp, lexicon):
     found = match(nlp, lexicon, "The rebels received assurances from the government.", "received")
     assert found is not None and found.code == "030" and found.source == "from"

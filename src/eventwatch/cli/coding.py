@@ -15,12 +15,19 @@ from eventwatch.documents import InputProblem, normalise_date
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl", show_default=True)
 @click.option("--date", help="Document date (YYYY-MM-DD) for inputs without one; anchors 'on Wednesday'.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
-@click.option("--include-unreal", is_flag=True, help="Also output negated, hypothetical, future and historical events.")
+@click.option(
+    "--include-unreal", is_flag=True, help="Also output negated, hypothetical, future, historical and generic events."
+)
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal)."
 )
-def code_command(inputs, fmt, date, output, include_unreal, workers, progress):
+@click.option(
+    "--actors",
+    type=click.Path(exists=True, file_okay=False),
+    help="Actor tables to use instead of the bundled ones (e.g. from 'eventwatch knowledge import-petrarch').",
+)
+def code_command(inputs, fmt, date, output, include_unreal, workers, progress, actors):
     """Code news text into events (CAMEO + PLOVER, with evidence).
 
     INPUT is a .txt file (one article; its id is the file stem), a .jsonl/.csv file of records
@@ -32,7 +39,7 @@ def code_command(inputs, fmt, date, output, include_unreal, workers, progress):
         eventwatch code articles.jsonl --workers 2 -o events.jsonl
         echo "Russia attacked Ukraine." | eventwatch code - --format table
     """
-    from eventwatch.coding import EventWriter, code
+    from eventwatch.coding import Coder, EventWriter, code
 
     if date is not None and normalise_date(date) is None:
         raise click.BadParameter(f"{date!r} is not a date (YYYY-MM-DD)", param_hint="--date")
@@ -62,6 +69,7 @@ def code_command(inputs, fmt, date, output, include_unreal, workers, progress):
             workers=workers,
             on_problem=report,
             on_document=advance,
+            coder=Coder(include_unreal=include_unreal, n_process=workers, actors_dir=actors) if actors else None,
         ):
             writer.write(event)
         bar.close()

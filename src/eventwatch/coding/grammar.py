@@ -51,6 +51,10 @@ NOUN_ACTOR_DEPS = frozenset({"poss", "nmod", "compound", "amod"})  # "Russia's i
 MODIFIER_DEPS = frozenset({"poss", "compound", "amod"})
 INNER_NAME_DEPS = frozenset({"compound", "amod", "nmod", "nummod", "quantmod", "det", "case", "punct", "prt"})
 COMPLEMENT_WORD_DEPS = frozenset({"dobj", "prt", "xcomp"})
+# A headline verb the parser read as a plural noun ("A bomb explodes in Yangon"): where its subject
+# and its object stand among the noun's children.
+HEADLINE_SUBJECT_DEPS = frozenset({"compound", "nmod"})
+HEADLINE_OBJECT_DEPS = frozenset({"dobj", "appos", "npadvmod", "attr"})
 # Children whose subtrees are not part of an actor's name phrase.
 NON_PHRASE_DEPS = frozenset(
     {"relcl", "acl", "advcl", "prep", "punct", "cc", "conj", "det", "nummod", "quantmod", "case"}
@@ -76,6 +80,9 @@ RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
 DEFINITE_DETERMINERS = frozenset({"the", "this", "that"})  # "the group", "this organisation"
 ANAPHORIC = frozenset({"such", "the", "this", "that", "these", "those", "any"})  # "such incursion", "the attack"
 CONTROL_PREPS = frozenset({"on", "upon", "to"})  # "called on X to", "appealed to X to"
+SINGULAR_ARTICLES = frozenset({"a", "an"})  # "A bomb explodes": a singular article on a plural form
+# "The army clashes with rebels": a preposition of a party after a headline verb read as a noun
+HEADLINE_PARTY_PREPS = frozenset({"with", "against", "to", "at", "on", "into", "from", "over", "off"})
 LOOSE_PARTICLES = frozenset({"down", "up", "out", "off", "back", "away", "over", "in"})
 HOME_PREPS = frozenset({"in", "from"})  # "demonstrators in Baghdad", "rebels from Mali"
 STATE_PREPS = frozenset({"on", "under", "in", "into"})  # "placed on alert", "put under siege"

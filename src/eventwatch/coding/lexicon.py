@@ -19,6 +19,7 @@ from spacy.tokens import Token
 from eventwatch.coding.grammar import CLAUSE_DEPS, COMPLEMENT_WORD_DEPS
 from eventwatch.coding.ontology import Ontology
 from eventwatch.coding.predicates import Predicate
+from eventwatch.coding.violence import ViolenceWords, load_violence_words
 
 ENTRY_KEYS = {"lemma", "pos", "particle", "prep", "code", "target", "source", "confidence", "patterns", "note"}
 PATTERN_KEYS = {
@@ -33,6 +34,7 @@ WORD_KEYS = ("prep", "particle")  # entry keys whose value is one word
 PARTS_OF_SPEECH = ("verb", "noun")
 SPECIAL_FILES = {
     "support_verbs.yaml", "refusals.yaml", "intents.yaml", "threats.yaml", "requests.yaml", "accusations.yaml",
+    "violence.yaml",
 }  # fmt: skip
 
 
@@ -87,11 +89,14 @@ class Lexicon:
     requests: dict[str, str] = field(default_factory=dict)  # modal -> code: "must" -> 100
     accusations: dict[str, str] = field(default_factory=dict)
     accusing_verbs: frozenset[str] = frozenset()
+    violence: ViolenceWords = field(default_factory=ViolenceWords)  # disasters, accidents, weapons tests
 
     nouns: frozenset[str] = frozenset()  # lemmas of the event nouns, for finding noun predicates fast
+    verbs: frozenset[str] = frozenset()  # lemmas of the event verbs, for headline verbs read as nouns
 
     def __post_init__(self) -> None:
         self.nouns = frozenset(lemma for lemma, pos in self.entries if pos == "noun")
+        self.verbs = frozenset(lemma for lemma, pos in self.entries if pos == "verb")
 
     @property
     def noun_lemmas(self) -> frozenset[str]:
@@ -128,6 +133,7 @@ class Lexicon:
             requests=_load_code_map(root / "requests.yaml", "requests", ontology),
             accusations=_load_code_map(root / "accusations.yaml", "accusations", ontology),
             accusing_verbs=_load_words(root / "accusations.yaml", "verbs"),
+            violence=load_violence_words(root / "violence.yaml"),
         )
 
     def is_support_verb(self, verb: Token) -> bool:
@@ -332,6 +338,8 @@ def _pattern(raw: Any, ontology: Ontology, where: str) -> Pattern:
     prep_object = raw.get("prep_object") or {}
     if not isinstance(prep_object, dict):
         raise LexiconError(f"{where}: prep_object must map a preposition to words")
+    if any(isinstance(k, bool) for k in prep_object):  # YAML reads a bare on/off/yes/no key as a boolean
+        raise LexiconError(f'{where}: quote the preposition in prep_object ({{"on": [...]}}): YAML reads on as true')
     return Pattern(
         code=_code(raw["code"], ontology, where),
         object=_words(raw.get("object"), where),

@@ -1,8 +1,13 @@
-"""Modality: is an action asserted, negated, hypothetical (conditional), future/intended or historical?
+"""Modality: is an action asserted, negated, hypothetical (conditional), future/intended, generic
+(habitual) or historical?
 
 Decided from the dependency parse around the trigger: its own negation and modal auxiliaries, the
 determiners of an event noun ("any invasion", "no concessions"), a conditional clause ("if Russia
-invades"), and the verb it hangs from ("threatened to invade" -> the invasion is not done). Relative
+invades"), habitual adverbs ("routinely arrest", "every year", "have clashed repeatedly since 2014"),
+markers of the past ("once ruled"), the verb it hangs from ("threatened to invade" -> the invasion is
+not done), the noun of intent it completes ("his promise to invade") and the verb that averts it
+("spared an attack").
+A prediction ("analysts believe Turkey will attack") is hypothetical, no one's announcement. Relative
 clauses are presupposed, so they keep their own modality ("troops it has deployed" is asserted even
 inside a hypothetical sentence). The word lists live in ``data/modality.yaml``.
 """
@@ -24,7 +29,9 @@ from eventwatch.coding.grammar import (
     REFUSAL_MODALS,
     VERBAL_POS,
 )
-from eventwatch.records import ASSERTED, FUTURE, HYPOTHETICAL, NEGATED
+from eventwatch.records import ASSERTED, FUTURE, GENERIC, HISTORICAL, HYPOTHETICAL, NEGATED
+
+UNREAL_HEAD_VALUES = (HYPOTHETICAL, FUTURE, GENERIC, HISTORICAL)  # a head clause passes these down
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +47,13 @@ class ModalityWords:
     speech_verbs: frozenset[str]
     document_nouns: frozenset[str]
     historical_markers: frozenset[str]
+    habitual_markers: frozenset[str]
+    habitual_determiners: frozenset[str]
+    intent_nouns: frozenset[str]
+    wanted_nouns: frozenset[str]
+    contrast_conjunctions: frozenset[str]
+    averting_verbs: frozenset[str]
+    belief_verbs: frozenset[str]
     historical_days: int
 
 
@@ -61,7 +75,7 @@ class Modality:
 def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
     """Modality from a verb's own auxiliaries, negation and conditional marker."""
     children = list(verb.children)
-    if any(c.dep_ == "neg" or c.lower_ in words.negators and c.dep_ == "advmod" for c in children):
+    if any(_negates(c, words) for c in children):
         return NEGATED, "negation"
     if any(c.dep_ == "mark" and c.lower_ in words.conditional_markers for c in children):
         return HYPOTHETICAL, "condition"
@@ -72,7 +86,27 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
         return HYPOTHETICAL, "modal"
     if any(a in words.future_modals for a in aux) or _going_to(verb):
         return FUTURE, "future"
+    adverbs = [c for c in children if c.dep_ in ("advmod", "npadvmod")]
+    if any(a.lower_ in words.historical_markers for a in adverbs if a.dep_ == "advmod"):
+        return HISTORICAL, "background"
+    progressive = verb.tag_ == "VBG" and "be" in {c.lemma_ for c in children if c.dep_ in AUX_DEPS}
+    if not progressive and any(_is_habitual(a, words) for a in adverbs):
+        return GENERIC, "habitual"  # "is providing aid every month" is an ongoing act, still news
     return ASSERTED, ""
+
+
+def _negates(child: Token, words: ModalityWords) -> bool:
+    """'not', 'never', and 'no longer' (an adverb negated in turn)."""
+    if child.dep_ == "neg" or (child.dep_ == "advmod" and child.lower_ in words.negators):
+        return True
+    return child.dep_ == "advmod" and any(g.dep_ == "neg" or g.lower_ in words.negators for g in child.children)
+
+
+def _is_habitual(adverb: Token, words: ModalityWords) -> bool:
+    """'routinely', 'repeatedly', 'every year', 'each summer' (not 'as long as ...')."""
+    if adverb.lower_ in words.habitual_markers:
+        return not list(adverb.children)
+    return any(c.dep_ == "det" and c.lower_ in words.habitual_determiners for c in adverb.children)
 
 
 def _going_to(verb: Token) -> bool:
@@ -95,6 +129,8 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
     value, reason = clause_modality(verb, words)
     if value == NEGATED:
         return Modality(NEGATED, refusal=_is_future_negation(verb, words), reason=reason)
+    if value in (FUTURE, HYPOTHETICAL) and _is_belief(verb, words):
+        return Modality(HYPOTHETICAL, reason=f"a prediction ({verb.head.lemma_.lower()})")
     if value != ASSERTED:
         return Modality(value, reason=reason)
     current = verb
@@ -105,6 +141,8 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
         head_lemma = head.lemma_.lower()
         if dep == "xcomp" or (dep == "ccomp" and head_lemma not in words.speech_verbs):
             if head_lemma in words.refusal_verbs:
+                if clause_modality(head, words)[0] == NEGATED:  # "has not ruled out sending troops"
+                    return Modality(HYPOTHETICAL, reason=f"not refused ({head_lemma})")
                 return Modality(NEGATED, refusal=True, reason=f"refused ({head_lemma})")
             if head_lemma in words.intent_verbs and dep == "ccomp" and _has_own_subject(current):
                 # "demanded that Russia withdraw": wanted by someone else, not Russia's own intent
@@ -115,11 +153,19 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
                 return Modality(HYPOTHETICAL if hypothetical else FUTURE, reason=f"intent ({head_lemma})")
         if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in words.conditional_markers for c in current.children):
             return Modality(HYPOTHETICAL, reason="condition")
+        if dep in ("acl", "xcomp", "ccomp") and head.pos_ in ("NOUN", "PROPN") and current.tag_ != "VBG":
+            # an infinitive or a that-clause; "a resolution criticizing X" is the document's own act
+            if head_lemma in words.intent_nouns:
+                return Modality(FUTURE, reason=f"intent ({head_lemma})")  # "his promise to invade"
+            if head_lemma in words.wanted_nouns:
+                return Modality(HYPOTHETICAL, reason=f"wanted ({head_lemma})")  # "demands that it withdraw"
         if dep in MODALITY_SPREAD_DEPS or dep == "prep":
             head_value, head_reason = clause_modality(head, words)
+            if head_value == NEGATED and dep == "conj" and _contrasted(current, head, words):
+                break  # "did not give a toll but blamed the rebels": the blame is real
             if head_value == NEGATED and dep != "ccomp":
                 return Modality(NEGATED, refusal=_is_future_negation(head, words), reason=head_reason)
-            if head_value in (HYPOTHETICAL, FUTURE) and (dep != "ccomp" or head_lemma not in words.speech_verbs):
+            if head_value in UNREAL_HEAD_VALUES and (dep != "ccomp" or head_lemma not in words.speech_verbs):
                 return Modality(head_value, reason=f"{head_reason} ({head_lemma})")
             if dep == "ccomp" and head_lemma in words.speech_verbs:
                 break  # reported speech: the report keeps the clause's own modality
@@ -129,13 +175,43 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
     return Modality(ASSERTED)
 
 
+def _contrasted(conjunct: Token, head: Token, words: ModalityWords) -> bool:
+    """'did not X but Y': a contrasting conjunction between two verbs stops the negation of the first."""
+    return any(
+        c.dep_ == "cc" and c.lower_ in words.contrast_conjunctions and head.i < c.i < conjunct.i for c in head.children
+    )
+
+
+def _is_scheduled(noun: Token, words: ModalityWords) -> bool:
+    """'Talks are due to resume', 'a summit is expected to open': the event noun is the subject of a
+    verb or adjective of intent with an infinitive ("a round of talks is expected to ...": through "of")."""
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of":
+        noun = noun.head.head
+    if noun.dep_ not in NOMINAL_SUBJECT_DEPS:
+        return False
+    head = noun.head
+    heads = [head, *(c for c in head.children if c.dep_ == "acomp")]
+    return any(h.lemma_.lower() in words.intent_verbs and any(c.dep_ == "xcomp" for c in h.children) for h in heads)
+
+
+def _is_belief(verb: Token, words: ModalityWords) -> bool:
+    """'Analysts believe (that) Turkey will attack': the clause under a verb of belief is a prediction."""
+    return verb.dep_ == "ccomp" and verb.head.lemma_.lower() in words.belief_verbs
+
+
 def noun_modality(noun: Token, words: ModalityWords) -> Modality:
-    """An event noun: its determiners first ("no concessions", "any invasion"), then its clause."""
+    """An event noun: its determiners first ("no concessions", "any invasion"), the verb that averts it
+    ("spared an attack", "foiled a bombing"), then its clause."""
     modifiers = {c.lower_ for c in noun.children if c.dep_ in NOUN_MODIFIER_DEPS}
     if modifiers & words.negative_determiners:
         return Modality(NEGATED, refusal=True, reason="no")
     if modifiers & words.hypothetical_determiners:
         return Modality(HYPOTHETICAL, reason="determiner")
+    averting = {noun.head.lemma_.lower(), noun.head.lower_} & words.averting_verbs
+    if noun.dep_ in ("dobj", "nsubjpass", "dative") and averting:
+        return Modality(NEGATED, reason=f"averted ({noun.head.lower_})")
+    if _is_scheduled(noun, words):
+        return Modality(FUTURE, reason="scheduled")
     verb = noun.head
     for _ in range(4):  # the nearest verb above the noun decides the rest
         if verb.pos_ in VERBAL_POS or verb.head.i == verb.i:

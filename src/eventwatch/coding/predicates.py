@@ -17,6 +17,9 @@ from eventwatch.coding.grammar import (
     COMPLEMENT_DEPS,
     CONTROL_PREPS,
     DIRECT_OBJECT_DEPS,
+    HEADLINE_OBJECT_DEPS,
+    HEADLINE_PARTY_PREPS,
+    HEADLINE_SUBJECT_DEPS,
     LOOSE_PARTICLES,
     NOMINAL_POS,
     NONFINITE_TAGS,
@@ -28,6 +31,7 @@ from eventwatch.coding.grammar import (
     PREP_OBJECT_DEPS,
     RELATIVE_PRONOUNS,
     SHARING_SUBJECT_DEPS,
+    SINGULAR_ARTICLES,
     SUBJECT_DEPS,
     SUPPORTED_NOUN_DEPS,
     VERBAL_POS,
@@ -84,6 +88,7 @@ class PredicatesPass:
 
     def __init__(self, knowledge: Knowledge):
         self.noun_lemmas = knowledge.lexicon.noun_lemmas
+        self.verb_lemmas = knowledge.lexicon.verbs
 
     def __call__(self, state: DocumentState) -> DocumentState:
         assert state.sentences is not None and state.layout is not None
@@ -93,7 +98,7 @@ class PredicatesPass:
                 state.note(self.name, "dateline", "context, not text to code", sentence=index)
                 found.append([])
             else:
-                found.append(find_predicates(sentence, self.noun_lemmas))
+                found.append(find_predicates(sentence, self.noun_lemmas, self.verb_lemmas))
         state.predicates = found
         return state
 
@@ -103,11 +108,16 @@ def with_conjuncts(token: Token) -> list[Token]:
     return [token, *token.conjuncts] if token.conjuncts else [token]
 
 
-def find_predicates(sentence: Span, noun_lemmas: frozenset[str]) -> list[Predicate]:
-    """Verb predicates for every verb, noun predicates for the nouns the lexicon knows as events."""
+def find_predicates(
+    sentence: Span, noun_lemmas: frozenset[str], verb_lemmas: frozenset[str] = frozenset()
+) -> list[Predicate]:
+    """Verb predicates for every verb, noun predicates for the nouns the lexicon knows as events, and
+    headline verbs the parser read as plural nouns ("A bomb explodes in Yangon")."""
     predicates = []
     for token in sentence:
-        if token.pos_ in VERBAL_POS and token.dep_ != "aux" and token.dep_ != "auxpass":
+        if token.dep_ == "ROOT" and is_headline_verb(token, verb_lemmas):
+            predicates.append(headline_verb_predicate(token))
+        elif token.pos_ in VERBAL_POS and token.dep_ != "aux" and token.dep_ != "auxpass":
             if token.pos_ == "AUX" and token.lemma_ == "be" and not _has_event_attr(token, noun_lemmas):
                 continue
             predicates.append(verb_predicate(token))
@@ -115,6 +125,39 @@ def find_predicates(sentence: Span, noun_lemmas: frozenset[str]) -> list[Predica
             # (inside an organisation's name, "Cooperation" or "Defence" is no event)
             predicates.append(noun_predicate(token))
     return predicates
+
+
+def is_headline_verb(token: Token, verb_lemmas: frozenset[str]) -> bool:
+    """'A bomb explodes in Yangon', 'The army clashes with rebels': the small model reads a present-tense
+    verb after a noun as a plural noun at the root. Taken as a verb when the lexicon knows it as one,
+    a noun before it can be its subject, and something marks the verb reading: a singular article on
+    a plural form ("A bomb explodes"), an object after it, or a preposition of a party ("with rebels")."""
+    if token.tag_ != "NNS" or not token.lower_.endswith("s") or token.lemma_.lower() not in verb_lemmas:
+        return False
+    children = list(token.children)
+    if not any(c.i < token.i and c.dep_ in HEADLINE_SUBJECT_DEPS and c.pos_ in NOMINAL_POS for c in children):
+        return False
+    return any(
+        (c.dep_ == "det" and c.lower_ in SINGULAR_ARTICLES)
+        or (c.i > token.i and c.dep_ in HEADLINE_OBJECT_DEPS)
+        or (c.i > token.i and c.dep_ == "prep" and c.lower_ in HEADLINE_PARTY_PREPS)
+        for c in children
+    )
+
+
+def headline_verb_predicate(token: Token) -> Predicate:
+    """The headline verb with the noun before it as its subject and the phrases after it as its arguments."""
+    pred = Predicate(trigger=token, pos="verb")
+    left = [c for c in token.children if c.i < token.i and c.dep_ in HEADLINE_SUBJECT_DEPS and c.pos_ in NOMINAL_POS]
+    pred.subjects = with_conjuncts(left[-1])
+    for child in (c for c in token.children if c.i > token.i):
+        if child.dep_ in HEADLINE_OBJECT_DEPS:
+            pred.objects += with_conjuncts(child)
+        elif child.dep_ == "prep":
+            _add_prep(pred, child)
+        elif child.dep_ in PARTICLE_DEPS and child.lower_ in LOOSE_PARTICLES:
+            pred.particle = child.lower_
+    return pred
 
 
 def _has_event_attr(token: Token, noun_lemmas: frozenset[str]) -> bool:
