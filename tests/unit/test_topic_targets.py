@@ -42,3 +42,30 @@ def test_a_weapon_fired_is_no_target(coder):
 def test_a_named_party_after_a_topic_word_stays_a_target(coder):
     event = event_by_trigger(coder, "Ghana's president praised Nigeria for its mediation.", "praised")
     assert event.target is not None and event.target.code == "NGA"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peru and Bolivia agreed on Friday to reopen their shared border crossings.",
+        "Kazakhstan and Uzbekistan signed a water-sharing accord.",
+    ],
+)
+def test_parties_named_together_cooperate_with_each_other(coder, text):
+    events = coder.code(text, date="2021-03-04")
+    dyads = {(e.source.country, e.target.country) for e in events if e.source and e.target}
+    countries = {e.source.country for e in events if e.source and e.source.country}
+    assert len(countries) == 2
+    a, b = sorted(countries)
+    assert (a, b) in dyads and (b, a) in dyads
+
+
+def test_parties_attacking_together_do_not_attack_each_other(coder):
+    events = coder.code("Chadian and Nigerien troops attacked the insurgents' camps.", date="2021-03-04")
+    for event in events:
+        assert not (event.target and event.source and {event.source.country, event.target.country} == {"TCD", "NER"})
+
+
+def test_two_heads_of_state_who_met_are_a_dyad(coder):
+    events = coder.code("The presidents of Ghana and Togo met in Lome to discuss maritime security.", date="2021-03-04")
+    assert any({e.source.country, e.target.country} == {"GHA", "TGO"} for e in events if e.source and e.target)

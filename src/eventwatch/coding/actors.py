@@ -91,6 +91,7 @@ class NonActors:
     entity_labels: frozenset[str] = frozenset()
     quantities: frozenset[str] = frozenset()  # "dozens of students": the students are the party
     abstract: frozenset[str] = frozenset()  # "the war", "the deal": never a party
+    topics: frozenset[str] = frozenset()  # "praised the talks": what an act is about, never its target
     words: frozenset[str] = frozenset()
 
     @classmethod
@@ -102,6 +103,7 @@ class NonActors:
             entity_labels=frozenset(raw.get("entity_labels") or ()),
             quantities=frozenset(str(w).lower() for w in raw.get("quantities") or ()),
             abstract=frozenset(str(w).lower() for w in raw.get("abstract") or ()),
+            topics=frozenset(str(w).lower() for w in raw.get("topics") or ()),
             words=frozenset(str(w) for w in raw.get("words") or ()),
         )
 

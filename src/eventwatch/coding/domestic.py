@@ -39,10 +39,14 @@ def place_parties(
 
 
 def _is_topic(actor: Actor, sentence: Span, topics: frozenset[str]) -> bool:
-    """What the act is about or done with: a topic ("military communications": the sector word modifies
-    no party) or a weapon as the object ("firing rockets": the rockets are no target)."""
-    if (actor.entry or "").startswith("relation:weapon"):
+    """What the act is about or done with: a topic of no named party ("military communications": the
+    sector word modifies no party) or a weapon as the object ("firing rockets": the rockets are no
+    target)."""
+    entry = actor.entry or ""
+    if entry.startswith("relation:weapon"):
         return True
+    if actor.code and not any(f"+{how}:" in entry for how in ("located", "domestic")):
+        return False  # "Russia's demands", "a meeting of the Security Council": the text names whose
     span = sentence.doc.char_span(actor.start, actor.end)
     if span is None or span.root.pos_ == "PROPN" or span.root.ent_type_ in PARTY_ENTITIES:
         return False

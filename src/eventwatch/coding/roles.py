@@ -68,7 +68,7 @@ class RolesPass:
         self.ontology = knowledge.ontology
         self.document_nouns = knowledge.modality.document_nouns
         self.abstract = knowledge.actors.non_actors.abstract
-        self.topics = self.abstract | knowledge.lexicon.nouns  # what an act is about, never a party to it
+        self.topics = self.abstract | knowledge.actors.non_actors.topics  # what an act is about
         self.places = PlaceFinder(knowledge.places, knowledge.gazetteer)
 
     def __call__(self, state: DocumentState) -> DocumentState:
@@ -114,7 +114,15 @@ class RolesPass:
                 detail = f"{before.text!r} is what the act is about (an event or abstract noun); no target"
                 state.note(self.name, "topic, no party", detail, **where)
         pairs: dict[tuple, tuple[Actor, Actor | None]] = {}
-        for source, target in product(sources, targets):
+        dyads: list[tuple[Actor, Actor | None]] = list(product(sources, targets))
+        own = {a.country or a.code for a in sources if a.code}
+        # "Peru and Bolivia agreed to reopen their crossings": the target is one of them, or theirs
+        together = all(t is None or (t.country or t.code) in own for t in targets)
+        if candidate.code[:2] in MUTUAL_ROOTS and together and (mutual := _each_other(sources)):
+            detail = "parties named together act with each other: " + ", ".join(a.text for a in sources)
+            state.note(self.name, "each other", detail, **where)
+            dyads = mutual
+        for source, target in dyads:
             if target is not None and _same_actor(source, target):
                 detail = f"{target.text!r} is the source or has its code; no target"
                 state.note(self.name, "no self-dyad", detail, **where)
@@ -128,6 +136,20 @@ class RolesPass:
                     noted.add(key)
                     state.note(self.name, role, describe(actor) if actor else "none", span=key[1], **where)
         return Parties(list(pairs.values()), scene, actor_spans)
+
+
+# CAMEO roots of acts two parties do together: "Jordan and Britain agreed to hold exercises", "the two
+# leaders met", "X and Y signed a treaty" are X -> Y and Y -> X (intent to cooperate, consult, diplomatic
+# and material cooperation).
+MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
+
+
+def _each_other(sources: list[Actor]) -> list[tuple[Actor, Actor | None]]:
+    """Each coded source with each other one of another country as target; empty unless two countries."""
+    coded = [a for a in sources if a.code]
+    if len({a.country or a.code for a in coded}) < 2:
+        return []
+    return [(a, b) for a in coded for b in coded if (a.country or a.code) != (b.country or b.code)]
 
 
 _COUNTERPART_SENTENCES = 2  # how far back a party's counterpart in the document is remembered
