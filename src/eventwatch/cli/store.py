@@ -7,7 +7,6 @@ Problems are one line on stderr naming the input; the exit code is 1 if any inpu
 from __future__ import annotations
 
 import csv
-import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -76,16 +75,12 @@ def _print_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) ->
 
 def _load_coder(spec: str | None, workers: int) -> Any:
     """The default Coder, or an object made by ``module:callable`` (anything with ``pipe_documents``)."""
-    if spec is None:
-        from eventwatch.coder import Coder
+    from eventwatch.ingest.pipeline import make_coder
 
-        return Coder(include_unreal=True, n_process=workers)
-    module, _, name = spec.partition(":")
     try:
-        factory = getattr(importlib.import_module(module), name or "make_coder")
-    except (ImportError, AttributeError) as exc:
-        raise click.BadParameter(f"cannot load {spec!r}: {exc}", param_hint="--coder") from None
-    return factory()
+        return make_coder(spec, workers)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--coder") from None
 
 
 def _store(db: str, read_only: bool = False, dedup_key: str | None = None, window: int = 0) -> Any:

@@ -7,6 +7,7 @@ costs reading, not coding. Coded articles are written in small batches, each one
 
 from __future__ import annotations
 
+import importlib
 import re
 import threading
 import time
@@ -69,6 +70,21 @@ class IngestReport:
             f"{self.mentions} event mentions, {self.events} events updated, "
             f"{len(self.problems)} failed sources in {self.seconds:.1f}s"
         )
+
+
+def make_coder(spec: str | None = None, workers: int = 1) -> DocumentCoder:
+    """The default Coder (keeping unreal mentions, as the store does), or the object a ``module:callable``
+    factory makes (anything with ``pipe_documents``). Raises ValueError when the factory cannot be loaded."""
+    if spec is None:
+        from eventwatch.coder import Coder
+
+        return Coder(include_unreal=True, n_process=workers)
+    module, _, name = spec.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module), name or "make_coder")
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"cannot load {spec!r}: {exc}") from None
+    return factory()
 
 
 def count_sentences(text: str) -> int:

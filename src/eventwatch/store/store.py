@@ -114,6 +114,13 @@ class Store:
             fetch_config=fetch_config, on_problem=on_problem, stop=stop, batch_size=batch_size,
         )  # fmt: skip
 
+    def load(self, path: str | Path, batch_size: int = 2000, progress: Callable[[Any], None] | None = None):
+        """Store the output folder of ``eventwatch spark`` (its articles and mentions; events are clustered
+        here). Articles already stored are skipped, so loading twice changes nothing. -> LoadReport"""
+        from eventwatch.spark.load import load
+
+        return load(self._writer(), path, batch_size=batch_size, progress=progress)
+
     def recluster(self) -> int:
         """Rebuild all events under this Store's dedup rule; returns how many there are."""
         return self._writer().recluster()

@@ -20,7 +20,7 @@ import pyarrow as pa
 from eventwatch.records import Document, Event, content_hash
 from eventwatch.store.connection import connect
 from eventwatch.store.dedup import ClusterInput, DedupConfig, assign_events, cluster_date, summarise_event
-from eventwatch.store.rows import ARTICLE_COLUMNS, MENTION_COLUMNS, article_row, mention_row
+from eventwatch.store.rows import ARTICLE_COLUMNS, MENTION_COLUMNS, article_row, mention_rows
 
 _INT = {"sentence_index", "sentence_start", "source_start", "source_end", "target_start", "target_end",
         "quad_class", "trigger_start", "trigger_end", "n_sentences", "n_events", "num_mentions",
@@ -56,9 +56,13 @@ def _arrow_type(column: str) -> pa.DataType:
     return pa.string()
 
 
+def arrow_schema(columns: Sequence[str]) -> pa.Schema:
+    """The Arrow types of store columns (articles, mentions, events), for tables made outside DuckDB."""
+    return pa.schema([(c, _arrow_type(c)) for c in columns])
+
+
 def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
-    schema = pa.schema([(c, _arrow_type(c)) for c in columns])
-    return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=schema)
+    return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=arrow_schema(columns))
 
 
 @dataclass(slots=True)
@@ -103,6 +107,17 @@ class WriteResult:
     events: set[str] = field(default_factory=set)
 
 
+def _stored(con: duckdb.DuckDBPyConnection, hashes: list[str], urls: list[str | None]) -> SeenArticles:
+    """The articles among these content hashes and URLs that the store already has."""
+    con.register("_incoming", pa.table({"content_hash": hashes, "url": pa.array(urls, pa.string())}))
+    stored = con.execute(
+        "SELECT a.content_hash, a.url FROM articles a WHERE a.content_hash IN "
+        "(SELECT content_hash FROM _incoming) OR a.url IN (SELECT url FROM _incoming)"
+    ).fetchall()
+    con.unregister("_incoming")
+    return SeenArticles({row[0] for row in stored}, {row[1] for row in stored if row[1]})
+
+
 def key_sql(column: str) -> str:
     return f"coalesce(CAST(m.{column} AS VARCHAR), '')"
 
@@ -131,13 +146,23 @@ class Writer:
         return SeenArticles(hashes, urls)
 
     def write(self, batch: Iterable[CodedArticle]) -> WriteResult:
-        result = WriteResult()
+        """Store coded articles (skipping those already stored) in one transaction."""
         batch = list(batch)
+        return self._in_transaction(lambda con, result: self._write(con, batch, result))
+
+    def write_rows(self, articles: Sequence[dict[str, Any]], mentions: Sequence[dict[str, Any]]) -> WriteResult:
+        """Store article and mention rows made elsewhere (``rows.article_row`` and ``rows.mention_row``
+        columns, e.g. a Spark job's output) in one transaction. Articles already stored are skipped
+        with their mentions; events are clustered here under this writer's rule."""
+        return self._in_transaction(lambda con, result: self._write_rows(con, articles, mentions, result))
+
+    def _in_transaction(self, work: Any) -> WriteResult:
+        result = WriteResult()
         with self._connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 self._ensure_rule(con)
-                self._write(con, batch, result)
+                work(con, result)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -174,30 +199,40 @@ class Writer:
 
     def _write(self, con: duckdb.DuckDBPyConnection, batch: list[CodedArticle], result: WriteResult) -> None:
         now = datetime.now(UTC).replace(tzinfo=None)
+        seen = _stored(con, [item.content_hash for item in batch], [item.document.url for item in batch])
         articles: list[dict[str, Any]] = []
         mentions: list[dict[str, Any]] = []
-        # Articles already stored (by an earlier run, or another process since we looked) are skipped.
-        con.register("_incoming", pa.table({
-            "content_hash": [item.content_hash for item in batch],
-            "url": [item.document.url for item in batch],
-        }))  # fmt: skip
-        stored = con.execute(
-            "SELECT a.content_hash, a.url FROM articles a WHERE a.content_hash IN "
-            "(SELECT content_hash FROM _incoming) OR a.url IN (SELECT url FROM _incoming)"
-        ).fetchall()
-        con.unregister("_incoming")
-        seen = SeenArticles({row[0] for row in stored}, {row[1] for row in stored if row[1]})
         for item in batch:
             doc = item.document
             if not seen.first_time(item.content_hash, doc.url):
                 result.skipped += 1
                 continue
-            rows = {}
-            for event in item.events:
-                row = mention_row(event, item.article_id, doc.date)
-                rows.setdefault(row["mention_id"], row)  # the coder may report one mention twice
-            mentions.extend(rows.values())
+            rows = mention_rows(item.events, item.article_id, doc.date)
+            mentions.extend(rows)
             articles.append(article_row(doc, item.article_id, item.content_hash, now, item.n_sentences, len(rows)))
+        self._insert(con, articles, mentions, result)
+
+    def _write_rows(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        articles: Sequence[dict[str, Any]],
+        mentions: Sequence[dict[str, Any]],
+        result: WriteResult,
+    ) -> None:
+        seen = _stored(con, [a["content_hash"] for a in articles], [a["url"] for a in articles])
+        new = [a for a in articles if seen.first_time(a["content_hash"], a["url"])]
+        result.skipped += len(articles) - len(new)
+        kept = {a["article_id"] for a in new}
+        self._insert(con, new, [m for m in mentions if m["article_id"] in kept], result)
+
+    def _insert(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        articles: Sequence[dict[str, Any]],
+        mentions: Sequence[dict[str, Any]],
+        result: WriteResult,
+    ) -> None:
+        """Insert new articles and their mentions, then re-cluster the events they touch."""
         if not articles:
             return
         con.register("_new_articles", _table(articles, ARTICLE_COLUMNS))
@@ -209,11 +244,12 @@ class Writer:
             con.unregister("_new_mentions")
         result.articles += len(articles)
         result.mentions += len(mentions)
+        seen_at = {a["article_id"]: a["ingested_at"] for a in articles}
         keys: dict[tuple[str, ...], date] = {}
         for m in mentions:
             if m["modality"] == "asserted":
                 key = tuple("" if m[k] is None else str(m[k]) for k in self.dedup.key)
-                day = cluster_date(m["date"], now)
+                day = cluster_date(m["date"], seen_at[m["article_id"]])
                 keys[key] = min(day, keys.get(key, day))
         result.events |= self._recluster(con, keys)
         codes = {m[f"{side}_code"] for m in mentions for side in ("source", "target")} - {None}

@@ -1,0 +1,219 @@
+"""``spark``: code articles with PySpark and write articles, mentions, events and rejects as Parquet.
+
+The stages, each a Spark job step:
+
+    inputs.read_inputs      files -> (input, line, record) rows
+    worker.check_batches    per-record rules of ``ingest`` -> documents, or rejects naming input and line
+    first_articles          one article per content hash, then per URL (the first in input order)
+    worker.code_batches     the Coder, one per Python worker -> article and mention rows (store columns)
+    dedup.assign_events     the store's dedup rule in Spark SQL -> event ids
+    dedup.summarise_events  the store's event summaries -> event rows
+
+Failed tasks are retried by Spark; output files are committed per task by Spark's commit protocol, so a
+retried task's rows are written once. Each part is written with mode "overwrite", and the manifest says
+"complete" only after all of them are, so a run that dies (even the driver, with kill -9) is repaired
+by running it again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from eventwatch.spark.output import COMPLETE, MANIFEST, Manifest
+from eventwatch.store.dedup import DedupConfig
+from eventwatch.store.rows import MENTION_COLUMNS
+
+MAX_SHOWN_REJECTS = 20
+
+
+@dataclass(slots=True)
+class SparkReport:
+    output: str
+    articles: int = 0
+    duplicates: int = 0  # records whose article (same text or URL) came earlier in the input
+    sentences: int = 0
+    mentions: int = 0
+    events: int = 0
+    rejects: int = 0  # records that could not be coded (errors)
+    warnings: int = 0  # records with nothing to code (empty text)
+    seconds: float = 0.0
+    shown_rejects: list[str] = field(default_factory=list)  # the first few, as "input:line: reason"
+
+    @property
+    def failed(self) -> bool:
+        return self.rejects > 0
+
+    def counts(self) -> dict[str, int]:
+        names = ("articles", "duplicates", "sentences", "mentions", "events", "rejects", "warnings")
+        return {name: getattr(self, name) for name in names}
+
+    def __str__(self) -> str:
+        return (
+            f"{self.articles} articles ({self.duplicates} duplicates skipped), {self.sentences} sentences, "
+            f"{self.mentions} event mentions, {self.events} events, {self.rejects} rejected records "
+            f"in {self.seconds:.1f}s -> {self.output}"
+        )
+
+
+def spark(
+    inputs: Sequence[str],
+    output: str,
+    *,
+    master: str | None = None,
+    partitions: int | None = None,
+    input_format: str = "auto",
+    dedup: DedupConfig | None = None,
+    coder: str | None = None,
+    config: dict[str, str] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> SparkReport:
+    """Code ``inputs`` (JSON Lines, CSV or Parquet files or folders; any path Spark reads) on Spark
+    ``master`` (default ``local[2]``) into ``output``: articles/, mentions/ and events/ as Parquet
+    partitioned by date, rejects/ as JSON Lines. ``partitions`` is how many tasks the coding is split
+    into (default 4 per core); ``coder`` a ``module:callable`` coder factory (default: the Coder).
+    """
+    from eventwatch.spark.session import start_session
+
+    say = log or (lambda message: None)
+    dedup = dedup or DedupConfig()
+    started = time.monotonic()
+    session = start_session(master, config)
+    try:
+        report = _run(session, list(inputs), output.rstrip("/"), partitions, input_format, dedup, coder, say)
+    finally:
+        session.stop()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _run(
+    session: Any,
+    inputs: list[str],
+    output: str,
+    partitions: int | None,
+    input_format: str,
+    dedup: DedupConfig,
+    coder: str | None,
+    say: Callable[[str], None],
+) -> SparkReport:
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    from eventwatch.spark import worker
+    from eventwatch.spark.dedup import assign_events, summarise_events
+    from eventwatch.spark.inputs import read_inputs
+
+    tasks = partitions or 4 * session.sparkContext.defaultParallelism
+    session.conf.set("spark.sql.shuffle.partitions", str(tasks))
+    manifest = _start_manifest(session, output, inputs, dedup)
+    ingested_at = manifest.ingested_time
+    report = SparkReport(output)
+
+    raw, unreadable = read_inputs(session, inputs, input_format)
+    checked = raw.mapInArrow(worker.check_batches, _schema(worker.CHECKED)).persist(StorageLevel.DISK_ONLY)
+    articles_in = checked.where(F.col("reject").isNull()).drop("reject")
+    new = first_articles(articles_in)
+    say(f"coding on {session.sparkContext.master} in {tasks} tasks")
+    coded = (
+        new.repartition(tasks, "content_hash")
+        .mapInArrow(worker.code_batches(ingested_at, coder), _schema(worker.CODED))
+        .persist(StorageLevel.DISK_ONLY)
+    )
+    totals = coded.agg(
+        F.count("article").alias("articles"),
+        F.coalesce(F.sum(F.size("mentions")), F.lit(0)).alias("mentions"),
+        F.coalesce(F.sum("article.n_sentences"), F.lit(0)).alias("sentences"),
+    ).first()
+    report.articles, report.mentions, report.sentences = totals.articles, totals.mentions, totals.sentences
+    report.duplicates = articles_in.count() - coded.count()
+
+    articles = coded.where(F.col("article").isNotNull()).select("article.*")
+    _write_by_date(articles, f"{output}/articles")
+    say(f"{report.articles} articles coded; clustering {report.mentions} mentions into events")
+    mentions = coded.select(F.explode("mentions").alias("m")).select("m.*")
+    about = articles.select(
+        "article_id", F.col("source").alias("article_source"), F.col("url").alias("article_url"), "ingested_at"
+    )
+    clustered = assign_events(mentions.join(about, "article_id"), dedup).persist(StorageLevel.DISK_ONLY)
+    _write_by_date(clustered.select(*MENTION_COLUMNS), f"{output}/mentions")
+    _write_by_date(summarise_events(clustered, tasks), f"{output}/events")
+    report.events = session.read.parquet(f"{output}/events").count()
+
+    rejects = (
+        checked.where(F.col("reject").isNotNull()).select("reject.*")
+        .unionByName(coded.where(F.col("reject").isNotNull()).select("reject.*"))
+        .unionByName(session.createDataFrame([worker.reject(p, None) for p in unreadable], _schema(worker.REJECT)))
+    )  # fmt: skip
+    rejects.orderBy("input", "line").coalesce(1).write.mode("overwrite").json(f"{output}/rejects")
+    written = session.read.schema(_schema(worker.REJECT)).json(f"{output}/rejects")
+    severities = {row.severity: row["count"] for row in written.groupBy("severity").count().collect()}
+    report.rejects, report.warnings = severities.get("error", 0), severities.get("warning", 0)
+    report.shown_rejects = [
+        f"{r.input}:{r.line}: {r.reason}" if r.line is not None else f"{r.input}: {r.reason}"
+        for r in written.where(F.col("severity") == "error").limit(MAX_SHOWN_REJECTS).collect()
+    ]
+    for frame in (clustered, coded, checked):
+        frame.unpersist()
+
+    manifest.state, manifest.counts = COMPLETE, report.counts()
+    manifest.finished = _now().isoformat()
+    _write_manifest(session, output, manifest)
+    return report
+
+
+def first_articles(documents: Any) -> Any:
+    """One article per content hash, then one per URL: the first in input order (input name, line), as
+    ``ingest`` keeps the first it reads of an article it meets twice."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    order = ("input", "line")
+    by_text = F.row_number().over(Window.partitionBy("content_hash").orderBy(*order))
+    by_url = F.when(F.col("url").isNull(), 1).otherwise(F.row_number().over(Window.partitionBy("url").orderBy(*order)))
+    first_text = documents.withColumn("_nth", by_text).where("_nth = 1")
+    return first_text.withColumn("_nth", by_url).where("_nth = 1").drop("_nth")
+
+
+def _write_by_date(frame: Any, path: str) -> None:
+    # One task per date, so each date folder gets one file rather than one per task.
+    frame.repartition("date").write.mode("overwrite").partitionBy("date").parquet(path)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _start_manifest(session: Any, output: str, inputs: list[str], dedup: DedupConfig) -> Manifest:
+    """The manifest of this run, saved as "running". A rerun after a run that did not finish keeps its
+    time of ingest, so it writes what that run would have written."""
+    previous = _read_manifest(session, output)
+    now = _now().isoformat()
+    resumed = previous is not None and previous.state != COMPLETE
+    ingested_at = previous.ingested_at if resumed and previous else now
+    manifest = Manifest(ingested_at=ingested_at, inputs=inputs, dedup=dedup.fingerprint, started=now)
+    _write_manifest(session, output, manifest)
+    return manifest
+
+
+def _read_manifest(session: Any, output: str) -> Manifest | None:
+    try:
+        rows = session.read.text(f"{output}/{MANIFEST}").collect()
+    except Exception:  # AnalysisException: no manifest yet
+        return None
+    return Manifest.from_json(rows[0].value) if rows else None
+
+
+def _write_manifest(session: Any, output: str, manifest: Manifest) -> None:
+    frame = session.createDataFrame([(manifest.to_json(),)], "value string")
+    frame.coalesce(1).write.mode("overwrite").text(f"{output}/{MANIFEST}")
+
+
+def _schema(arrow: Any) -> Any:
+    import pyarrow as pa
+    from pyspark.sql.pandas.types import from_arrow_schema, from_arrow_type
+
+    return from_arrow_schema(arrow) if isinstance(arrow, pa.Schema) else from_arrow_type(arrow)
