@@ -6,11 +6,13 @@ import os
 import re
 import shutil
 import sys
+from pathlib import Path
 from typing import Any
 
 # Tasks of a local run are retried like a cluster's (Spark's local mode otherwise tries a task once).
 LOCAL_TASK_ATTEMPTS = 4
 DEFAULT_MASTER = "local[2]"
+LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
 _LOCAL = re.compile(r"^local(\[(\*|\d+)\])?$")
 
 
@@ -64,6 +66,8 @@ def start_session(master: str | None = None, config: dict[str, str] | None = Non
             # cluster PYSPARK_PYTHON names the packed environment's interpreter (see the README).
             # PySpark reads it from the environment when the context starts.
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+            # Spark logs warnings about the host by default; a local job says only what went wrong.
+            settings["spark.driver.extraJavaOptions"] = f"-Dlog4j2.configurationFile={LOG_CONFIG}"
     settings.update(config or {})
     for key, value in settings.items():
         builder = builder.config(key, value)
