@@ -5,6 +5,7 @@ attribution) and nothing else. Every piece of knowledge it uses is loaded once, 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -147,7 +148,10 @@ def _code_chunk(chunk: list[Document]) -> list[list[Event]]:
 def _parallel(docs: Iterator[Document], config: CoderConfig, workers: int) -> Iterator[tuple[Document, list[Event]]]:
     """Code chunks of documents in worker processes, each with its own Coder; results keep input order."""
     chunk_size = config.batch_size
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config,)) as pool:
+    # Workers start from a fresh process (forkserver), not a fork of this one: a fork would carry this
+    # process's own model and knowledge (and whatever else it holds) into every worker's memory.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=(config,)) as pool:
         pending = []
         while True:
             chunk = list(islice(docs, chunk_size))

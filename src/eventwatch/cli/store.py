@@ -123,7 +123,7 @@ def _dedup_options(f: Any) -> Any:
 @_dedup_options
 @click.option("--coder", "coder_spec", metavar="MODULE:CALLABLE", help="Use another coder (a factory).")
 @click.option(
-    "--batch", type=click.IntRange(1), default=200, show_default=True, help="Articles per transaction."
+    "--batch", type=click.IntRange(1), default=1000, show_default=True, help="Articles per transaction."
 )
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: on a terminal].")
 def ingest_command(

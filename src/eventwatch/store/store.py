@@ -95,7 +95,7 @@ class Store:
         fetch_config: Any = None,
         on_problem: Callable[[InputProblem], None] | None = None,
         stop: threading.Event | None = None,
-        batch_size: int = 200,
+        batch_size: int = 1000,
     ):  # -> IngestReport (imported lazily: the ingest side pulls in HTTP and feed parsing)
         """Code and store articles from files, folders, URLs, feeds or Documents; skips what is stored.
 
