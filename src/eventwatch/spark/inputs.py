@@ -84,7 +84,10 @@ def read_input(session: Any, source: Input) -> Any:
             frame, first_line = session.read.parquet(source.path), 1
         if "text" not in frame.columns:
             raise ValueError(f"has no 'text' column (columns: {', '.join(frame.columns)})")
-        record = F.to_json(F.struct(*[c for c in RECORD_KEYS if c in frame.columns]))
+        fields = {name: F.col(name) for name in RECORD_KEYS if name in frame.columns}
+        if source.format == "csv":  # an empty cell is an empty text, as Python's csv reads it (Spark: null)
+            fields["text"] = F.coalesce(fields["text"], F.lit("")).alias("text")
+        record = F.to_json(F.struct(*fields.values()))
         problem = no_problem
         if "_corrupt_record" in frame.columns:
             problem = F.when(F.col("_corrupt_record").isNotNull(), F.lit("malformed CSV record"))
