@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from eventwatch.spark.output import COMPLETE, MANIFEST, Manifest
+from eventwatch.spark.output import COMPLETE, MANIFEST, HadoopFiles, Manifest
 from eventwatch.store.dedup import DedupConfig
 from eventwatch.store.rows import MENTION_COLUMNS
 
@@ -109,27 +109,37 @@ def _run(
 
     tasks = partitions or 4 * session.sparkContext.defaultParallelism
     session.conf.set("spark.sql.shuffle.partitions", str(tasks))
-    manifest = _start_manifest(session, output, inputs, dedup)
+    files = HadoopFiles(session, output)
+    manifest = _start_manifest(files, inputs, dedup)
     ingested_at = manifest.ingested_time
     report = SparkReport(output)
 
     raw, unreadable = read_inputs(session, inputs, input_format)
     checked = raw.mapInArrow(worker.check_batches, _schema(worker.CHECKED)).persist(StorageLevel.DISK_ONLY)
+    severity = F.col("reject.severity")
+    read = checked.agg(
+        F.count_if(F.col("reject").isNull()).alias("good"),
+        F.count_if(severity == "error").alias("errors"),
+        F.count_if(severity == "warning").alias("warnings"),
+    ).first()
     articles_in = checked.where(F.col("reject").isNull()).drop("reject")
-    new = first_articles(articles_in)
-    say(f"coding on {session.sparkContext.master} in {tasks} tasks")
+    say(f"{read.good} articles read; coding them on {session.sparkContext.master} in {tasks} tasks")
     coded = (
-        new.repartition(tasks, "content_hash")
+        first_articles(articles_in)
+        .repartition(tasks, "content_hash")
         .mapInArrow(worker.code_batches(ingested_at, coder), _schema(worker.CODED))
         .persist(StorageLevel.DISK_ONLY)
     )
     totals = coded.agg(
+        F.count(F.lit(1)).alias("new"),
         F.count("article").alias("articles"),
         F.coalesce(F.sum(F.size("mentions")), F.lit(0)).alias("mentions"),
         F.coalesce(F.sum("article.n_sentences"), F.lit(0)).alias("sentences"),
     ).first()
     report.articles, report.mentions, report.sentences = totals.articles, totals.mentions, totals.sentences
-    report.duplicates = articles_in.count() - coded.count()
+    report.duplicates = read.good - totals.new
+    report.rejects = read.errors + (totals.new - totals.articles) + len(unreadable)  # coder failures are errors
+    report.warnings = read.warnings
 
     articles = coded.where(F.col("article").isNotNull()).select("article.*")
     _write_by_date(articles, f"{output}/articles")
@@ -147,21 +157,20 @@ def _run(
         checked.where(F.col("reject").isNotNull()).select("reject.*")
         .unionByName(coded.where(F.col("reject").isNotNull()).select("reject.*"))
         .unionByName(session.createDataFrame([worker.reject(p, None) for p in unreadable], _schema(worker.REJECT)))
+        .orderBy("input", "line")
     )  # fmt: skip
-    rejects.orderBy("input", "line").coalesce(1).write.mode("overwrite").json(f"{output}/rejects")
-    written = session.read.schema(_schema(worker.REJECT)).json(f"{output}/rejects")
-    severities = {row.severity: row["count"] for row in written.groupBy("severity").count().collect()}
-    report.rejects, report.warnings = severities.get("error", 0), severities.get("warning", 0)
-    report.shown_rejects = [
-        f"{r.input}:{r.line}: {r.reason}" if r.line is not None else f"{r.input}: {r.reason}"
-        for r in written.where(F.col("severity") == "error").limit(MAX_SHOWN_REJECTS).collect()
-    ]
+    rejects.coalesce(1).write.mode("overwrite").json(f"{output}/rejects")
+    if report.rejects:
+        report.shown_rejects = [
+            f"{r.input}:{r.line}: {r.reason}" if r.line is not None else f"{r.input}: {r.reason}"
+            for r in rejects.where(F.col("severity") == "error").limit(MAX_SHOWN_REJECTS).collect()
+        ]
     for frame in (clustered, coded, checked):
         frame.unpersist()
 
     manifest.state, manifest.counts = COMPLETE, report.counts()
     manifest.finished = _now().isoformat()
-    _write_manifest(session, output, manifest)
+    files.write(MANIFEST, manifest.to_json())
     return report
 
 
@@ -187,29 +196,17 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _start_manifest(session: Any, output: str, inputs: list[str], dedup: DedupConfig) -> Manifest:
+def _start_manifest(files: HadoopFiles, inputs: list[str], dedup: DedupConfig) -> Manifest:
     """The manifest of this run, saved as "running". A rerun after a run that did not finish keeps its
     time of ingest, so it writes what that run would have written."""
-    previous = _read_manifest(session, output)
+    text = files.read(MANIFEST)
+    previous = Manifest.from_json(text) if text else None
     now = _now().isoformat()
     resumed = previous is not None and previous.state != COMPLETE
     ingested_at = previous.ingested_at if resumed and previous else now
     manifest = Manifest(ingested_at=ingested_at, inputs=inputs, dedup=dedup.fingerprint, started=now)
-    _write_manifest(session, output, manifest)
+    files.write(MANIFEST, manifest.to_json())
     return manifest
-
-
-def _read_manifest(session: Any, output: str) -> Manifest | None:
-    try:
-        rows = session.read.text(f"{output}/{MANIFEST}").collect()
-    except Exception:  # AnalysisException: no manifest yet
-        return None
-    return Manifest.from_json(rows[0].value) if rows else None
-
-
-def _write_manifest(session: Any, output: str, manifest: Manifest) -> None:
-    frame = session.createDataFrame([(manifest.to_json(),)], "value string")
-    frame.coalesce(1).write.mode("overwrite").text(f"{output}/{MANIFEST}")
 
 
 def _schema(arrow: Any) -> Any:

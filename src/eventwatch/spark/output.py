@@ -1,7 +1,7 @@
 """The folder a Spark job writes, and how ``load`` reads it back (DuckDB reads the Parquet: no Java).
 
-    DIR/_eventwatch/                the manifest (one JSON text file): what the job was, its state
-                                    ("running" until everything is written, then "complete"), counts
+    DIR/_eventwatch.json            the manifest: what the job was, its state ("running" until
+                                    everything is written, then "complete") and its counts
     DIR/articles/date=YYYY-MM-DD/   Parquet, the store's ``articles`` columns
     DIR/mentions/date=YYYY-MM-DD/   Parquet, the store's ``mentions`` columns, with their event ids
     DIR/events/date=YYYY-MM-DD/     Parquet, the store's ``events`` columns
@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-MANIFEST = "_eventwatch"
+MANIFEST = "_eventwatch.json"
 LAYOUT = "eventwatch-spark/1"
 RUNNING, COMPLETE = "running", "complete"
 
@@ -53,6 +53,41 @@ class Manifest:
         return cls(**{k: v for k, v in data.items() if k in cls.__slots__})
 
 
+class HadoopFiles:
+    """Small files beside the job's output, on any filesystem Spark writes to (local, HDFS, S3), through
+    the session's Hadoop FileSystem: no Spark job needed for a few bytes."""
+
+    def __init__(self, session: Any, folder: str) -> None:
+        jvm = session._jvm  # PySpark's gateway to the JVM; Hadoop's FileSystem has no Python API
+        self._path = lambda name: jvm.org.apache.hadoop.fs.Path(f"{folder}/{name}")
+        self._fs = self._path(MANIFEST).getFileSystem(session._jsc.hadoopConfiguration())
+
+    def read(self, name: str) -> str | None:
+        path = self._path(name)
+        if not self._fs.exists(path):
+            return None
+        stream = self._fs.open(path)
+        try:
+            data = bytearray()
+            chunk = bytearray(65536)
+            while (n := stream.read(chunk)) > 0:
+                data += chunk[:n]
+        finally:
+            stream.close()
+        return data.decode("utf-8")
+
+    def write(self, name: str, text: str) -> None:
+        """Written whole under a temporary name, then renamed over the old one."""
+        temporary, final = self._path(f".{name}.tmp"), self._path(name)
+        stream = self._fs.create(temporary, True)
+        try:
+            stream.write(bytearray(text.encode("utf-8")))
+        finally:
+            stream.close()
+        self._fs.delete(final, False)
+        self._fs.rename(temporary, final)
+
+
 class OutputDir:
     """A local copy of a job's output, read by ``load``."""
 
@@ -60,12 +95,11 @@ class OutputDir:
         self.path = Path(path)
 
     def manifest(self) -> Manifest:
-        parts = sorted((self.path / MANIFEST).glob("part-*"))
         if not self.path.is_dir():
             raise OutputError(f"{self.path}: no such folder")
-        if not parts:
-            raise OutputError(f"{self.path}: not an eventwatch spark output (no {MANIFEST}/ manifest)")
-        manifest = Manifest.from_json(parts[0].read_text("utf-8"))
+        if not (self.path / MANIFEST).is_file():
+            raise OutputError(f"{self.path}: not an eventwatch spark output (no {MANIFEST})")
+        manifest = Manifest.from_json((self.path / MANIFEST).read_text("utf-8"))
         if manifest.layout != LAYOUT:
             raise OutputError(f"{self.path}: output layout {manifest.layout}; this eventwatch reads {LAYOUT}")
         if manifest.state != COMPLETE:

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,9 @@ def start_session(master: str | None = None, config: dict[str, str] | None = Non
     require_spark()
     from pyspark.sql import SparkSession
 
+    # PySpark warns that pandas 3 is new to it; the job exchanges Arrow batches, not pandas frames.
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+
     builder = SparkSession.builder.appName("eventwatch")
     settings = {"spark.ui.showConsoleProgress": "false", "spark.sql.session.timeZone": "UTC"}
     if master or not under_spark_submit():
@@ -66,8 +70,10 @@ def start_session(master: str | None = None, config: dict[str, str] | None = Non
             # cluster PYSPARK_PYTHON names the packed environment's interpreter (see the README).
             # PySpark reads it from the environment when the context starts.
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-            # Spark logs warnings about the host by default; a local job says only what went wrong.
+            # Spark logs warnings about the host by default; a local job says only what went wrong. Nor
+            # does a local job serve Spark's web UI (pass spark.ui.enabled=true in ``config`` for it).
             settings["spark.driver.extraJavaOptions"] = f"-Dlog4j2.configurationFile={LOG_CONFIG}"
+            settings["spark.ui.enabled"] = "false"
     settings.update(config or {})
     for key, value in settings.items():
         builder = builder.config(key, value)
