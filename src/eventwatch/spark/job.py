@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from eventwatch.documents import InputProblem
 from eventwatch.spark.output import COMPLETE, MANIFEST, HadoopFiles, Manifest
 from eventwatch.store.dedup import DedupConfig
 from eventwatch.store.rows import MENTION_COLUMNS
@@ -59,6 +60,16 @@ class SparkReport:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class JobSettings:
+    inputs: list[str]
+    output: str
+    tasks: int  # coding tasks, and shuffle partitions
+    input_format: str
+    dedup: DedupConfig
+    coder: str | None
+
+
 def spark(
     inputs: Sequence[str],
     output: str,
@@ -78,43 +89,56 @@ def spark(
     """
     from eventwatch.spark.session import start_session
 
-    say = log or (lambda message: None)
-    dedup = dedup or DedupConfig()
     started = time.monotonic()
     session = start_session(master, config)
     try:
-        report = _run(session, list(inputs), output.rstrip("/"), partitions, input_format, dedup, coder, say)
+        tasks = partitions or 4 * session.sparkContext.defaultParallelism
+        session.conf.set("spark.sql.shuffle.partitions", str(tasks))
+        job = JobSettings(list(inputs), output.rstrip("/"), tasks, input_format, dedup or DedupConfig(), coder)
+        report = _run(session, job, log or (lambda message: None))
     finally:
         session.stop()
     report.seconds = time.monotonic() - started
     return report
 
 
-def _run(
-    session: Any,
-    inputs: list[str],
-    output: str,
-    partitions: int | None,
-    input_format: str,
-    dedup: DedupConfig,
-    coder: str | None,
-    say: Callable[[str], None],
-) -> SparkReport:
+def _run(session: Any, job: JobSettings, say: Callable[[str], None]) -> SparkReport:
+    from pyspark import StorageLevel
+
+    from eventwatch.spark.dedup import summarise_events
+
+    files = HadoopFiles(session, job.output)
+    manifest = _start_manifest(files, job.inputs, job.dedup)
+    report = SparkReport(job.output)
+    checked, coded, unreadable = _code(session, job, manifest.ingested_time, report, say)
+    articles = _articles(coded)
+    _write_by_date(articles, f"{job.output}/articles")
+    say(f"{report.articles} articles coded; clustering {report.mentions} mentions into events")
+    clustered = _clustered(coded, articles, job.dedup).persist(StorageLevel.DISK_ONLY)
+    _write_by_date(clustered.select(*MENTION_COLUMNS), f"{job.output}/mentions")
+    _write_by_date(summarise_events(clustered, job.tasks), f"{job.output}/events")
+    report.events = session.read.parquet(f"{job.output}/events").count()
+    _write_rejects(session, job, checked, coded, unreadable, report)
+    for frame in (clustered, coded, checked):
+        frame.unpersist()
+    manifest.state, manifest.counts = COMPLETE, report.counts()
+    manifest.finished = _now().isoformat()
+    files.write(MANIFEST, manifest.to_json())
+    return report
+
+
+def _code(
+    session: Any, job: JobSettings, ingested_at: datetime, report: SparkReport, say: Callable[[str], None]
+) -> tuple[Any, Any, list[InputProblem]]:
+    """Read, check and code the inputs: (checked rows, coded rows, unreadable inputs), both frames kept
+    on disk for the stages after; counts go into ``report``."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     from eventwatch.spark import worker
-    from eventwatch.spark.dedup import assign_events, summarise_events
     from eventwatch.spark.inputs import read_inputs
 
-    tasks = partitions or 4 * session.sparkContext.defaultParallelism
-    session.conf.set("spark.sql.shuffle.partitions", str(tasks))
-    files = HadoopFiles(session, output)
-    manifest = _start_manifest(files, inputs, dedup)
-    ingested_at = manifest.ingested_time
-    report = SparkReport(output)
-
-    raw, unreadable = read_inputs(session, inputs, input_format)
+    raw, unreadable = read_inputs(session, job.inputs, job.input_format)
     checked = raw.mapInArrow(worker.check_batches, _schema(worker.CHECKED)).persist(StorageLevel.DISK_ONLY)
     severity = F.col("reject.severity")
     read = checked.agg(
@@ -122,12 +146,11 @@ def _run(
         F.count_if(severity == "error").alias("errors"),
         F.count_if(severity == "warning").alias("warnings"),
     ).first()
-    articles_in = checked.where(F.col("reject").isNull()).drop("reject")
-    say(f"{read.good} articles read; coding them on {session.sparkContext.master} in {tasks} tasks")
+    say(f"{read.good} articles read; coding them on {session.sparkContext.master} in {job.tasks} tasks")
     coded = (
-        first_articles(articles_in)
-        .repartition(tasks, "content_hash")
-        .mapInArrow(worker.code_batches(ingested_at, coder), _schema(worker.CODED))
+        first_articles(checked.where(F.col("reject").isNull()).drop("reject"))
+        .repartition(job.tasks, "content_hash")
+        .mapInArrow(worker.code_batches(ingested_at, job.coder), _schema(worker.CODED))
         .persist(StorageLevel.DISK_ONLY)
     )
     totals = coded.agg(
@@ -140,18 +163,34 @@ def _run(
     report.duplicates = read.good - totals.new
     report.rejects = read.errors + (totals.new - totals.articles) + len(unreadable)  # coder failures are errors
     report.warnings = read.warnings
+    return checked, coded, unreadable
 
-    articles = coded.where(F.col("article").isNotNull()).select("article.*")
-    _write_by_date(articles, f"{output}/articles")
-    say(f"{report.articles} articles coded; clustering {report.mentions} mentions into events")
+
+def _articles(coded: Any) -> Any:
+    from pyspark.sql import functions as F
+
+    return coded.where(F.col("article").isNotNull()).select("article.*")
+
+
+def _clustered(coded: Any, articles: Any, dedup: DedupConfig) -> Any:
+    """The mentions, each with its article's source, URL and time of ingest, and its event id."""
+    from pyspark.sql import functions as F
+
+    from eventwatch.spark.dedup import assign_events
+
     mentions = coded.select(F.explode("mentions").alias("m")).select("m.*")
     about = articles.select(
         "article_id", F.col("source").alias("article_source"), F.col("url").alias("article_url"), "ingested_at"
     )
-    clustered = assign_events(mentions.join(about, "article_id"), dedup).persist(StorageLevel.DISK_ONLY)
-    _write_by_date(clustered.select(*MENTION_COLUMNS), f"{output}/mentions")
-    _write_by_date(summarise_events(clustered, tasks), f"{output}/events")
-    report.events = session.read.parquet(f"{output}/events").count()
+    return assign_events(mentions.join(about, "article_id"), dedup)
+
+
+def _write_rejects(
+    session: Any, job: JobSettings, checked: Any, coded: Any, unreadable: list[InputProblem], report: SparkReport
+) -> None:
+    from pyspark.sql import functions as F
+
+    from eventwatch.spark import worker
 
     rejects = (
         checked.where(F.col("reject").isNotNull()).select("reject.*")
@@ -159,19 +198,12 @@ def _run(
         .unionByName(session.createDataFrame([worker.reject(p, None) for p in unreadable], _schema(worker.REJECT)))
         .orderBy("input", "line")
     )  # fmt: skip
-    rejects.coalesce(1).write.mode("overwrite").json(f"{output}/rejects")
+    rejects.coalesce(1).write.mode("overwrite").json(f"{job.output}/rejects")
     if report.rejects:
         report.shown_rejects = [
             f"{r.input}:{r.line}: {r.reason}" if r.line is not None else f"{r.input}: {r.reason}"
             for r in rejects.where(F.col("severity") == "error").limit(MAX_SHOWN_REJECTS).collect()
         ]
-    for frame in (clustered, coded, checked):
-        frame.unpersist()
-
-    manifest.state, manifest.counts = COMPLETE, report.counts()
-    manifest.finished = _now().isoformat()
-    files.write(MANIFEST, manifest.to_json())
-    return report
 
 
 def first_articles(documents: Any) -> Any:
