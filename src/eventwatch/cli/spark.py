@@ -8,16 +8,7 @@ import sys
 import click
 
 from eventwatch.cli import main
-from eventwatch.cli.store import DB_OPTION, _dedup_options, _store
-
-
-def _dedup(key: str | None, window: int):  # noqa: ANN202 - a DedupConfig
-    from eventwatch.store import DedupConfig
-
-    try:
-        return DedupConfig.parse(key, window)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--dedup-key") from None
+from eventwatch.cli.store import DB_OPTION, _dedup_config, _dedup_options, _store
 
 
 @main.command("spark")
@@ -32,16 +23,24 @@ def _dedup(key: str | None, window: int):  # noqa: ANN202 - a DedupConfig
     show_default=True,
     help="Format of the inputs (auto: by file name).",
 )
+@click.option(
+    "--partition-by",
+    type=click.Choice(["day", "month", "year"]),
+    default="month",
+    show_default=True,
+    help="Output folders per day, month or year of the dates.",
+)
 @_dedup_options
 @click.option("--coder", metavar="MODULE:CALLABLE", help="Use another coder (a factory), built once per worker.")
-def spark_command(inputs, output, master, partitions, input_format, dedup_key, dedup_window, coder):
+def spark_command(inputs, output, master, partitions, input_format, partition_by, dedup_key, dedup_window, coder):
     """Code articles with PySpark: the same coder on every Python worker, events deduplicated in Spark
     SQL with the store's rule.
 
     INPUT is a JSON Lines, CSV or Parquet file or folder of records {id, text, date, url, title,
     source}, on any filesystem Spark reads (local, hdfs://, s3a://). The output folder gets articles/,
-    mentions/ and events/ as Parquet partitioned by date, and rejects/ (JSON Lines: input, line,
-    reason) for records that could not be coded. Needs `pip install 'eventwatch[spark]'` and Java 17.
+    mentions/ and events/ as Parquet in folders by date (month=2024-05/ by default), and rejects/ (JSON
+    Lines: input, line, reason) for records that could not be coded. Needs
+    `pip install 'eventwatch[spark]'` and Java 17.
 
     \b
     Examples:
@@ -53,7 +52,8 @@ def spark_command(inputs, output, master, partitions, input_format, dedup_key, d
     try:
         report = spark(
             inputs, output, master=master, partitions=partitions, input_format=input_format,
-            dedup=_dedup(dedup_key, dedup_window), coder=coder, log=lambda line: click.echo(line, err=True),
+            dedup=_dedup_config(dedup_key, dedup_window), coder=coder, partition_by=partition_by,
+            log=lambda line: click.echo(line, err=True),
         )  # fmt: skip
     except SparkUnavailable as exc:
         raise click.ClickException(str(exc)) from None

@@ -83,14 +83,19 @@ def _load_coder(spec: str | None, workers: int) -> Any:
         raise click.BadParameter(str(exc), param_hint="--coder") from None
 
 
-def _store(db: str, read_only: bool = False, dedup_key: str | None = None, window: int = 0) -> Any:
-    from eventwatch.store import DedupConfig, Store
+def _dedup_config(dedup_key: str | None, window: int) -> Any:
+    from eventwatch.store import DedupConfig
 
     try:
-        dedup = DedupConfig.parse(dedup_key, window)
+        return DedupConfig.parse(dedup_key, window)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--dedup-key") from None
-    return Store(db, read_only=read_only, dedup=dedup)
+
+
+def _store(db: str, read_only: bool = False, dedup_key: str | None = None, window: int = 0) -> Any:
+    from eventwatch.store import Store
+
+    return Store(db, read_only=read_only, dedup=_dedup_config(dedup_key, window))
 
 
 def _fetch_config(timeout: float, retries: int) -> Any:

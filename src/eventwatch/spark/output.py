@@ -2,9 +2,9 @@
 
     DIR/_eventwatch.json            the manifest: what the job was, its state ("running" until
                                     everything is written, then "complete") and its counts
-    DIR/articles/date=YYYY-MM-DD/   Parquet, the store's ``articles`` columns
-    DIR/mentions/date=YYYY-MM-DD/   Parquet, the store's ``mentions`` columns, with their event ids
-    DIR/events/date=YYYY-MM-DD/     Parquet, the store's ``events`` columns
+    DIR/articles/month=YYYY-MM/     Parquet, the store's ``articles`` columns (or day=, year= folders)
+    DIR/mentions/month=YYYY-MM/     Parquet, the store's ``mentions`` columns, with their event ids
+    DIR/events/month=YYYY-MM/       Parquet, the store's ``events`` columns
     DIR/rejects/                    JSON Lines: input, line, reason, severity, record
 
 A job that is killed leaves the state "running", which ``load`` refuses; running the job again
