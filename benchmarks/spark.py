@@ -13,16 +13,18 @@ Needs `pip install 'eventwatch[spark]'` and Java 17.
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
+from eventwatch.ingest.pipeline import count_sentences
 from eventwatch.spark import spark
 from eventwatch.store import Store
-from measure import WorkerUsage, load_per_core, wcep_input
+from measure import WCEP, WorkerUsage, load_per_core, wcep_input
 
-warnings.filterwarnings("ignore", category=FutureWarning)  # PySpark's note about pandas 3
+GUARDIAN = WCEP.with_name("guardian_2019_sample.jsonl")
 
 
 def main() -> None:
@@ -51,7 +53,23 @@ def main() -> None:
     print(f"ingest --workers 2:  {rates['ingest']:8.1f} sentences/s")
     print(f"scaling 1 -> 2 cores: {rates['local[2]'] / rates['local[1]']:7.2f}x (target >= 1.8)")
     print(f"spark[2] / ingest:    {rates['local[2]'] / rates['ingest']:7.2f}  (target >= 0.85)")
-    print(f"per-core rate (local[2] / 2): {rates['local[2]'] / 2:.1f} sentences/s")
+    per_core = rates["local[2]"] / 2
+    print(f"per-core rate (local[2] / 2): {per_core:.1f} sentences/s")
+    sizing(per_core)
+
+
+def sizing(per_core: float) -> None:
+    """Cores to code a day's articles within the day, from the per-core rate, for articles as long as
+    WCEP's summaries and as the Guardian's full articles (../shared)."""
+    lengths = {"WCEP summary": 0.0, "Guardian article": 0.0}
+    for name, path in (("WCEP summary", WCEP), ("Guardian article", GUARDIAN)):
+        texts = [json.loads(line)["text"] for line in path.open(encoding="utf-8") if line.strip()]
+        lengths[name] = sum(count_sentences(t) for t in texts) / len(texts)
+    print("cores needed to code a day's articles in a day (at 100% use; add headroom):")
+    print(f"  {'articles/day':>12}  " + "  ".join(f"{n} ({s:.1f} sentences)" for n, s in lengths.items()))
+    for per_day in (100_000, 1_000_000, 10_000_000):
+        cells = [f"{math.ceil(per_day * s / 86_400 / per_core):>{len(n) + 15}}" for n, s in lengths.items()]
+        print(f"  {per_day:>12,}  " + "  ".join(cells))
 
 
 if __name__ == "__main__":
