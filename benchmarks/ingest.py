@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import spacy
 
-from eventwatch.nlp import MODEL_PACKAGES
+from eventwatch.coding.parse import MODEL_PACKAGES
 from eventwatch.store import Store
 from measure import WorkerUsage, load_per_core, wcep_input
 

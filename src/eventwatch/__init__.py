@@ -10,7 +10,7 @@ __all__ = ["Coder", "Document", "Event", "Store", "__version__"]
 def __getattr__(name: str):
     # Lazy so that `import eventwatch` stays cheap (no spaCy or DuckDB until used).
     if name == "Coder":
-        from eventwatch.coder import Coder
+        from eventwatch.coding import Coder
 
         return Coder
     if name in ("Event", "Document"):

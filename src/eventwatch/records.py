@@ -7,7 +7,7 @@ be serialised (``to_dict``) without knowing which stage made which part of it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 # Modality values. Only ASSERTED events are "real" and reported by default.
@@ -21,7 +21,11 @@ MODALITIES = (ASSERTED, NEGATED, HYPOTHETICAL, FUTURE, HISTORICAL)
 
 @dataclass(slots=True)
 class Document:
-    """One article or text to code. ``date`` is ISO-8601 (YYYY-MM-DD) or None."""
+    """One article or text to code. ``date`` is ISO-8601 (YYYY-MM-DD) or None.
+
+    ``origin`` says where it was read from (``file.jsonl:12``, a URL, ``<stdin>``), for messages about it;
+    it is not part of the article.
+    """
 
     text: str
     id: str = ""
@@ -29,18 +33,25 @@ class Document:
     url: str | None = None
     title: str | None = None
     source: str | None = None
+    origin: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not self.id:
             self.id = content_id(self.text)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        record = asdict(self)
+        del record["origin"]
+        return record
 
 
 def content_hash(text: str) -> str:
-    """SHA-256 of the whitespace-normalised text: the same article however wrapped hashes the same."""
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+    """SHA-256 of the whitespace-normalised text: the same article however wrapped hashes the same.
+
+    Any ``str`` hashes, even one holding a lone surrogate (``"\\ud800"`` from JSON), which strict UTF-8
+    refuses; valid text hashes exactly as with strict UTF-8.
+    """
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def content_id(text: str) -> str:
@@ -95,13 +106,40 @@ class Location:
         return asdict(self)
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One decision of one pass of the coder: what it decided (``rule``), why (``detail``), and about what.
+
+    ``span`` is the document character span the decision is about (a trigger, an actor mention);
+    ``sentence`` the index of its sentence; ``about`` the character offset of the trigger of the
+    candidate event it belongs to (None for decisions about the sentence or the document). The steps of
+    a document are its trail; each event keeps its own (``Event.trail``), and ``explain`` prints them.
+    """
+
+    pass_name: str
+    rule: str
+    detail: str = ""
+    span: tuple[int, int] | None = None
+    sentence: int | None = None
+    about: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pass": self.pass_name, "rule": self.rule, "detail": self.detail, "span": self.span}
+
+    def render(self) -> str:
+        return f"{self.pass_name}: {self.rule}" + (f" — {self.detail}" if self.detail else "")
+
+
 @dataclass(slots=True)
 class Event:
     """One coded event mention: who did what to whom, when and where, with its evidence.
 
     ``cameo`` is the most specific CAMEO event code the text supports; ``plover``/``plover_mode`` come
-    from the CAMEO→PLOVER table. ``rule`` names the lexicon entry that fired. ``confidence`` is in
-    [0, 1]. ``modality`` is one of MODALITIES; only ``asserted`` events are output by default.
+    from the CAMEO→PLOVER table. ``rule`` names the lexicon entry that fired (and the speech act or
+    modality that changed it); ``trail`` holds every decision the coder's passes made about this event,
+    in order (which lexicon entry, which registry entry resolved each party and how, why the modality).
+    ``confidence`` is in [0, 1]. ``modality`` is one of MODALITIES; only ``asserted`` events are
+    output by default.
     """
 
     doc_id: str
@@ -128,6 +166,7 @@ class Event:
     quote: str | None = None
     rule: str = ""
     url: str | None = None
+    trail: tuple[Step, ...] = ()
 
     @property
     def is_real(self) -> bool:
@@ -174,4 +213,5 @@ class Event:
             "quote": self.quote,
             "rule": self.rule,
             "url": self.url,
+            "trail": [step.to_dict() for step in self.trail],
         }

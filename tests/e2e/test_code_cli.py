@@ -47,7 +47,7 @@ def test_binary_and_empty_inputs_fail_cleanly(cli, tmp_path):
     (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02binary")
     (tmp_path / "empty.txt").write_text("")
     out = run(cli, str(tmp_path / "blob.txt"), str(tmp_path / "empty.txt"))
-    assert out.returncode == 1 and "looks binary" in out.stderr and "is empty" in out.stderr
+    assert out.returncode == 1 and "looks like binary data" in out.stderr and "is empty" in out.stderr
     assert "Traceback" not in out.stderr
 
 

@@ -47,7 +47,7 @@ def test_watch_ingests_new_entries_and_stops_on_sigterm(tmp_path: Path) -> None:
         server.routes["/feed"] = (200, "application/rss+xml", rss("Watch Wire", items))
         env = dict(os.environ, PYTHONPATH=str(FIXTURES))
         proc = subprocess.Popen(
-            [EVENTWATCH, "watch", server.url("/feed"), "--every", "1s", "--db", str(db),
+            [EVENTWATCH, "watch", server.url("/feed"), "--every", "1s", "--db", str(db), "--allow-private",
              "--coder", "fake_coder:make_coder"],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip

@@ -55,7 +55,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory, server: LocalServer):
     db = tmp / "store.duckdb"
     result = run(
         "ingest", str(SAMPLES), str(bad), server.url("/feed.xml"), server.url("/news/index"),
-        server.url("/bad-feed.rss"), server.url("/slow/page"), "--db", str(db), "--timeout", "1",
+        server.url("/bad-feed.rss"), server.url("/slow/page"), "--db", str(db), "--timeout", "1", "--allow-private",
         "--retries", "1",
     )  # fmt: skip
     return db, result, tmp

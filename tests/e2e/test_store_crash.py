@@ -89,9 +89,14 @@ def test_kill_and_restart_gives_the_rows_of_a_clean_run(tmp_path: Path) -> None:
 
     db = tmp_path / "killed.duckdb"
     seen: list[int] = []
-    for wait in (0.8, 1.4, 2.0, 2.6):
+    # Each run is killed once more articles than before are committed, a moment after (mid-coding or
+    # mid-write): how long a run takes to get there depends on how busy the machine is, so poll.
+    for target, extra in ((1, 0.0), (60, 0.05), (120, 0.15), (180, 0.3)):
         proc = ingest(db, source, 0.01)
-        time.sleep(wait)
+        deadline = time.monotonic() + 120
+        while count_articles(db) < target and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(extra)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         seen.append(count_articles(db))

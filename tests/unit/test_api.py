@@ -1,8 +1,9 @@
-"""The REST API over the sample database: responses, pagination, evidence, errors, limits and auth."""
+"""The REST API over the sample database, once per backend: responses, pagination, evidence, errors,
+limits and auth."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,8 +20,8 @@ class FakeReport:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("api") / "sample.duckdb")
+def db(module_store_location: str) -> str:
+    return build_sample_db(module_store_location)
 
 
 @pytest.fixture()
@@ -29,12 +30,13 @@ def ingested() -> list[Any]:
 
 
 @pytest.fixture()
-def client(db: Path, ingested: list[Any]) -> TestClient:
-    def fake_ingest(path: Path, sources: list[Any]) -> FakeReport:
+def client(db: str, ingested: list[Any]) -> Iterator[TestClient]:
+    def fake_ingest(backend: Any, sources: list[Any]) -> FakeReport:
         ingested.extend(sources)
         return FakeReport()
 
-    return TestClient(create_app(db, token="s3cret", ingest=fake_ingest))
+    with TestClient(create_app(db, token="s3cret", ingest=fake_ingest)) as client:
+        yield client
 
 
 def test_health(client: TestClient) -> None:
@@ -111,8 +113,9 @@ def test_ingest_needs_the_token(client: TestClient, ingested: list[Any]) -> None
     assert bad.status_code == 422
 
 
-def test_ingest_disabled_without_token(db: Path) -> None:
-    r = TestClient(create_app(db)).post("/ingest", json={"text": "x"})
+def test_ingest_disabled_without_token(db: str) -> None:
+    with TestClient(create_app(db)) as client:
+        r = client.post("/ingest", json={"text": "x"})
     assert r.status_code == 403 and "--token" in r.json()["error"]["message"]
 
 
@@ -121,15 +124,15 @@ def test_bodies_are_capped(client: TestClient) -> None:
     assert big.status_code == 413 and big.json()["error"]["code"] == "too_large"
 
 
-def test_code_stores_nothing(db: Path) -> None:
+def test_code_stores_nothing(db: str) -> None:
     class Coder:
         def code(self, text: str, date: str | None) -> list[Any]:
             return []
 
-    client = TestClient(create_app(db, coder_factory=Coder))
-    r = client.post("/code", json={"text": "Russia attacked Ukraine.", "date": "2022-02-24"})
-    assert r.json() == {"events": []}
-    assert client.get("/health").json()["events"] == 13
+    with TestClient(create_app(db, coder_factory=Coder)) as client:
+        r = client.post("/code", json={"text": "Russia attacked Ukraine.", "date": "2022-02-24"})
+        assert r.json() == {"events": []}
+        assert client.get("/health").json()["events"] == 13
 
 
 def test_openapi_and_dashboard_are_served_locally(client: TestClient) -> None:
@@ -149,3 +152,23 @@ def test_bind_warning() -> None:
     assert bind_warning("127.0.0.1", None) is None
     assert bind_warning("localhost", None) is None
     assert "without a token" in (bind_warning("0.0.0.0", None) or "")
+
+
+def test_answers_are_reused_only_while_the_store_is_unchanged(store_location: str) -> None:
+    from eventwatch.store import Store
+    from fixtures.store.fake_coder import FakeCoder
+
+    build_sample_db(store_location)
+
+    def ingest(backend: Any, sources: list[Any]) -> Any:
+        return Store(backend).ingest(sources, coder=FakeCoder())
+
+    with TestClient(create_app(store_location, token="s3cret", ingest=ingest)) as client:
+        first = client.get("/events", params={"limit": 100}).json()
+        assert client.get("/events", params={"limit": 100}).json() == first
+        assert client.app.state.cache.hits >= 1
+        r = client.post("/ingest", json={"text": "Israel attacked Hamas.", "date": "2022-02-01"},
+                        headers={"Authorization": "Bearer s3cret"})  # fmt: skip
+        assert r.status_code == 200 and r.json()["articles"] == 1
+        after = client.get("/events", params={"limit": 100}).json()
+        assert len(after["items"]) == len(first["items"]) + 1

@@ -6,16 +6,25 @@ import datetime as dt
 
 import pytest
 
-from eventwatch.dates import resolve_event_date, resolve_expression
+from eventwatch.coding.dates import DateFinder, resolve_expression
 
 DOC_DATE = dt.date(2022, 1, 27)  # a Thursday
 
 
-def _resolve(nlp, text: str, trigger: str, doc_date: dt.date | None = DOC_DATE) -> tuple[str | None, str]:
+@pytest.fixture(scope="module")
+def finder(knowledge) -> DateFinder:
+    return DateFinder(knowledge.dates)
+
+
+def resolve_event_date(sentence, token, doc_date, finder):
+    return finder.event_date(sentence, list(sentence.ents), token, doc_date)
+
+
+def _resolve(nlp, finder, text: str, trigger: str, doc_date: dt.date | None = DOC_DATE) -> tuple[str | None, str]:
     doc = nlp(text)
     sentence = next(doc.sents)
     token = next(t for t in sentence if t.text == trigger)
-    return resolve_event_date(sentence, token, doc_date)
+    return resolve_event_date(sentence, token, doc_date, finder)
 
 
 @pytest.mark.parametrize(
@@ -44,28 +53,28 @@ def _resolve(nlp, text: str, trigger: str, doc_date: dt.date | None = DOC_DATE) 
         ("The two leaders will meet tomorrow in Ankara.", "meet", ("2022-01-28", "day")),
     ],
 )
-def test_time_expressions(nlp, text, trigger, expected):
-    assert _resolve(nlp, text, trigger) == expected
+def test_time_expressions(nlp, finder, text, trigger, expected):
+    assert _resolve(nlp, finder, text, trigger) == expected
 
 
-def test_expression_attached_to_trigger_wins(nlp):
+def test_expression_attached_to_trigger_wins(nlp, finder):
     text = "The governor said Monday that rebels had shelled the village on Saturday."
-    assert _resolve(nlp, text, "shelled") == ("2022-01-22", "day")
-    assert _resolve(nlp, text, "said") == ("2022-01-24", "day")
+    assert _resolve(nlp, finder, text, "shelled") == ("2022-01-22", "day")
+    assert _resolve(nlp, finder, text, "said") == ("2022-01-24", "day")
 
 
-def test_bounds_of_a_period_are_not_the_event_date(nlp):
-    assert _resolve(nlp, "Rebels have held the town since 2014.", "held") == ("2022-01-27", "document")
+def test_bounds_of_a_period_are_not_the_event_date(nlp, finder):
+    assert _resolve(nlp, finder, "Rebels have held the town since 2014.", "held") == ("2022-01-27", "document")
 
 
-def test_no_expression_falls_back_to_document_date(nlp):
-    assert _resolve(nlp, "Farmers blocked the main highway.", "blocked") == ("2022-01-27", "document")
+def test_no_expression_falls_back_to_document_date(nlp, finder):
+    assert _resolve(nlp, finder, "Farmers blocked the main highway.", "blocked") == ("2022-01-27", "document")
 
 
-def test_no_document_date(nlp):
-    assert _resolve(nlp, "Farmers blocked the main highway.", "blocked", None) == (None, "unknown")
-    assert _resolve(nlp, "Farmers blocked the highway on Wednesday.", "blocked", None) == (None, "unknown")
-    assert _resolve(nlp, "Farmers blocked the highway on March 3, 2021.", "blocked", None) == (
+def test_no_document_date(nlp, finder):
+    assert _resolve(nlp, finder, "Farmers blocked the main highway.", "blocked", None) == (None, "unknown")
+    assert _resolve(nlp, finder, "Farmers blocked the highway on Wednesday.", "blocked", None) == (None, "unknown")
+    assert _resolve(nlp, finder, "Farmers blocked the highway on March 3, 2021.", "blocked", None) == (
         "2021-03-03",
         "day",
     )
@@ -98,14 +107,14 @@ def test_no_document_date(nlp):
         ("72 hours", False, None),
     ],
 )
-def test_resolve_expression(text, future, expected):
-    assert resolve_expression(text, DOC_DATE, future) == expected
+def test_resolve_expression(knowledge, text, future, expected):
+    assert resolve_expression(text, DOC_DATE, knowledge.dates, future) == expected
 
 
-def test_a_date_in_a_relative_clause_dates_that_clause_not_the_event(nlp):
+def test_a_date_in_a_relative_clause_dates_that_clause_not_the_event(nlp, finder):
     doc = nlp("The reporter, who had been arrested 15 months ago, was freed on Tuesday.")
     freed = next(t for t in doc if t.text == "freed")
-    assert resolve_event_date(doc[:], freed, dt.date(2008, 8, 7)) == ("2008-08-05", "day")
+    assert resolve_event_date(doc[:], freed, dt.date(2008, 8, 7), finder) == ("2008-08-05", "day")
     doc = nlp("The reporter, who had been arrested 15 months ago, was freed.")
     freed = next(t for t in doc if t.text == "freed")
-    assert resolve_event_date(doc[:], freed, dt.date(2008, 8, 7)) == ("2008-08-07", "document")
+    assert resolve_event_date(doc[:], freed, dt.date(2008, 8, 7), finder) == ("2008-08-07", "document")

@@ -1,9 +1,11 @@
-"""Exports: GDELT 2.0 events (61 columns, codes in their columns), mentions, PLOVER, Parquet, CSV."""
+"""Exports, once per backend: GDELT 2.0 events (61 columns, codes in their columns), mentions, PLOVER,
+Parquet, CSV."""
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -29,8 +31,8 @@ GDELT_EVENT_COLUMNS = (
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    s = Store(tmp_path_factory.mktemp("export") / "x.duckdb")
+def store(module_store_location: str) -> Iterator[Store]:
+    s = Store(module_store_location)
     s.ingest(
         [Document("Russia attacked Ukraine near Kharkiv. Washington condemned Moscow.", date="2022-02-24",
                   url="https://a.test/1", source="Wire A"),
@@ -38,7 +40,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
          Document("Washington sanctioned Russia.\tMore followed.", date="2022-02-26", url="https://c.test/3")],
         coder=FakeCoder(),
     )  # fmt: skip
-    return s
+    yield s
+    s.close()
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -83,7 +86,7 @@ def test_gdelt_mentions_columns(store: Store, tmp_path: Path) -> None:
     out = tmp_path / "mentions.tsv"
     assert store.export("gdelt-mentions", out) == 4
     rows = _rows(out)
-    assert [c for c, _ in column_map("gdelt_mentions")] == rows[0]
+    assert [c for c, _, _ in column_map("gdelt_mentions")] == rows[0]
     assert rows[0][:6] == ["GLOBALEVENTID", "EventTimeDate", "MentionTimeDate", "MentionType",
                            "MentionSourceName", "MentionIdentifier"]  # fmt: skip
     assert len(rows[0]) == 16 and all(len(r) == 16 for r in rows)

@@ -17,7 +17,7 @@ from eventwatch.store import Store
 from fixtures.store.fake_coder import FakeCoder
 from fixtures.store.local_server import LocalServer, page, rss
 
-FAST = FetchConfig(timeout=1.0, retries=2, backoff=0.01, max_bytes=100_000)
+FAST = FetchConfig(timeout=1.0, retries=2, backoff=0.01, max_bytes=100_000, allow_private=True)  # a local server
 ARTICLE = page("Russia attacks Ukraine", [
     "KYIV - Russia attacked Ukraine on Thursday, officials in Kyiv said, as explosions shook the capital.",
     "Washington condemned Moscow and promised new sanctions.",
@@ -72,7 +72,8 @@ def test_404_is_not_retried_and_500_is(server: LocalServer, fetcher: Fetcher) ->
 
 
 def test_timeout(server: LocalServer) -> None:
-    with Fetcher(FetchConfig(timeout=0.3, retries=0)) as quick, pytest.raises(FetchError, match="timed out"):
+    quick = Fetcher(FetchConfig(timeout=0.3, retries=0, allow_private=True))
+    with quick, pytest.raises(FetchError, match="timed out"):
         quick.fetch(server.url("/slow"))
 
 
@@ -129,7 +130,7 @@ def test_bad_sources_each_name_themselves(tmp_path: Path, server: LocalServer, f
     problems = sorted(str(i) for i in items if isinstance(i, InputProblem))
     assert sorted(d.text for d in docs) == ["Israel attacked Hamas.", "Russia attacked Ukraine."]
     expected = [
-        f"{tmp_path}/binary.txt: input looks binary, not text",
+        f"{tmp_path}/binary.txt: input looks like binary data",
         f"{tmp_path}/empty.txt: input is empty",
         f"{tmp_path}/feed.rss: not an RSS/Atom feed",
         f"{tmp_path}/huge.txt: file is 52 MB; the limit is 20 MiB",

@@ -1,12 +1,12 @@
 import pytest
 
-from eventwatch.lexicon import Lexicon, LexiconError, mapped_code
-from eventwatch.predicates import find_predicates
+from eventwatch.coding.lexicon import Lexicon, LexiconError, mapped_code
+from eventwatch.coding.predicates import find_predicates
 
 
 @pytest.fixture(scope="module")
-def lexicon():
-    return Lexicon.load()
+def lexicon(knowledge):
+    return knowledge.lexicon
 
 
 def match(nlp, lexicon, text, trigger):
@@ -44,13 +44,13 @@ def test_refusal_codes_follow_the_refused_action():
     assert mapped_code(refusals, "190") is None
 
 
-def test_bad_entries_are_reported_with_file_and_entry(tmp_path):
+def test_bad_entries_are_reported_with_file_and_entry(tmp_path, knowledge):
     (tmp_path / "x.yaml").write_text("- lemma: attack\n  code: '999'\n")
     with pytest.raises(LexiconError, match=r"x.yaml entry 1 \(attack\): unknown CAMEO code"):
-        Lexicon.load(tmp_path)
+        Lexicon.load(tmp_path, knowledge.ontology)
     (tmp_path / "x.yaml").write_text("- lemma: attack\n  code: '190'\n  colour: red\n")
     with pytest.raises(LexiconError, match="unknown keys"):
-        Lexicon.load(tmp_path)
+        Lexicon.load(tmp_path, knowledge.ontology)
 
 
 def test_prep_requirement_is_met_by_a_phrase_on_the_object(nlp, lexicon):

@@ -1,13 +1,18 @@
 import pytest
 
-from eventwatch.modality import load_modality_words, trigger_modality
+from eventwatch.coding.modality import trigger_modality
 from eventwatch.records import ASSERTED, FUTURE, HYPOTHETICAL, NEGATED
 
 
-def modality(nlp, text, trigger, pos="verb"):
+@pytest.fixture(scope="module")
+def words(knowledge):
+    return knowledge.modality
+
+
+def modality(nlp, words, text, trigger, pos="verb"):
     doc = nlp(text)
     token = next(t for t in doc if t.text == trigger)
-    return trigger_modality(token, pos, load_modality_words())
+    return trigger_modality(token, pos, words)
 
 
 @pytest.mark.parametrize(
@@ -25,19 +30,19 @@ def modality(nlp, text, trigger, pos="verb"):
         ("A deal that would allow Russia to withdraw the troops it has deployed.", "withdraw", "verb", HYPOTHETICAL),
     ],
 )
-def test_modality(nlp, text, trigger, pos, value):
-    assert modality(nlp, text, trigger, pos).value == value
+def test_modality(nlp, words, text, trigger, pos, value):
+    assert modality(nlp, words, text, trigger, pos).value == value
 
 
-def test_no_concessions_is_a_refusal(nlp):
-    found = modality(nlp, "There will be no concessions.", "concessions", "noun")
+def test_no_concessions_is_a_refusal(nlp, words):
+    found = modality(nlp, words, "There will be no concessions.", "concessions", "noun")
     assert found.value == NEGATED and found.refusal
 
 
-def test_refusing_verb_negates_its_complement(nlp):
-    found = modality(nlp, "The government refused to release the prisoners.", "release")
+def test_refusing_verb_negates_its_complement(nlp, words):
+    found = modality(nlp, words, "The government refused to release the prisoners.", "release")
     assert found.value == NEGATED and found.refusal
 
 
-def test_plain_past_negation_is_not_a_refusal(nlp):
-    assert not modality(nlp, "The rebels did not release the hostages.", "release").refusal
+def test_plain_past_negation_is_not_a_refusal(nlp, words):
+    assert not modality(nlp, words, "The rebels did not release the hostages.", "release").refusal

@@ -4,23 +4,31 @@ from __future__ import annotations
 
 import pytest
 
-from eventwatch.places import Gazetteer, dateline_location, normalize, resolve_event_location
+from eventwatch.coding.layout import find_layout
+from eventwatch.coding.places import Gazetteer, PlaceFinder, normalize
+from eventwatch.coding.places import dateline_location as place_of_dateline
 
 
 @pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return Gazetteer.load()
+def gazetteer(knowledge) -> Gazetteer:
+    return knowledge.gazetteer
 
 
-def _place(nlp, gazetteer, text: str, trigger: str, actor_spans=()):
+@pytest.fixture(scope="module")
+def finder(knowledge) -> PlaceFinder:
+    return PlaceFinder(knowledge.places, knowledge.gazetteer)
+
+
+def _place(nlp, finder, text: str, trigger: str, actor_spans=()):
     doc = nlp(text)
     sentence = next(doc.sents)
     token = next(t for t in sentence if t.text == trigger)
-    return resolve_event_location(sentence, token, gazetteer, list(actor_spans))
+    return finder.event_location(sentence, list(sentence.ents), token, list(actor_spans))
 
 
-def test_load_is_shared():
-    assert Gazetteer.load() is Gazetteer.load()
+def dateline_location(text: str, gazetteer: Gazetteer):
+    dateline = find_layout(text).dateline
+    return place_of_dateline(dateline.city, dateline.area, gazetteer) if dateline else None
 
 
 @pytest.mark.parametrize(
@@ -86,41 +94,41 @@ def test_normalize():
     assert normalize("Ukraine's") == "ukraine"
 
 
-def test_locative_phrase(nlp, gazetteer):
-    place = _place(nlp, gazetteer, "Riot police dispersed protesters in Tbilisi on Sunday.", "dispersed")
+def test_locative_phrase(nlp, finder):
+    place = _place(nlp, finder, "Riot police dispersed protesters in Tbilisi on Sunday.", "dispersed")
     assert place is not None and place.name == "Tbilisi"
 
 
-def test_possessive_inside_locative_phrase(nlp, gazetteer):
+def test_possessive_inside_locative_phrase(nlp, finder):
     place = _place(
-        nlp, gazetteer, "Belarus moved tanks near Poland's border, officials in Vilnius said.", "moved"
+        nlp, finder, "Belarus moved tanks near Poland's border, officials in Vilnius said.", "moved"
     )
     assert place is not None and place.country == "POL"
 
 
-def test_locative_phrase_of_a_noun_trigger(nlp, gazetteer):
-    place = _place(nlp, gazetteer, "The bombing in Aleppo killed nine people.", "bombing")
+def test_locative_phrase_of_a_noun_trigger(nlp, finder):
+    place = _place(nlp, finder, "The bombing in Aleppo killed nine people.", "bombing")
     assert place is not None and place.name == "Aleppo"
 
 
-def test_actor_span_is_not_a_place(nlp, gazetteer):
+def test_actor_span_is_not_a_place(nlp, finder):
     text = "Moscow said it would expel two diplomats."
-    assert _place(nlp, gazetteer, text, "expel", [(0, 6)]) is None
+    assert _place(nlp, finder, text, "expel", [(0, 6)]) is None
 
 
-def test_sentence_fallback(nlp, gazetteer):
+def test_sentence_fallback(nlp, finder):
     text = "Moscow said it would hold new talks with the delegation from Oslo."
-    place = _place(nlp, gazetteer, text, "hold", [(0, 6)])
+    place = _place(nlp, finder, text, "hold", [(0, 6)])
     assert place is not None and place.name == "Oslo"
 
 
-def test_object_of_non_locative_preposition_is_not_a_place(nlp, gazetteer):
+def test_object_of_non_locative_preposition_is_not_a_place(nlp, finder):
     text = "Lawmakers debated new sanctions against Minsk on Tuesday."
-    assert _place(nlp, gazetteer, text, "debated") is None
+    assert _place(nlp, finder, text, "debated") is None
 
 
-def test_subject_is_not_a_place(nlp, gazetteer):
-    assert _place(nlp, gazetteer, "France condemned the strike.", "condemned") is None
+def test_subject_is_not_a_place(nlp, finder):
+    assert _place(nlp, finder, "France condemned the strike.", "condemned") is None
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-from eventwatch.predicates import find_predicates
+from eventwatch.coding.predicates import find_predicates
 
 
 def preds(nlp, text, nouns=frozenset({"invasion", "sanction", "attack"})):

@@ -1,9 +1,8 @@
-"""Dyadic series and the actor network over the annotated sample database."""
+"""Dyadic series and the actor network over the annotated sample database, once per backend."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,8 @@ from fixtures.monitor.monitor_db import build_sample_db
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return str(build_sample_db(Path(tmp_path_factory.mktemp("series")) / "sample.duckdb"))
+def db(module_store_location: str) -> str:
+    return build_sample_db(module_store_location)
 
 
 def test_daily_series_is_dense_and_counts_quad_classes(db: str) -> None:

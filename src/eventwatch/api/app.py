@@ -11,28 +11,34 @@ bearer token. Every error has the body ``{"error": {"status", "code", "message",
 import datetime as dt
 import secrets
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from functools import cache, partial
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
+from pydantic import TypeAdapter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventwatch import __version__
 from eventwatch.api import models
-from eventwatch.api.database import Database, DatabaseBusy, DatabaseMissing
+from eventwatch.api.cache import AnswerCache
+from eventwatch.api.database import Database
+from eventwatch.api.handoff import MAX_BATCH_BYTES, handoff_router
 from eventwatch.api.limits import BodyLimit, SecurityHeaders
 from eventwatch.monitor import browse, network
 from eventwatch.monitor.alerts import alerts as find_alerts
 from eventwatch.monitor.browse import BadCursor, EventFilters
 from eventwatch.monitor.config import LEVELS, METHODS, METRICS, PERIODS, UNITS, ApiConfig, default_config
 from eventwatch.monitor.series import series as dyad_series
+from eventwatch.store.backends import Backend, QueryError, StoreError
+from eventwatch.store.dialect import Connection
 
 STATIC = Path(__file__).parent / "static"
 ACTOR = r"^[A-Za-z0-9]{2,24}$"  # a country (RUS) or CAMEO actor code (IGOWSTNAT)
@@ -64,27 +70,44 @@ def error_response(status: int, message: str, details: list[dict[str, Any]] | No
 
 
 def create_app(
-    db: str | Path,
+    db: str | Path | Backend,
     *,
     token: str | None = None,
     config: ApiConfig | None = None,
     coder_factory: Callable[[], Any] | None = None,
-    ingest: Callable[[Path, list[Any]], Any] | None = None,
+    ingest: Callable[[Backend, list[Any]], Any] | None = None,
+    announce_url: str | None = None,
+    tasks: Sequence[Callable[[Backend, threading.Event], None]] = (),
+    fetch_config: Any = None,
 ) -> FastAPI:
-    """The API over the database at ``db``. ``token`` enables POST /ingest (bearer auth).
+    """The API over the store at ``db`` (a DuckDB file, a postgresql:// URL or a Backend). ``token``
+    enables POST /ingest (bearer auth). With ``announce_url`` a served DuckDB file says where its
+    server is, so other eventwatch processes hand it their reads and writes (``store.handoff``).
 
-    ``coder_factory`` and ``ingest`` replace the Coder and ``Store(path).ingest`` (for tests).
+    ``tasks`` run in threads beside the server (``serve --watch``), each given the store and an event
+    set when the server stops. ``fetch_config`` (an ``ingest.fetch.FetchConfig``) governs the URLs POST
+    /ingest fetches (e.g. ``allow_private`` for intranet feeds). ``coder_factory`` and ``ingest`` replace
+    the Coder and ``Store(backend).ingest`` (for tests).
     """
     cfg = config or default_config().api
-    database = Database(db)
+    database = Database(db, announce_url=announce_url)
     coder_lock = threading.Lock()
     coder_holder: list[Any] = []
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         database.start()
-        yield
-        database.close()
+        stop = threading.Event()
+        threads = [threading.Thread(target=task, args=(database.backend, stop), daemon=True) for task in tasks]
+        for thread in threads:
+            thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=30)
+            database.close()
 
     app = FastAPI(
         title="eventwatch",
@@ -95,7 +118,10 @@ def create_app(
     )
     app.state.database = database
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(BodyLimit, max_bytes=cfg.max_body_bytes, error=error_response)
+    app.add_middleware(
+        BodyLimit, max_bytes=cfg.max_body_bytes, error=error_response, larger={"/store/": MAX_BATCH_BYTES}
+    )
+    app.include_router(handoff_router(database))
 
     # -- errors: one body shape for all of them ------------------------------------------------------
 
@@ -111,12 +137,12 @@ def create_app(
         first = details[0] if details else {"where": "request", "message": "invalid"}
         return error_response(422, f"{first['where']}: {first['message']}", details)
 
-    @app.exception_handler(DatabaseMissing)
-    @app.exception_handler(DatabaseBusy)
+    @app.exception_handler(StoreError)
     async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
         return error_response(503, str(exc))
 
     @app.exception_handler(BadCursor)
+    @app.exception_handler(QueryError)
     @app.exception_handler(ValueError)
     async def _bad(_: Request, exc: Exception) -> JSONResponse:
         return error_response(400, str(exc))
@@ -133,6 +159,21 @@ def create_app(
 
     # -- reads ----------------------------------------------------------------------------------------
 
+    cache = AnswerCache(cfg.cache_entries, cfg.cache_mb * 2**20)
+    app.state.cache = cache
+
+    def answer(request: Request, model: type, compute: Callable[[Connection], Any]) -> Response:
+        """``compute``'s value on a read connection, as ``model`` JSON; reused while the store is unchanged."""
+        key = request.url.path + "?" + urlencode(sorted(request.query_params.multi_items()))
+        version = database.backend.data_version()
+        body = cache.get(key, version)
+        if body is None:
+            with database.read() as con:
+                value = compute(con)
+            body = json_bytes(model, value)
+            cache.put(key, version, body)
+        return Response(body, media_type="application/json")
+
     Limit = Annotated[int, Query(ge=1, le=cfg.max_page_size, description=f"at most {cfg.max_page_size}")]
     From = Annotated[dt.date | None, Query(alias="from", description="first day, YYYY-MM-DD")]
     To = Annotated[dt.date | None, Query(alias="to", description="last day, YYYY-MM-DD")]
@@ -142,18 +183,13 @@ def create_app(
 
     @app.get("/health", response_model=models.Health, tags=["meta"])
     def health() -> models.Health:
-        try:
-            with database.read() as con:
-                events, first, last = con.execute("SELECT count(*), min(date), max(date) FROM events").fetchone()
-                articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
-        except DatabaseMissing:
-            return models.Health(
-                status="no-database", version=__version__, database=str(database.path), ingest_enabled=bool(token)
-            )
+        with database.read() as con:
+            events, first, last = con.execute("SELECT count(*), min(date), max(date) FROM events").fetchone()
+            articles = con.scalar("SELECT count(*) FROM articles")
         return models.Health(
             status="ok",
             version=__version__,
-            database=str(database.path),
+            database=database.location,
             events=events,
             articles=articles,
             first_date=first,
@@ -163,6 +199,7 @@ def create_app(
 
     @app.get("/events", response_model=models.EventPage, tags=["events"])
     def list_events(
+        request: Request,
         date_from: From = None,
         date_to: To = None,
         source: Actor = None,
@@ -175,30 +212,30 @@ def create_app(
     ) -> Any:
         """Events matching the filters, newest first, one page at a time (keyset cursor)."""
         filters = EventFilters(date_from, date_to, source, target, cameo, plover, country)
-        with database.read() as con:
-            page = browse.list_events(con, filters, limit=limit, cursor=cursor)
-        return {"items": page.items, "next_cursor": page.next_cursor, "limit": page.limit}
+
+        def page(con: Connection) -> dict[str, Any]:
+            found = browse.list_events(con, filters, limit=limit, cursor=cursor)
+            return {"items": found.items, "next_cursor": found.next_cursor, "limit": found.limit}
+
+        return answer(request, models.EventPage, page)
 
     @app.get("/events/{event_id}", response_model=models.EventDetail, tags=["events"])
-    def get_event(event_id: str) -> Any:
+    def get_event(request: Request, event_id: str) -> Any:
         """One event with all its mentions; each mention has its sentence and the evidence spans in it."""
-        with database.read() as con:
-            event = browse.event_detail(con, event_id)
-        if event is None:
-            raise HTTPException(404, f"no event {event_id!r}")
-        return event
+        return answer(
+            request, models.EventDetail, lambda con: found(browse.event_detail(con, event_id), "event", event_id)
+        )
 
     @app.get("/articles/{article_id}", response_model=models.ArticleOut, tags=["events"])
-    def get_article(article_id: str) -> Any:
+    def get_article(request: Request, article_id: str) -> Any:
         """An article's text with the evidence spans (trigger, source, target) of every mention in it."""
-        with database.read() as con:
-            art = browse.article(con, article_id)
-        if art is None:
-            raise HTTPException(404, f"no article {article_id!r}")
-        return art
+        return answer(
+            request, models.ArticleOut, lambda con: found(browse.article(con, article_id), "article", article_id)
+        )
 
     @app.get("/series", response_model=models.SeriesOut, tags=["monitor"])
     def get_series(
+        request: Request,
         source: Annotated[str, Query(pattern=ACTOR, description="country (RUS) or actor code (RUSMIL)")],
         target: Annotated[str, Query(pattern=ACTOR)],
         period: Annotated[str | None, Query(pattern=_choice(PERIODS))] = None,
@@ -208,14 +245,16 @@ def create_app(
         date_to: To = None,
     ) -> Any:
         """Counts by QuadClass and CAMEO root, Goldstein sum and mean, per period, for one dyad."""
-        with database.read() as con:
-            s = dyad_series(
+        def points(con: Connection) -> dict[str, Any]:
+            return dyad_series(
                 con, source, target, period=period, directed=directed, unit=unit, start=date_from, end=date_to
-            )
-        return s.to_dict()
+            ).to_dict()
+
+        return answer(request, models.SeriesOut, points)
 
     @app.get("/dyads", response_model=models.DyadList, tags=["monitor"])
     def get_dyads(
+        request: Request,
         date_from: From = None,
         date_to: To = None,
         by: Level = "country",
@@ -223,21 +262,27 @@ def create_app(
         limit: Limit = top,
     ) -> Any:
         """The busiest actor pairs in the period, with cooperation, conflict and net cooperation."""
-        with database.read() as con:
+        def items(con: Connection) -> dict[str, Any]:
             rows = network.dyads(con, start=date_from, end=date_to, by=by, directed=directed, limit=limit)
-        return {"items": [r.to_dict() for r in rows]}
+            return {"items": [r.to_dict() for r in rows]}
+
+        return answer(request, models.DyadList, items)
 
     @app.get("/actors", response_model=models.ActorList, tags=["monitor"])
     def get_actors(
-        date_from: From = None, date_to: To = None, by: Level = "country", limit: Limit = top
+        request: Request, date_from: From = None, date_to: To = None, by: Level = "country", limit: Limit = top
     ) -> Any:
         """The most active actors in the period, with their net cooperation."""
-        with database.read() as con:
+
+        def items(con: Connection) -> dict[str, Any]:
             rows = network.actors(con, start=date_from, end=date_to, by=by, limit=limit)
-        return {"items": [r.to_dict() for r in rows]}
+            return {"items": [r.to_dict() for r in rows]}
+
+        return answer(request, models.ActorList, items)
 
     @app.get("/alerts", response_model=models.AlertList, tags=["monitor"])
     def get_alerts(
+        request: Request,
         since: Annotated[dt.date | None, Query(description="report alerts from this day on")] = None,
         until: dt.date | None = None,
         period: Annotated[str | None, Query(pattern=_choice(PERIODS))] = None,
@@ -247,11 +292,13 @@ def create_app(
         min_events: Annotated[int | None, Query(ge=1, le=100000)] = None,
     ) -> Any:
         """Escalation alerts (method and defaults in data/monitor.yaml), with the events behind each."""
-        with database.read() as con:
+        def items(con: Connection) -> dict[str, Any]:
             found = find_alerts(
                 con, since=since, until=until, period=period, method=method, metric=metric, by=by, min_events=min_events
             )
-        return {"items": [a.to_dict() for a in found]}
+            return {"items": [a.to_dict() for a in found]}
+
+        return answer(request, models.AlertList, items)
 
     # -- coding and writing ---------------------------------------------------------------------------
 
@@ -261,7 +308,7 @@ def create_app(
                 if coder_factory is not None:
                     coder_holder.append(coder_factory())
                 else:
-                    from eventwatch.coder import Coder
+                    from eventwatch.coding import Coder
 
                     coder_holder.append(Coder())
             return coder_holder[0]
@@ -280,9 +327,8 @@ def create_app(
     def ingest_endpoint(body: models.IngestRequest) -> Any:
         """Code and store posted text and/or fetch and store URLs (bearer token required)."""
         sources = _ingest_sources(body, cfg)
-        run = ingest or _store_ingest
-        with database.write() as path:
-            report = run(path, sources)
+        run = ingest or partial(_store_ingest, fetch_config=fetch_config)
+        report = run(database.backend, sources)
         return report.to_dict() if hasattr(report, "to_dict") else report
 
     # -- dashboard ------------------------------------------------------------------------------------
@@ -296,6 +342,28 @@ def create_app(
     return app
 
 
+@cache
+def _adapter(model: type) -> TypeAdapter:
+    return TypeAdapter(model)
+
+
+def json_bytes(model: type, value: Any) -> bytes:
+    """``value`` validated as ``model`` and serialised, in the worker thread that computed it.
+
+    Routes still declare ``response_model`` (the OpenAPI schema); returning a ready Response spares
+    FastAPI its own validation pass, which for a sync route is a second hop through the thread pool.
+    """
+    adapter = _adapter(model)
+    return adapter.dump_json(adapter.validate_python(value))
+
+
+def found(value: Any, what: str, key: str) -> Any:
+    """``value``, or a 404 naming what was not found."""
+    if value is None:
+        raise HTTPException(404, f"no {what} {key!r}")
+    return value
+
+
 def _ingest_sources(body: models.IngestRequest, cfg: ApiConfig) -> list[Any]:
     if not body.text and not body.urls:
         raise HTTPException(422, "nothing to ingest: post text or urls")
@@ -304,9 +372,10 @@ def _ingest_sources(body: models.IngestRequest, cfg: ApiConfig) -> list[Any]:
     if body.text and len(body.text) > cfg.max_text_chars:
         raise HTTPException(413, f"text is longer than {cfg.max_text_chars} characters")
     for url in body.urls:
-        # Only web addresses: a bare string would be read by the store as a local file path.
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        # Only web addresses: a bare string would be read by the store as a local file path. A malformed
+        # http(s) URL is left to the fetcher, which reports it among the problems of the batch.
+        scheme, sep, rest = url.partition("://")
+        if scheme.lower() not in ("http", "https") or not sep or not rest:
             raise HTTPException(422, f"not an http(s) URL: {url[:100]!r}")
     sources: list[Any] = list(body.urls)
     if body.text:
@@ -324,9 +393,7 @@ def _ingest_sources(body: models.IngestRequest, cfg: ApiConfig) -> list[Any]:
     return sources
 
 
-def _store_ingest(path: Path, sources: list[Any]) -> Any:
-    try:
-        from eventwatch.store import Store
-    except ImportError:
-        raise HTTPException(503, "ingest is unavailable: the event store is not installed") from None
-    return Store(path).ingest(sources)
+def _store_ingest(backend: Backend, sources: list[Any], fetch_config: Any = None) -> Any:
+    from eventwatch.store import Store
+
+    return Store(backend).ingest(sources, fetch_config=fetch_config)

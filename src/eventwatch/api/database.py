@@ -1,113 +1,73 @@
-"""The server's access to its database: one shared read-only connection, released when idle.
+"""The server's store: opened on first use, held until the server stops, shared by all requests.
 
-Opening DuckDB costs ~10 ms, far more than a typical query, so requests share one read-only connection
-(each on its own cursor). But while it is open no other process may write the file, so it is closed
-after ``idle_seconds`` without requests and ``eventwatch watch`` can write between bursts of use. Writes
-made by this server (POST /ingest) wait for the readers, close the connection and run alone.
+- **PostgreSQL**: the store's connection pool; requests read at once through it, writers anywhere else
+  write at the same time.
+- **DuckDB**: the server keeps the file open (``store.backends.HeldDuckDB``): requests read through
+  cursors of their own and never wait for a writer, and POST /ingest, ``serve --watch`` and batches
+  handed over by ``eventwatch ingest``/``watch`` are written through it. The server announces itself
+  beside the file (``store.handoff``) so other eventwatch processes hand it their work instead of
+  waiting for the file's lock.
+
+Nothing here serialises requests: no lock is taken on the read path (see ``benchmarks/api.py``).
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
-
-
-class DatabaseMissing(Exception):
-    pass
-
-
-class DatabaseBusy(Exception):
-    pass
+from eventwatch.store.backends import Backend, HeldDuckDB, PostgresStore, display, is_postgres
+from eventwatch.store.dialect import Connection
+from eventwatch.store.handoff import ServerInfo, announce, withdraw
 
 
 class Database:
-    def __init__(self, path: str | Path, *, idle_seconds: float = 1.0) -> None:
-        self.path = Path(path)
-        self.idle_seconds = idle_seconds
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._readers = 0
-        self._writing = False
-        self._last_used = 0.0
-        self._cond = threading.Condition()
-        self._stop = threading.Event()
-        self._reaper: threading.Thread | None = None
+    def __init__(self, location: str | Path | Backend, *, announce_url: str | None = None, readers: int = 16) -> None:
+        self._given = location
+        self.location = display(location.location if isinstance(location, Backend) else str(location))
+        self.announce_url = announce_url
+        self.readers = readers
+        self.handoff: ServerInfo | None = None
+        self._backend: Backend | None = location if isinstance(location, Backend) else None
+        self._lock = threading.Lock()
+
+    @property
+    def backend(self) -> Backend:
+        """The open store (opened, and announced beside a DuckDB file, on first use)."""
+        if self._backend is None:
+            with self._lock:
+                if self._backend is None:
+                    backend = self._open()
+                    if self.announce_url and isinstance(backend, HeldDuckDB):
+                        self.handoff = announce(backend.location, self.announce_url)
+                    self._backend = backend
+        return self._backend
+
+    def _open(self) -> Backend:
+        location = str(self._given)
+        if not is_postgres(location):
+            return HeldDuckDB(location)
+        store = PostgresStore(location, max_readers=self.readers)
+        with store.write():
+            pass  # creates the tables if the database has none yet, as a DuckDB file is created
+        return store
 
     def start(self) -> None:
-        """Start the thread that closes the connection when idle."""
-        if self._reaper is None:
-            self._reaper = threading.Thread(target=self._reap, name="eventwatch-db-reaper", daemon=True)
-            self._reaper.start()
+        """Open the store now (the file is held from here on) rather than at the first request."""
+        self.backend  # noqa: B018 - opening is the point
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.backend.read() as con:
+            yield con
 
     def close(self) -> None:
-        self._stop.set()
-        with self._cond:
-            self._close_locked()
-
-    @contextmanager
-    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor on the shared read-only connection, for one request."""
-        with self._cond:
-            while self._writing:
-                self._cond.wait()
-            if self._con is None:
-                if not self.path.exists():
-                    raise DatabaseMissing(f"no database at {self.path}: ingest articles first")
-                self._con = _open_read_only(self.path)
-            self._readers += 1
-            cursor = self._con.cursor()
-        try:
-            yield cursor
-        finally:
-            cursor.close()
-            with self._cond:
-                self._readers -= 1
-                self._last_used = time.monotonic()
-                self._cond.notify_all()
-
-    @contextmanager
-    def write(self) -> Iterator[Path]:
-        """Exclusive use of the file: readers finish, the shared connection is closed, the caller writes."""
-        with self._cond:
-            while self._writing or self._readers:
-                self._cond.wait()
-            self._writing = True
-            self._close_locked()
-        try:
-            yield self.path
-        finally:
-            with self._cond:
-                self._writing = False
-                self._cond.notify_all()
-
-    def _close_locked(self) -> None:
-        if self._con is not None:
-            self._con.close()
-            self._con = None
-
-    def _reap(self) -> None:
-        while not self._stop.wait(min(self.idle_seconds, 0.5)):
-            with self._cond:
-                idle = time.monotonic() - self._last_used
-                if self._con is not None and not self._readers and idle >= self.idle_seconds:
-                    self._close_locked()
-
-
-def _open_read_only(path: Path, timeout: float = 10.0) -> duckdb.DuckDBPyConnection:
-    # Wait (briefly) while another process - ``eventwatch watch`` - holds the write lock.
-    deadline = time.monotonic() + timeout
-    delay = 0.02
-    while True:
-        try:
-            return duckdb.connect(str(path), read_only=True)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
-                raise
-            if time.monotonic() >= deadline:
-                raise DatabaseBusy(f"{path} is locked by a writer; try again shortly") from exc
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+        with self._lock:
+            if self.handoff is not None and self._backend is not None:
+                withdraw(self._backend.location, self.handoff)
+                self.handoff = None
+            if self._backend is not None and not isinstance(self._given, Backend):
+                self._backend.close()
+                self._backend = None

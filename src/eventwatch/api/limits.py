@@ -45,18 +45,23 @@ class BodyLimit:
     streams without a Content-Length is held to the same cap.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int, error: Callable[[int, str], Any]) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, error: Callable[[int, str], Any], larger: dict[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.error = error
+        self.larger = larger or {}  # path prefix -> its own cap (the store hand-off carries whole batches)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        cap = next((size for prefix, size in self.larger.items() if path.startswith(prefix)), self.max_bytes)
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > cap:
+            await self._refuse(scope, receive, send, cap)
             return
         messages: list[Message] = []
         size = 0
@@ -66,8 +71,8 @@ class BodyLimit:
             if message["type"] != "http.request":
                 break
             size += len(message.get("body", b""))
-            if size > self.max_bytes:
-                await self._refuse(scope, receive, send)
+            if size > cap:
+                await self._refuse(scope, receive, send, cap)
                 return
             if not message.get("more_body", False):
                 break
@@ -77,6 +82,6 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = self.error(413, f"request body is larger than {self.max_bytes} bytes")
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, cap: int) -> None:
+        response = self.error(413, f"request body is larger than {cap} bytes")
         await response(scope, receive, send)

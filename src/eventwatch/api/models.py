@@ -256,3 +256,4 @@ class IngestResponse(BaseModel):
     events: int = Field(description="deduplicated events created or updated")
     seconds: float = 0.0
     problems: list[str] = Field(default_factory=list, description="sources that could not be read")
+    warnings: list[str] = Field(default_factory=list, description="sources read with a note (bytes replaced, ...)")

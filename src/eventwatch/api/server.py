@@ -5,8 +5,9 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from eventwatch.monitor.config import default_config
 
@@ -41,6 +42,13 @@ def resolve_token(token: str | None) -> str | None:
     return token or os.environ.get(default_config().api.token_env) or None
 
 
+def local_url(host: str, port: int) -> str:
+    """The URL another process on this machine reaches the server at."""
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def serve(
     db: str | Path,
     *,
@@ -49,21 +57,47 @@ def serve(
     token: str | None = None,
     log: Callable[[str], None] = print,
     log_level: str = "info",
+    watch_feeds: Sequence[str] = (),
+    every: str = "15m",
+    allow_private: bool = False,
 ) -> None:
-    """Serve the API and dashboard for ``db`` until interrupted.
+    """Serve the API and dashboard for ``db`` (a DuckDB file or postgresql:// URL) until interrupted.
+
+    A DuckDB file is held open by the server while it runs; ``eventwatch ingest`` and ``watch`` on
+    the same file hand their batches to it. With ``watch_feeds`` the server also polls those feeds
+    every ``every`` and stores their new articles itself. ``allow_private`` lets those feeds and POST
+    /ingest fetch loopback and private addresses (intranet feeds), refused by default.
 
     >>> serve("eventwatch.duckdb", port=8000)  # then open http://127.0.0.1:8000/
     """
     import uvicorn
 
     from eventwatch.api.app import create_app
+    from eventwatch.store.backends import display, is_postgres
 
     token = resolve_token(token)
     warning = bind_warning(host, token)
     if warning:
         log(warning)
-    if not Path(db).exists():
-        log(f"note: {db} does not exist yet; the dashboard will be empty until articles are ingested")
-    app = create_app(db, token=token)
-    log(f"eventwatch dashboard on http://{host}:{port}/ (API docs at /docs); Ctrl-C to stop")
+    if not is_postgres(str(db)) and not Path(db).exists():
+        log(f"note: {db} does not exist yet; it is created, empty until articles are ingested")
+    from eventwatch.ingest.fetch import FetchConfig
+
+    fetch_config = FetchConfig(allow_private=allow_private)
+    tasks = [_watcher(list(watch_feeds), every, log, fetch_config)] if watch_feeds else []
+    app = create_app(db, token=token, announce_url=local_url(host, port), tasks=tasks, fetch_config=fetch_config)
+    log(f"eventwatch dashboard for {display(str(db))} on http://{host}:{port}/ (API docs at /docs); Ctrl-C to stop")
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+
+
+def _watcher(
+    feeds: list[str], every: str, log: Callable[[str], None], fetch_config: Any
+) -> Callable[[Any, Any], None]:
+    """A server task polling ``feeds``, writing through the server's own store until ``stop`` is set."""
+
+    def run(backend: Any, stop: Any) -> None:
+        from eventwatch.ingest.watch import watch
+
+        watch(feeds, every, backend, log=log, stop=stop, alerts=True, fetch_config=fetch_config)
+
+    return run

@@ -21,9 +21,19 @@ def main() -> None:
     """
 
 
+def coder_errors() -> tuple[type[Exception], ...]:
+    """Errors in building the coder that the user fixes (install the spaCy model, correct a lexicon
+    file): each is one line on stderr, never a traceback. ``ModelNotInstalled`` is a RuntimeError, not
+    an ImportError, so each command must name these."""
+    from eventwatch.coding.lexicon import LexiconError
+    from eventwatch.coding.parse import ModelNotInstalled
+
+    return (ModelNotInstalled, LexiconError)
+
+
 def _register() -> None:
     # Imported for their side effect of adding commands to ``main``.
-    from eventwatch.cli import coding  # noqa: F401
+    from eventwatch.cli import coding, explain  # noqa: F401
     for optional in ("store", "monitor", "spark"):
         try:
             __import__(f"eventwatch.cli.{optional}")

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from eventwatch.cli import main
+from eventwatch.cli import coder_errors, main
 from eventwatch.documents import InputProblem, normalise_date
 
 
@@ -33,8 +33,6 @@ def code_command(inputs, fmt, date, output, include_unreal, workers, progress):
         echo "Russia attacked Ukraine." | eventwatch code - --format table
     """
     from eventwatch.coding import EventWriter, code
-    from eventwatch.lexicon import LexiconError
-    from eventwatch.nlp import ModelNotInstalled
 
     if date is not None and normalise_date(date) is None:
         raise click.BadParameter(f"{date!r} is not a date (YYYY-MM-DD)", param_hint="--date")
@@ -67,7 +65,7 @@ def code_command(inputs, fmt, date, output, include_unreal, workers, progress):
         ):
             writer.write(event)
         bar.close()
-    except (ModelNotInstalled, LexiconError) as exc:
+    except coder_errors() as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         if output:

@@ -197,16 +197,31 @@ def alerts_command(db, since, until, period, method, metric, by, min_events, thr
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--token", envvar="EVENTWATCH_TOKEN", help="Bearer token for POST /ingest [env: EVENTWATCH_TOKEN].")
+@click.option("--watch", "feeds", multiple=True, metavar="FEED", help="Also poll this feed and store its articles.")
+@click.option("--every", default="15m", show_default=True, help="Polling interval for --watch: 30s, 15m, 2h.")
+@click.option(
+    "--allow-private", is_flag=True,
+    help="Let --watch and POST /ingest fetch loopback and private addresses (intranet feeds).",
+)  # fmt: skip
 @_one_line_errors
-def serve_command(db, host, port, token):
+def serve_command(db, host, port, token, feeds, every, allow_private):
     """Serve the REST API and the dashboard (all assets local; no network needed).
 
     Reads are open; POST /ingest needs the token. Binding a non-loopback address without one warns.
+    A DuckDB file stays open while the server runs: `eventwatch ingest` and `watch` on the same file
+    hand their articles to the server, and queries (`events`, `sql`, `series`, ...) go through it.
 
     \b
-    Example:
+    Examples:
         eventwatch serve --db news.duckdb --port 8000     # then open http://127.0.0.1:8000/
+        eventwatch serve --db news.duckdb --watch https://example.org/world/rss.xml --every 15m
     """
     from eventwatch.api.server import serve
+    from eventwatch.ingest.watch import parse_interval
 
-    serve(db, host=host, port=port, token=token, log=lambda line: click.echo(line, err=True))
+    try:
+        parse_interval(every)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--every") from None
+    serve(db, host=host, port=port, token=token, log=lambda line: click.echo(line, err=True),
+          watch_feeds=feeds, every=every, allow_private=allow_private)  # fmt: skip

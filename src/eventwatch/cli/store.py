@@ -15,24 +15,23 @@ from typing import Any
 
 import click
 
-from eventwatch.cli import main
+from eventwatch.cli import coder_errors, main
+from eventwatch.cli.options import DB_OPTION
 from eventwatch.documents import InputProblem
 
 TIMEOUT_OPTION = click.option(
-    "--timeout", type=click.FloatRange(0.1, 600), default=20.0, show_default=True, help="HTTP timeout (s)."
-)
+    "--timeout", type=click.FloatRange(0.1, 600), default=20.0, show_default=True,
+    help="Seconds one URL may take in all (connecting, redirects, reading, retries).",
+)  # fmt: skip
+ALLOW_PRIVATE_OPTION = click.option(
+    "--allow-private", is_flag=True,
+    help="Also fetch from loopback, private and link-local addresses (feeds on your own network).",
+)  # fmt: skip
 RETRIES_OPTION = click.option(
     "--retries", type=click.IntRange(0, 10), default=2, show_default=True, help="HTTP retries, with backoff."
 )
 FORMAT_OPTION = click.option(
     "--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True
-)
-DB_OPTION = click.option(
-    "--db",
-    default="eventwatch.duckdb",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="DuckDB database file.",
 )
 TABLE_COLUMNS = (
     "event_id", "date", "source_code", "target_code", "cameo", "plover", "goldstein",
@@ -98,10 +97,14 @@ def _store(db: str, read_only: bool = False, dedup_key: str | None = None, windo
     return Store(db, read_only=read_only, dedup=_dedup_config(dedup_key, window))
 
 
-def _fetch_config(timeout: float, retries: int) -> Any:
+def _fetch_config(timeout: float, retries: int, allow_private: bool) -> Any:
     from eventwatch.ingest.fetch import FetchConfig
 
-    return FetchConfig(timeout=timeout, retries=retries)
+    return FetchConfig(timeout=timeout, retries=retries, allow_private=allow_private)
+
+
+def _print_problem(problem: InputProblem) -> None:
+    click.echo(f"{'error' if problem.fatal else 'warning'}: {problem}", err=True)
 
 
 def _dedup_options(f: Any) -> Any:
@@ -125,6 +128,7 @@ def _dedup_options(f: Any) -> Any:
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Parallel workers.")
 @TIMEOUT_OPTION
 @RETRIES_OPTION
+@ALLOW_PRIVATE_OPTION
 @_dedup_options
 @click.option("--coder", "coder_spec", metavar="MODULE:CALLABLE", help="Use another coder (a factory).")
 @click.option(
@@ -132,9 +136,9 @@ def _dedup_options(f: Any) -> Any:
 )
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: on a terminal].")
 def ingest_command(
-    sources, db, workers, timeout, retries, dedup_window, dedup_key, coder_spec, batch, progress
+    sources, db, workers, timeout, retries, allow_private, dedup_window, dedup_key, coder_spec, batch, progress
 ):
-    """Code articles and store them, with their events, in a DuckDB database.
+    """Code articles and store them, with their events, in a DuckDB file or PostgreSQL database.
 
     SOURCE is a .txt, .jsonl, .csv (id,text,date,url,title,source) or .html file, a folder of them,
     an http(s) article URL, or an RSS/Atom feed (URL or file). Articles already stored (same text
@@ -144,26 +148,28 @@ def ingest_command(
     Examples:
         eventwatch ingest articles/ --db news.duckdb
         eventwatch ingest https://example.org/world/rss.xml --workers 4
+        eventwatch ingest http://intranet.example/feed.xml --allow-private
+        eventwatch ingest articles/ --db postgresql://analyst@dbhost/events
+
+    Into a DuckDB file that `eventwatch serve` holds, the coded articles are handed to the server.
     """
     from eventwatch.store import StoreError
 
-    store = _store(db, dedup_key=dedup_key, window=dedup_window)
     show_progress = sys.stderr.isatty() if progress is None else progress
-
-    def report(problem: InputProblem) -> None:
-        click.echo(f"error: {problem}", err=True)
-
     try:
-        coder = _load_coder(coder_spec, workers)
-        result = store.ingest(
-            sources, workers=workers, coder=coder, progress=show_progress,
-            fetch_config=_fetch_config(timeout, retries), on_problem=report, batch_size=batch,
-        )  # fmt: skip
+        with _store(db, dedup_key=dedup_key, window=dedup_window) as store:
+            coder = _load_coder(coder_spec, workers)
+            result = store.ingest(
+                sources, workers=workers, coder=coder, progress=show_progress,
+                fetch_config=_fetch_config(timeout, retries, allow_private), on_problem=_print_problem,
+                batch_size=batch,
+            )  # fmt: skip
+            where = store.location
     except StoreError as exc:
         _fail(str(exc))
-    except ImportError as exc:  # the spaCy model missing, typically
+    except (ImportError, *coder_errors()) as exc:  # the spaCy model missing, typically
         _fail(str(exc))
-    click.echo(f"{db}: {result}", err=True)
+    click.echo(f"{where}: {result}", err=True)
     if result.failed:
         click.echo(f"{len(result.problems)} source(s) failed; the rest were ingested.", err=True)
         sys.exit(1)
@@ -176,10 +182,11 @@ def ingest_command(
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Parallel fetches.")
 @TIMEOUT_OPTION
 @RETRIES_OPTION
+@ALLOW_PRIVATE_OPTION
 @click.option("--max-polls", type=click.IntRange(1), default=None, help="Stop after this many polls.")
 @click.option("--alerts/--no-alerts", default=True, show_default=True, help="Check escalation alerts after each poll.")
 @click.option("--coder", "coder_spec", metavar="MODULE:CALLABLE", help="Use another coder (a factory).")
-def watch_command(feeds, every, db, workers, timeout, retries, max_polls, alerts, coder_spec):
+def watch_command(feeds, every, db, workers, timeout, retries, allow_private, max_polls, alerts, coder_spec):
     """Poll RSS/Atom feeds and ingest new articles until Ctrl-C or SIGTERM.
 
     Each poll is logged on stderr. Queries (`eventwatch events`, `sql`) work while it runs.
@@ -198,11 +205,12 @@ def watch_command(feeds, every, db, workers, timeout, retries, max_polls, alerts
     try:
         result = watch(
             feeds, interval, db, workers=workers, coder=_load_coder(coder_spec, workers),
-            fetch_config=_fetch_config(timeout, retries), log=lambda line: click.echo(line, err=True),
-            max_polls=max_polls,
-            alerts=alerts,
+            fetch_config=_fetch_config(timeout, retries, allow_private),
+            log=lambda line: click.echo(line, err=True), max_polls=max_polls, alerts=alerts,
         )  # fmt: skip
     except StoreError as exc:
+        _fail(str(exc))
+    except (ImportError, *coder_errors()) as exc:
         _fail(str(exc))
     sys.exit(1 if result.failures else 0)
 
@@ -228,9 +236,8 @@ def events_command(db, date_from, date_to, source, target, cameo, plover, countr
     from eventwatch.store import StoreError
 
     try:
-        rows = _store(db, read_only=True).events(
-            date_from, date_to, source, target, cameo, plover, country, limit, as_="records"
-        )
+        with _store(db, read_only=True) as store:
+            rows = store.events(date_from, date_to, source, target, cameo, plover, country, limit, as_="records")
     except (StoreError, ValueError) as exc:
         _fail(str(exc))
     from eventwatch.store.writer import EVENT_COLUMNS
@@ -249,16 +256,15 @@ def sql_command(query, db, fmt):
     Example:
         eventwatch sql "SELECT source_code, target_code, count(*) n FROM events GROUP BY ALL ORDER BY n DESC"
     """
-    import duckdb
-
-    from eventwatch.store import StoreError
+    from eventwatch.store import QueryError, StoreError
 
     try:
-        table = _store(db, read_only=True).sql(query, as_="arrow")
+        with _store(db, read_only=True) as store:
+            table = store.sql(query, as_="arrow")
+    except QueryError as exc:
+        _fail(f"sql: {exc}")
     except StoreError as exc:
         _fail(str(exc))
-    except duckdb.Error as exc:
-        _fail(f"sql: {str(exc).splitlines()[0]}")
     _print_rows(table.to_pylist(), table.column_names, fmt)
 
 
@@ -288,16 +294,13 @@ def export_command(db, fmt, output, header, table):
         eventwatch export --format gdelt --output events.tsv
         eventwatch export --format parquet --table mentions --output mentions.parquet
     """
-    import duckdb
-
     from eventwatch.store import StoreError
 
     try:
-        count = _store(db, read_only=True).export(fmt, output, header=header, table=table)
+        with _store(db, read_only=True) as store:
+            count = store.export(fmt, output, header=header, table=table)
     except (StoreError, OSError, ValueError) as exc:
         _fail(str(exc))
-    except duckdb.Error as exc:
-        _fail(f"{output}: {str(exc).splitlines()[0]}")
     click.echo(f"wrote {count} records to {output}", err=True)
 
 
@@ -315,7 +318,8 @@ def summary_command(db, top, fmt):
     from eventwatch.store import StoreError
 
     try:
-        info = _store(db, read_only=True).summary(top)
+        with _store(db, read_only=True) as store:
+            info = store.summary(top)
     except StoreError as exc:
         _fail(str(exc))
     if fmt == "json":

@@ -12,18 +12,18 @@ import queue
 import re
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from tqdm import tqdm
 
 from eventwatch.documents import InputProblem
 from eventwatch.ingest.fetch import FetchConfig, Fetcher
 from eventwatch.ingest.sources import AlreadyStored, SourceReader
-from eventwatch.records import Document, Event, content_hash
+from eventwatch.isolation import DocumentCoder, code_safely, coder_problem
+from eventwatch.records import Document, content_hash
 from eventwatch.store.writer import CodedArticle, Writer, WriteResult
 
 # Articles per transaction. Each write has a fixed cost (open, re-cluster, actor totals, commit, checkpoint)
@@ -35,12 +35,6 @@ BATCH_SECONDS = 5.0  # ...or sooner, so readers and `watch` logs see slow feeds 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 
-class DocumentCoder(Protocol):
-    """What the ingest needs of a coder: ``eventwatch.coder.Coder`` or anything shaped like it."""
-
-    def pipe_documents(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]: ...
-
-
 @dataclass(slots=True)
 class IngestReport:
     articles: int = 0  # newly stored
@@ -50,7 +44,8 @@ class IngestReport:
     events: int = 0  # deduplicated events created or updated
     seconds: float = 0.0
     writing_seconds: float = 0.0  # of which the store was writing (alongside the coding)
-    problems: list[InputProblem] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)  # inputs that failed
+    warnings: list[InputProblem] = field(default_factory=list)  # read, with a note (bytes replaced, ...)
 
     @property
     def failed(self) -> bool:
@@ -65,13 +60,16 @@ class IngestReport:
             "events": self.events,
             "seconds": round(self.seconds, 2),
             "problems": [str(p) for p in self.problems],
+            "warnings": [str(p) for p in self.warnings],
         }
 
     def __str__(self) -> str:
         return (
             f"{self.articles} articles added ({self.skipped} already stored), {self.sentences} sentences, "
             f"{self.mentions} event mentions, {self.events} events updated, "
-            f"{len(self.problems)} failed sources in {self.seconds:.1f}s"
+            f"{len(self.problems)} failed sources"
+            + (f", {len(self.warnings)} warnings" if self.warnings else "")
+            + f" in {self.seconds:.1f}s"
         )
 
 
@@ -79,7 +77,7 @@ def make_coder(spec: str | None = None, workers: int = 1) -> DocumentCoder:
     """The default Coder (keeping unreal mentions, as the store does), or the object a ``module:callable``
     factory makes (anything with ``pipe_documents``). Raises ValueError when the factory cannot be loaded."""
     if spec is None:
-        from eventwatch.coder import Coder
+        from eventwatch.coding.coder import Coder
 
         return Coder(include_unreal=True, n_process=workers)
     module, _, name = spec.partition(":")
@@ -97,40 +95,10 @@ def count_sentences(text: str) -> int:
     return len(_SENTENCE_END.findall(stripped)) + 1 if stripped else 0
 
 
-def code_safely(
-    coder: DocumentCoder, documents: Iterable[Document]
-) -> Iterator[tuple[Document, list[Event] | Exception]]:
-    """The coder's results, in order. If the coder fails, the documents it held are coded one by one,
-    so only the document that broke it is reported and the batch goes on."""
-    source = iter(documents)
-    pending: deque[Document] = deque()
-
-    def feed() -> Iterator[Document]:
-        for doc in source:
-            pending.append(doc)
-            yield doc
-
-    while True:
-        try:
-            for doc, events in coder.pipe_documents(feed()):
-                if pending:
-                    pending.popleft()
-                yield doc, events
-            return
-        except Exception:
-            retry = list(pending)
-            pending.clear()
-            for doc in retry:
-                try:
-                    yield next(iter(coder.pipe_documents([doc])))
-                except Exception as exc:
-                    yield doc, exc
-
-
 class BackgroundWriter:
     """Writes batches in a thread of their own, one at a time and in order, so that coding goes on
-    while a batch is stored (DuckDB works outside the GIL). At most one batch waits; an error in the
-    writer is raised in the caller at its next ``submit`` or at ``close``."""
+    while a batch is stored (DuckDB and psycopg work outside the GIL). At most one batch waits; an error
+    in the writer is raised in the caller at its next ``submit`` or at ``close``."""
 
     def __init__(self, writer: Writer, on_result: Callable[[WriteResult], None]) -> None:
         self.writer, self.on_result = writer, on_result
@@ -184,7 +152,7 @@ def run_ingest(
     bar = tqdm(unit=" articles", disable=not progress, dynamic_ncols=True, leave=True)
 
     def problem(item: InputProblem) -> None:
-        report.problems.append(item)
+        (report.problems if item.fatal else report.warnings).append(item)
         if on_problem:
             on_problem(item)
 
@@ -231,7 +199,7 @@ def run_ingest(
         try:
             for doc, events in code_safely(coder, new_documents(reader.read(sources))):
                 if isinstance(events, Exception):
-                    problem(InputProblem(doc.url or doc.title or doc.id, f"coder failed: {events}"))
+                    problem(coder_problem(doc, events))
                     continue
                 article = CodedArticle(doc, events, count_sentences(doc.text), digests.pop(doc.id, ""))
                 batch.append(article)

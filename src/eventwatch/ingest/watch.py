@@ -60,7 +60,7 @@ def _stamp() -> str:
 def watch(
     feeds: Iterable[str],
     every: str | float = "15m",
-    db: str = "eventwatch.duckdb",
+    db: Any = "eventwatch.duckdb",
     *,
     workers: int = 1,
     coder: Any = None,
@@ -70,7 +70,8 @@ def watch(
     max_polls: int | None = None,
     alerts: bool = False,
 ) -> WatchReport:
-    """Poll ``feeds`` every ``every`` and ingest their new entries into ``db`` until stopped.
+    """Poll ``feeds`` every ``every`` and ingest their new entries into ``db`` (a DuckDB file,
+    PostgreSQL URL or store Backend) until stopped.
 
     With ``alerts``, the escalation check (``eventwatch.monitor.check_alerts``) runs after each poll and
     every alert not logged before is logged with its dyad, period and score.
@@ -84,38 +85,41 @@ def watch(
     report = WatchReport()
     seen_alerts: set[tuple] = set()
     if coder is None:
-        from eventwatch.coder import Coder
+        from eventwatch.coding import Coder
 
         coder = Coder(include_unreal=True, n_process=workers)
-    with stop_on_signals(stop):
-        log(f"{_stamp()} watching {len(feeds)} feed(s) every {interval:g}s into {db}")
-        while not stop.is_set():
-            report.polls += 1
-            started = time.monotonic()
-            for feed in feeds:
-                if stop.is_set():
+    try:
+        with stop_on_signals(stop):
+            log(f"{_stamp()} watching {len(feeds)} feed(s) every {interval:g}s into {store.location}")
+            while not stop.is_set():
+                report.polls += 1
+                started = time.monotonic()
+                for feed in feeds:
+                    if stop.is_set():
+                        break
+                    result = store.ingest(
+                        [feed], workers=workers, coder=coder, fetch_config=fetch_config, stop=stop,
+                        on_problem=lambda p: log(f"{_stamp()} {'error' if p.fatal else 'warning'}: {p}"),
+                    )  # fmt: skip
+                    report.articles += result.articles
+                    report.mentions += result.mentions
+                    report.failures += len(result.problems)
+                    log(
+                        f"{_stamp()} poll {report.polls} {feed}: {result.articles} new article(s), "
+                        f"{result.skipped} already stored, {result.mentions} mention(s), "
+                        f"{result.events} event(s) updated, {len(result.problems)} failed"
+                    )
+                if alerts:
+                    _log_new_alerts(store, seen_alerts, log)
+                if max_polls is not None and report.polls >= max_polls:
                     break
-                result = store.ingest(
-                    [feed], workers=workers, coder=coder, fetch_config=fetch_config, stop=stop,
-                    on_problem=lambda p: log(f"{_stamp()} error: {p}"),
-                )  # fmt: skip
-                report.articles += result.articles
-                report.mentions += result.mentions
-                report.failures += len(result.problems)
-                log(
-                    f"{_stamp()} poll {report.polls} {feed}: {result.articles} new article(s), "
-                    f"{result.skipped} already stored, {result.mentions} mention(s), "
-                    f"{result.events} event(s) updated, {len(result.problems)} failed"
-                )
-            if alerts:
-                _log_new_alerts(store, seen_alerts, log)
-            if max_polls is not None and report.polls >= max_polls:
-                break
-            stop.wait(max(0.0, interval - (time.monotonic() - started)))
-        log(
-            f"{_stamp()} stopped after {report.polls} poll(s): {report.articles} article(s), "
-            f"{report.mentions} mention(s) added"
-        )
+                stop.wait(max(0.0, interval - (time.monotonic() - started)))
+            log(
+                f"{_stamp()} stopped after {report.polls} poll(s): {report.articles} article(s), "
+                f"{report.mentions} mention(s) added"
+            )
+    finally:
+        store.close()  # a PostgreSQL store's pool
     return report
 
 

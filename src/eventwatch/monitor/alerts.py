@@ -166,6 +166,7 @@ def _alerts(con: Any, cfg: AlertConfig, since_d: date | None, until_d: date | No
             )
     for alert in found:
         alert.drivers = _drivers(con, cfg, alert)
+    found.sort(key=lambda x: (x.actor_a, x.actor_b))  # ties below in dyad order, whatever the row order
     found.sort(key=lambda x: (x.period, x.score), reverse=True)
     return found
 
@@ -247,7 +248,7 @@ def _dyad_periods(con: Any, cfg: AlertConfig, lo: date | None, hi: date | None) 
                coalesce(sum(CASE WHEN goldstein < 0 THEN -goldstein ELSE 0 END), 0) AS neg,
                coalesce(sum(goldstein), 0) AS g
         FROM events WHERE {" AND ".join(where)}
-        GROUP BY ALL
+        GROUP BY 1, 2, 3
     """
     return rows_as_dicts(con.execute(query, params))
 

@@ -2,6 +2,9 @@
 
 Pages use keyset cursors (newest first, then event id), so paging stays fast and stable while new
 events are being ingested — an offset would skip or repeat rows when the table grows between requests.
+The page query sorts on the plain ``date`` column (undated events, which the writer never makes but an
+imported table may hold, come last, by id): PostgreSQL reads it from its ``events_newest`` index and
+DuckDB prunes by the column's min/max statistics, so neither sorts the whole table.
 """
 
 from __future__ import annotations
@@ -13,14 +16,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from eventwatch.monitor.db import Source, actor_match, as_date, reading, rows_as_dicts
+from eventwatch.monitor.db import Source, actor_match, as_date, code_prefix, reading, rows_as_dicts
 
 EVENT_COLUMNS = (
     "event_id, date, source_code, source_country, source_name, target_code, target_country, target_name, "
     "cameo, cameo_base, cameo_root, quad_class, goldstein, plover, num_mentions, num_sources, num_articles, "
     "confidence, location_name, location_country, lat, lon, source_url, first_seen, last_seen"
 )
-_NO_DATE = date(1, 1, 1)  # sorts undated events last in a newest-first listing
+NEWEST = "date DESC NULLS LAST, event_id"  # the listing's order (PostgreSQL's events_newest index)
 ROLES = ("trigger", "source", "target")
 
 
@@ -51,8 +54,9 @@ class EventFilters:
                 where.append(sql)
                 params += p
         if self.cameo:
-            where.append("starts_with(cameo, ?)")
-            params.append(self.cameo.strip())
+            sql, cameo = code_prefix("cameo", self.cameo.strip())
+            where.append(sql)
+            params += cameo
         if self.plover:
             where.append("upper(plover) = ?")
             params.append(self.plover.strip().upper())
@@ -74,15 +78,16 @@ class BadCursor(ValueError):
 
 
 def encode_cursor(day: date | None, event_id: str) -> str:
-    raw = json.dumps([(day or _NO_DATE).isoformat(), event_id]).encode()
+    raw = json.dumps([day.isoformat() if day else None, event_id]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[date, str]:
+def decode_cursor(cursor: str) -> tuple[date | None, str]:
+    """The (date, event id) a page ended at; a None date is in the undated tail."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         day, event_id = json.loads(raw)
-        return date.fromisoformat(day), str(event_id)
+        return (date.fromisoformat(day) if day else None), str(event_id)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
         raise BadCursor(f"bad cursor {cursor[:40]!r}: pass the next_cursor of a previous page") from None
 
@@ -92,21 +97,26 @@ def list_events(
 ) -> Page:
     """One page of events matching ``filters``, newest first; pass ``next_cursor`` back for the next."""
     where, params = (filters or EventFilters()).sql()
-    if cursor:
-        day, event_id = decode_cursor(cursor)
-        where.append("(coalesce(date, ?) < ? OR (coalesce(date, ?) = ? AND event_id > ?))")
-        params += [_NO_DATE, day, _NO_DATE, day, event_id]
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
-    query = (
-        f"SELECT {EVENT_COLUMNS} FROM events {clause} "
-        f"ORDER BY coalesce(date, ?) DESC, event_id ASC LIMIT ?"
-    )
+    day, after = decode_cursor(cursor) if cursor else (None, None)
+    rows: list[dict[str, Any]] = []
     with reading(db) as con:
-        rows = rows_as_dicts(con.execute(query, [*params, _NO_DATE, limit + 1]))
+        if not (cursor and day is None):  # dated events first, unless the cursor is past them
+            # "on or before the cursor's day" first, so the index (or min/max pruning) starts there
+            dated = ["date <= ? AND (date < ? OR event_id > ?)"] if cursor else ["date IS NOT NULL"]
+            rows = _page(con, where + dated, params + ([day, day, after] if cursor else []), limit + 1)
+        if len(rows) <= limit:  # the dated events are exhausted: the undated ones, by id
+            undated = ["date IS NULL"] + (["event_id > ?"] if cursor and day is None else [])
+            tail_params = params + ([after] if cursor and day is None else [])
+            rows += _page(con, where + undated, tail_params, limit + 1 - len(rows))
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1]["date"], rows[-1]["event_id"]) if more and rows else None
     return Page(items=rows, next_cursor=next_cursor, limit=limit)
+
+
+def _page(con: Any, where: list[str], params: list[Any], limit: int) -> list[dict[str, Any]]:
+    query = f"SELECT {EVENT_COLUMNS} FROM events WHERE {' AND '.join(where)} ORDER BY {NEWEST} LIMIT ?"
+    return rows_as_dicts(con.execute(query, [*params, limit]))
 
 
 def event_detail(db: Source, event_id: str) -> dict[str, Any] | None:

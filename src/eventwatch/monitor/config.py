@@ -65,6 +65,8 @@ class ApiConfig:
     max_text_chars: int
     max_urls: int
     token_env: str
+    cache_entries: int = 512  # answers kept while the store is unchanged (api.cache)
+    cache_mb: int = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,8 @@ def load_config(path: str | Path | None = None) -> MonitorConfig:
             max_text_chars=int(api["max_text_chars"]),
             max_urls=int(api["max_urls"]),
             token_env=str(api["token_env"]),
+            cache_entries=int(api.get("cache_entries", 512)),
+            cache_mb=int(api.get("cache_mb", 64)),
         ),
     )
 

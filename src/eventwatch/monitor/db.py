@@ -1,8 +1,10 @@
-"""Where the monitor reads from: a DuckDB database with the store's tables.
+"""Where the monitor reads from: a store's tables, in DuckDB or PostgreSQL.
 
 The monitor only reads the ``events``, ``mentions``, ``articles`` and ``actors`` tables, so it accepts an
-open connection, a database path, or a Store alike. A path or Store is opened read-only for the one
-call and closed after it, so the monitor never holds the lock a writer (``eventwatch watch``) needs.
+open connection (``store.dialect.Connection``, or a DuckDB connection), a database path or
+``postgresql://`` URL, or a Store alike. A path, URL or Store is opened for reading for the one call
+and released after it, so the monitor never holds the lock a writer (``eventwatch watch``) needs.
+Queries are written in the SQL both engines run (see ``store.dialect``).
 """
 
 from __future__ import annotations
@@ -15,39 +17,39 @@ from typing import Any
 
 import duckdb
 
-Source = Any  # duckdb.DuckDBPyConnection | str | Path | eventwatch.store.Store
+from eventwatch.store.backends import Backend, open_backend
+from eventwatch.store.dialect import Connection, DuckDBConnection
+
+Source = Any  # Connection | duckdb.DuckDBPyConnection | str | Path | Backend | eventwatch.store.Store
 
 
 @contextmanager
-def reading(source: Source) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor over ``source``: an open connection (left open), or a path or Store (opened read-only
-    for this block, waiting while a writer holds the file, then closed)."""
+def reading(source: Source) -> Iterator[Connection]:
+    """A connection over ``source``: an open connection (left open; a DuckDB one gets a cursor of its
+    own, so threads sharing it do not collide), or a path, URL, Backend or Store (opened for reading
+    for this block, then released)."""
+    if isinstance(source, Connection):
+        yield source
+        return
     if isinstance(source, duckdb.DuckDBPyConnection):
-        cursor = source.cursor()  # a cursor of its own, so threads sharing ``source`` do not collide
+        cursor = source.cursor()
         try:
-            yield cursor
+            yield DuckDBConnection(cursor)
         finally:
             cursor.close()
         return
-    if isinstance(source, str | Path):
-        path = Path(source)
-    elif isinstance(getattr(source, "path", None), str | Path):
-        path = Path(source.path)
-    else:
-        raise TypeError(f"cannot read events from a {type(source).__name__}: pass a connection, path or Store")
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no database here")
-    try:
-        from eventwatch.store.connection import connect
-    except ImportError:  # the monitor also reads databases written by other tools
-        con = duckdb.connect(str(path), read_only=True)
-        try:
+    if isinstance(source, Backend) or callable(getattr(source, "read", None)):
+        with source.read() as con:
             yield con
-        finally:
-            con.close()
         return
-    with connect(path, read_only=True) as con:
-        yield con
+    if not isinstance(source, str | Path):
+        raise TypeError(f"cannot read events from a {type(source).__name__}: pass a connection, path, URL or Store")
+    backend = open_backend(source)
+    try:
+        with backend.read() as con:
+            yield con
+    finally:
+        backend.close()
 
 
 def actor_match(column_prefix: str, spec: str) -> tuple[str, list[str]]:
@@ -58,8 +60,18 @@ def actor_match(column_prefix: str, spec: str) -> tuple[str, list[str]]:
     ``USAGOV`` finds USAGOV and its sub-codes — the CAMEO code hierarchy.
     """
     spec = spec.strip().upper()
-    sql = f"({column_prefix}_country = ? OR starts_with({column_prefix}_code, ?))"
-    return sql, [spec, spec]
+    code_sql, code_params = code_prefix(f"{column_prefix}_code", spec)
+    return f"({column_prefix}_country = ? OR {code_sql})", [spec, *code_params]
+
+
+# Codes are upper-case letters and digits: every code starting with P lies between P and P + "ZZZ...",
+# in byte order and in any PostgreSQL collation alike, and a range (unlike starts_with) can use an index.
+_HIGHEST = "Z" * 40
+
+
+def code_prefix(column: str, prefix: str) -> tuple[str, list[str]]:
+    """SQL for "``column`` starts with ``prefix``" (an actor or CAMEO code prefix) as an index-friendly range."""
+    return f"{column} BETWEEN ? AND ?", [prefix, prefix + _HIGHEST]
 
 
 def actor_key(column_prefix: str, by: str) -> str:

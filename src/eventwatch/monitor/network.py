@@ -92,17 +92,23 @@ def dyads(
         SELECT {a} AS source, {b} AS target, count(*) AS n_events,
                count(*) FILTER (WHERE quad_class <= 2) AS cooperation,
                count(*) FILTER (WHERE quad_class >= 3) AS conflict,
-               round(coalesce(sum(goldstein), 0), 3) AS goldstein_sum,
-               round(avg(goldstein), 3) AS goldstein_mean,
+               coalesce(sum(goldstein), 0) AS goldstein_sum,
+               avg(goldstein) AS goldstein_mean,
                min(date) AS first_date, max(date) AS last_date
         FROM events WHERE {" AND ".join(where)}
-        GROUP BY ALL ORDER BY n_events DESC, source, target LIMIT ?
+        GROUP BY 1, 2 ORDER BY 3 DESC, {{order_a}}, {{order_b}} LIMIT ?
     """
     with reading(db) as con:
-        rows = rows_as_dicts(con.execute(query, [*params, limit]))
+        ordered = query.format(order_a=con.binary(a), order_b=con.binary(b))
+        rows = rows_as_dicts(con.execute(ordered, [*params, limit]))
     return [
-        DyadActivity(directed=directed, net_cooperation=r["cooperation"] - r["conflict"], **r) for r in rows
+        DyadActivity(directed=directed, net_cooperation=r["cooperation"] - r["conflict"], **_rounded(r)) for r in rows
     ]
+
+
+def _rounded(row: dict[str, Any]) -> dict[str, Any]:
+    """Goldstein figures to 3 decimals (in Python: PostgreSQL rounds only numerics)."""
+    return {k: round(v, 3) if k.startswith("goldstein") and v is not None else v for k, v in row.items()}
 
 
 def actors(
@@ -129,15 +135,15 @@ def actors(
             f"FROM events WHERE {' AND '.join(where)} AND {key} IS NOT NULL"
         )
     query = f"""
-        SELECT actor, any_value(name) AS name, count(*) AS n_events,
+        SELECT actor, min(name) AS name, count(*) AS n_events,
                count(*) FILTER (WHERE side = 'source') AS as_source,
                count(*) FILTER (WHERE side = 'target') AS as_target,
                count(*) FILTER (WHERE quad_class <= 2) AS cooperation,
                count(*) FILTER (WHERE quad_class >= 3) AS conflict,
-               round(coalesce(sum(goldstein), 0), 3) AS goldstein_sum
-        FROM ({sides[0]} UNION ALL {sides[1]})
-        GROUP BY actor ORDER BY n_events DESC, actor LIMIT ?
+               coalesce(sum(goldstein), 0) AS goldstein_sum
+        FROM ({sides[0]} UNION ALL {sides[1]}) AS sides
+        GROUP BY actor ORDER BY n_events DESC, {{order}} LIMIT ?
     """
     with reading(db) as con:
-        rows = rows_as_dicts(con.execute(query, [*params, *params, limit]))
-    return [ActorActivity(net_cooperation=r["cooperation"] - r["conflict"], **r) for r in rows]
+        rows = rows_as_dicts(con.execute(query.format(order=con.binary("actor")), [*params, *params, limit]))
+    return [ActorActivity(net_cooperation=r["cooperation"] - r["conflict"], **_rounded(r)) for r in rows]

@@ -130,7 +130,7 @@ def series(
         SELECT date_trunc('{period}', date)::DATE AS p, quad_class, cameo_root,
                count(*) AS n, coalesce(sum(goldstein), 0) AS g, min(date) AS lo, max(date) AS hi
         FROM {unit} WHERE {" AND ".join(where)}
-        GROUP BY ALL
+        GROUP BY 1, 2, 3
     """
     with reading(db) as con:
         rows = con.execute(query, params).fetchall()

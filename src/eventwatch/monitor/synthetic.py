@@ -21,7 +21,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from eventwatch.ontology import default_ontology
+from eventwatch.coding.ontology import default_ontology
+from eventwatch.store.dialect import Connection, DuckDBConnection
 
 # A verb per CAMEO root, only to make synthetic sentences readable.
 _VERBS = {
@@ -45,14 +46,15 @@ class Rows:
     actors: list[dict[str, Any]] = field(default_factory=list)
 
 
-def write_rows(con: duckdb.DuckDBPyConnection, rows: Rows) -> None:
-    """Insert ``rows`` into the existing tables (columns by name; absent columns stay NULL)."""
+def write_rows(con: Connection | duckdb.DuckDBPyConnection, rows: Rows) -> None:
+    """Insert ``rows`` into the existing tables (columns by name; absent columns stay NULL), on a store
+    connection of either engine (or a plain DuckDB connection)."""
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        con = DuckDBConnection(con)
     for table in ("articles", "mentions", "events", "actors"):
         records = getattr(rows, table)
-        if not records:
-            continue
-        arrow = pa.Table.from_pylist(records)  # noqa: F841 - read by name in the SQL below
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM arrow")
+        if records:
+            con.insert(table, pa.Table.from_pylist(records))
 
 
 def _cameo_fields(code: str) -> dict[str, Any]:
@@ -274,11 +276,15 @@ def random_events(
     days: int = 365,
     actors: Sequence[tuple[str, str | None, str]] = DEFAULT_ACTORS,
 ) -> list[dict[str, Any]]:
-    """``n`` random events between ``actors`` over ``days`` days, for volume tests and benchmarks."""
+    """``n`` random events between ``actors`` over ``days`` days, for volume tests and benchmarks.
+
+    Each event's id is derived from ``seed`` and its number, so slices generated with different seeds
+    (as the API benchmark builds a million events) never share an id, even when two events agree on
+    every drawn field."""
     rng = random.Random(seed)
     codes = [c.code for c in default_ontology().codes() if len(c.code) == 3]
     out = []
-    for _ in range(n):
+    for number in range(n):
         a, b = rng.sample(list(actors), 2)
         out.append(
             {
@@ -288,6 +294,7 @@ def random_events(
                 "cameo": rng.choice(codes),
                 "num_mentions": rng.randint(1, 5),
                 "confidence": round(rng.uniform(0.3, 0.95), 2),
+                "event_id": _id("random-event", seed, number),
             }
         )
     return out

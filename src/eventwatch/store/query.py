@@ -1,7 +1,7 @@
 """Read queries over the store: filtered events, an event's mentions, an article, ad-hoc SQL, a summary.
 
-Functions take an open connection and return plain values or Arrow tables, so the Store can hand out
-pandas, polars or records as asked, and the CLI can print them.
+Functions take an open ``dialect.Connection`` (DuckDB or PostgreSQL) and return plain values or Arrow
+tables, so the Store can hand out pandas, polars or records as asked, and the CLI can print them.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from eventwatch.documents import normalise_date
+from eventwatch.store.dialect import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,62 +64,58 @@ def _as_date(value: str | date) -> date:
     return date.fromisoformat(iso)
 
 
-def events(con: duckdb.DuckDBPyConnection, where: EventFilter) -> pa.Table:
+def events(con: Connection, where: EventFilter) -> pa.Table:
     clause, params = where.where()
-    sql = f"SELECT * FROM events{clause} ORDER BY date, num_mentions DESC, event_id"
+    sql = f"SELECT * FROM events{clause} ORDER BY date NULLS LAST, num_mentions DESC, event_id"
     if where.limit is not None:
         sql += f" LIMIT {int(where.limit)}"
-    return con.sql(sql, params=params).to_arrow_table()
+    return con.arrow(sql, params)
 
 
-def mentions(con: duckdb.DuckDBPyConnection, event_id: str) -> pa.Table:
-    return con.sql(
-        "SELECT * FROM mentions WHERE event_id = ? ORDER BY date, article_id, sentence_index, trigger_start",
-        params=[event_id],
-    ).to_arrow_table()
+def mentions(con: Connection, event_id: str) -> pa.Table:
+    return con.arrow(
+        "SELECT * FROM mentions WHERE event_id = ? "
+        "ORDER BY date NULLS LAST, article_id, sentence_index, trigger_start NULLS LAST",
+        [event_id],
+    )
 
 
-def article(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any] | None:
-    cursor = con.execute("SELECT * FROM articles WHERE article_id = ?", [article_id])
-    rows = cursor.fetchall()
-    if not rows:
-        return None
-    row = rows[0]
-    return dict(zip([d[0] for d in cursor.description], row, strict=True))
+def article(con: Connection, article_id: str) -> dict[str, Any] | None:
+    rows = con.rows("SELECT * FROM articles WHERE article_id = ?", [article_id])
+    return rows[0] if rows else None
 
 
-def sql(con: duckdb.DuckDBPyConnection, query: str) -> pa.Table:
-    relation = con.sql(query)
-    # A statement that returns no rows (SET, a failed write is an error anyway) gives no relation.
-    return relation.to_arrow_table() if relation is not None else pa.table({})
+def sql(con: Connection, query: str) -> pa.Table:
+    """One statement's result (an empty table for a statement that returns no rows)."""
+    return con.arrow(query)
 
 
-def summary(con: duckdb.DuckDBPyConnection, top: int = 10) -> dict[str, Any]:
-    def scalar(q: str) -> Any:
-        return con.execute(q).fetchall()[0][0]
-
+def summary(con: Connection, top: int = 10) -> dict[str, Any]:
+    source, target = "coalesce(source_code, '?')", "coalesce(target_code, '-')"
     dyads = con.execute(
-        "SELECT coalesce(source_code, '?') AS source, coalesce(target_code, '-') AS target, "
-        "count(*) AS events, sum(num_mentions) AS mentions, round(avg(goldstein), 2) AS goldstein "
-        "FROM events GROUP BY ALL ORDER BY events DESC, mentions DESC, source, target LIMIT ?",
+        f"SELECT {source} AS source, {target} AS target, count(*) AS events, sum(num_mentions) AS mentions, "
+        f"avg(goldstein) AS goldstein FROM events GROUP BY 1, 2 "
+        f"ORDER BY 3 DESC, 4 DESC, {con.binary(source)}, {con.binary(target)} LIMIT ?",
         [top],
     ).fetchall()
     roots = con.execute(
-        "SELECT cameo_root, count(*) FROM events GROUP BY ALL ORDER BY 2 DESC, 1 LIMIT ?", [top]
+        f"SELECT cameo_root, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC, {con.binary('cameo_root')} LIMIT ?",
+        [top],
     ).fetchall()
-    first, last = con.execute("SELECT min(date), max(date) FROM events").fetchall()[0]
+    first, last = con.execute("SELECT min(date), max(date) FROM events").fetchone()
     return {
-        "articles": scalar("SELECT count(*) FROM articles"),
-        "sentences": scalar("SELECT coalesce(sum(n_sentences), 0) FROM articles"),
-        "mentions": scalar("SELECT count(*) FROM mentions"),
-        "asserted_mentions": scalar("SELECT count(*) FROM mentions WHERE event_id IS NOT NULL"),
-        "events": scalar("SELECT count(*) FROM events"),
-        "actors": scalar("SELECT count(*) FROM actors"),
+        "articles": con.scalar("SELECT count(*) FROM articles"),
+        "sentences": con.scalar("SELECT coalesce(sum(n_sentences), 0) FROM articles"),
+        "mentions": con.scalar("SELECT count(*) FROM mentions"),
+        "asserted_mentions": con.scalar("SELECT count(*) FROM mentions WHERE event_id IS NOT NULL"),
+        "events": con.scalar("SELECT count(*) FROM events"),
+        "actors": con.scalar("SELECT count(*) FROM actors"),
         "first_date": first.isoformat() if first else None,
         "last_date": last.isoformat() if last else None,
         "top_dyads": [
-            {"source": s, "target": t, "events": n, "mentions": int(m), "goldstein": g}
+            {"source": s, "target": t, "events": n, "mentions": int(m),
+             "goldstein": None if g is None else round(g, 2)}
             for s, t, n, m, g in dyads
-        ],
+        ],  # fmt: skip
         "top_cameo_roots": [{"cameo_root": r, "events": n} for r, n in roots],
     }

@@ -1,19 +1,24 @@
-"""The DuckDB schema and its migrations.
+"""The store's schema and its migrations, for DuckDB and PostgreSQL alike.
 
 Table and column names are a contract: the monitor and API read them directly. A change to the schema
 is a new entry at the end of ``MIGRATIONS`` (never an edit of an old one), so a database made by any
-earlier version is brought up to date the next time it is opened for writing.
+earlier version is brought up to date the next time it is opened for writing. Statements are written
+in the SQL both engines accept; one an engine does without (an index only PostgreSQL's planner uses)
+is a ``{dialect: statement}`` entry.
 """
 
 from __future__ import annotations
 
-import duckdb
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from eventwatch.store.dialect import Connection
 
 # (version, statements). Applied in order, each in its own transaction with its version row.
-MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
+MIGRATIONS: list[tuple[int, tuple[str | dict[str, str], ...]]] = [
     (
         1,
-        (
+        (  # DOUBLE PRECISION is DuckDB's DOUBLE under the name PostgreSQL also knows
             """
             CREATE TABLE articles (
                 article_id VARCHAR PRIMARY KEY,
@@ -43,14 +48,14 @@ MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
                 target_text VARCHAR, target_code VARCHAR, target_country VARCHAR, target_sector VARCHAR,
                 target_name VARCHAR, target_start INTEGER, target_end INTEGER,
                 cameo VARCHAR, cameo_name VARCHAR, cameo_base VARCHAR, cameo_root VARCHAR,
-                goldstein DOUBLE,
+                goldstein DOUBLE PRECISION,
                 quad_class INTEGER,
                 plover VARCHAR, plover_mode VARCHAR, plover_context VARCHAR,
                 trigger_text VARCHAR, trigger_start INTEGER, trigger_end INTEGER,
                 modality VARCHAR,
-                confidence DOUBLE,
+                confidence DOUBLE PRECISION,
                 location_name VARCHAR, location_country VARCHAR,
-                lat DOUBLE, lon DOUBLE,
+                lat DOUBLE PRECISION, lon DOUBLE PRECISION,
                 attribution VARCHAR, quote VARCHAR, rule VARCHAR, url VARCHAR
             )
             """,
@@ -62,12 +67,12 @@ MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
                 target_code VARCHAR, target_country VARCHAR, target_name VARCHAR,
                 cameo VARCHAR, cameo_base VARCHAR, cameo_root VARCHAR,
                 quad_class INTEGER,
-                goldstein DOUBLE,
+                goldstein DOUBLE PRECISION,
                 plover VARCHAR,
                 num_mentions INTEGER, num_sources INTEGER, num_articles INTEGER,
-                confidence DOUBLE,
+                confidence DOUBLE PRECISION,
                 location_name VARCHAR, location_country VARCHAR,
-                lat DOUBLE, lon DOUBLE,
+                lat DOUBLE PRECISION, lon DOUBLE PRECISION,
                 source_url VARCHAR,
                 first_seen TIMESTAMP,
                 last_seen TIMESTAMP
@@ -93,39 +98,83 @@ MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
             "CREATE INDEX events_cameo ON events (cameo)",
         ),
     ),
+    (
+        2,
+        (  # Indexes PostgreSQL's planner needs; DuckDB scans columns (and its ART indexes slow writes).
+            # GET /events pages newest first (monitor.browse.NEWEST).
+            {"postgresql": "CREATE INDEX events_newest ON events (date DESC NULLS LAST, event_id)"},
+            # The writer finds a batch's dedup blocks (store.writer, default rule) and actors' mentions.
+            {
+                "postgresql": "CREATE INDEX mentions_block ON mentions ((substr(coalesce(CAST(source_code AS VARCHAR), "
+                "''), 1, 3)), (substr(coalesce(CAST(target_code AS VARCHAR), ''), 1, 3)), "
+                "(coalesce(CAST(cameo_root AS VARCHAR), '')))"
+            },
+            {"postgresql": "CREATE INDEX mentions_target ON mentions (target_code)"},
+            # Actor filters (monitor.db.actor_match: a country, or a code range) of listings and series.
+            {"postgresql": "CREATE INDEX events_source_country ON events (source_country)"},
+            {"postgresql": "CREATE INDEX events_target_country ON events (target_country)"},
+            {"postgresql": "CREATE INDEX events_target ON events (target_code)"},
+            {"postgresql": "CREATE INDEX mentions_source_country ON mentions (source_country)"},
+            {"postgresql": "CREATE INDEX mentions_target_country ON mentions (target_country)"},
+            # A number every write to the tables changes, whoever the writer (eventwatch, a loader, psql):
+            # the API reuses an answer only while it is unchanged (api.cache). DuckDB has no triggers;
+            # its server counts the writes it makes itself (backends.HeldDuckDB).
+            {"postgresql": "CREATE TABLE data_version (version BIGINT NOT NULL)"},
+            {"postgresql": "INSERT INTO data_version VALUES (0)"},
+            {
+                "postgresql": "CREATE FUNCTION eventwatch_data_changed() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN UPDATE data_version SET version = version + 1; RETURN NULL; END $$"
+            },
+            *(
+                {
+                    "postgresql": f"CREATE TRIGGER {table}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                    f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION eventwatch_data_changed()"
+                }
+                for table in ("articles", "mentions", "events", "actors")
+            ),
+        ),
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
 
 
-def current_version(con: duckdb.DuckDBPyConnection) -> int:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchall()[0][0]
-    if not exists:
+def statements(number: int, dialect: str) -> tuple[str, ...]:
+    """The statements of migration ``number`` for ``dialect`` (an entry may be a {dialect: SQL} dict)."""
+    found = dict(MIGRATIONS)[number]
+    out = []
+    for statement in found:
+        if isinstance(statement, dict):
+            if dialect in statement:
+                out.append(statement[dialect])
+        else:
+            out.append(statement)
+    return tuple(out)
+
+
+def current_version(con: Connection) -> int:
+    if not con.table_exists("schema_version"):
         return 0
-    row = con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
-    return int(row[0]) if row and row[0] is not None else 0
+    value = con.scalar("SELECT max(version) FROM schema_version")
+    return int(value) if value is not None else 0
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Bring the database to the latest schema; returns the version it is at. Safe to call every open."""
+def migrate(con: Connection) -> int:
+    """Bring the database to the latest schema; returns the version it is at. Safe to call every open.
+
+    Runs inside the caller's transaction (DDL is transactional in both engines), so a failed migration
+    leaves the schema as it was; PostgreSQL callers hold the writers' lock, so two processes opening a
+    new database at once do not both create it."""
     version = current_version(con)
     if version > LATEST:
         raise RuntimeError(f"database schema version {version} is newer than this eventwatch ({LATEST})")
     if version == 0:
         con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")
-    for number, statements in MIGRATIONS:
+    for number, _ in MIGRATIONS:
         if number <= version:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for statement in statements:
-                con.execute(statement)
-            con.execute("INSERT INTO schema_version VALUES (?)", [number])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+        for statement in statements(number, con.dialect):
+            con.execute(statement)
+        con.execute("INSERT INTO schema_version VALUES (?)", [number])
         version = number
     return version

@@ -1,16 +1,19 @@
 """The Store: the Python face of the event database, mirroring the CLI commands of the same names.
 
 >>> from eventwatch import Store
->>> with Store("eventwatch.duckdb") as store:
+>>> with Store("eventwatch.duckdb") as store:   # or Store("postgresql://user@host/events")
 ...     report = store.ingest(["articles/", "https://example.org/feed.xml"])
 ...     frame = store.events(source="RUS", cameo="19", date_from="2022-02-20")
 
-Connections are opened per call and closed after it (see ``connection``), so a Store object is cheap,
-holds no lock between calls, and many processes can read while one writes.
+The location is a DuckDB file or a PostgreSQL URL (default: ``$EVENTWATCH_DB``, else
+``eventwatch.duckdb``); ``store.backends`` says how each is opened. A DuckDB file is opened per call and
+closed after it, so a Store holds no lock between calls; a PostgreSQL store keeps a small connection
+pool until ``close()``.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -22,12 +25,19 @@ from eventwatch.documents import InputProblem
 from eventwatch.records import Document
 from eventwatch.store import export as exporting
 from eventwatch.store import query
-from eventwatch.store.connection import StoreError, connect
+from eventwatch.store.backends import LOCK_TIMEOUT, Backend, QueryError, StoreError, display, open_backend
 from eventwatch.store.dedup import DedupConfig
+from eventwatch.store.dialect import Connection
 from eventwatch.store.writer import Writer
 
 Frame = Literal["pandas", "polars", "arrow", "records"]
 DEFAULT_PATH = "eventwatch.duckdb"
+ENVIRONMENT = "EVENTWATCH_DB"
+
+
+def default_location() -> str:
+    """``$EVENTWATCH_DB`` if set (a file or a postgresql:// URL), else ``eventwatch.duckdb``."""
+    return os.environ.get(ENVIRONMENT) or DEFAULT_PATH
 
 
 def _as(table: pa.Table, as_: Frame) -> Any:
@@ -47,16 +57,26 @@ def _as(table: pa.Table, as_: Frame) -> Any:
 class Store:
     def __init__(
         self,
-        path: str | Path = DEFAULT_PATH,
+        location: str | Path | Backend | None = None,
         read_only: bool = False,
         *,
         dedup: DedupConfig | None = None,
-        lock_timeout: float = 60.0,
+        lock_timeout: float = LOCK_TIMEOUT,
     ) -> None:
-        self.path = Path(path)
+        self.backend = open_backend(location if location is not None else default_location(), lock_timeout=lock_timeout)
+        self._owns_backend = not isinstance(location, Backend)  # a Backend given is closed by its owner
         self.read_only = read_only
         self.dedup = dedup or DedupConfig()
-        self.lock_timeout = lock_timeout
+
+    @property
+    def location(self) -> str:
+        """The DuckDB path or PostgreSQL URL (its password masked)."""
+        return display(self.backend.location)
+
+    @property
+    def path(self) -> Path:
+        """The DuckDB file (kept for callers written before PostgreSQL stores)."""
+        return Path(self.backend.location)
 
     def __enter__(self) -> Store:
         return self
@@ -65,23 +85,24 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        """Nothing is held between calls; kept so a Store can be used like a connection."""
+        """Release pooled connections (a DuckDB store holds nothing between calls)."""
+        if self._owns_backend:
+            self.backend.close()
 
     def __repr__(self) -> str:
-        return f"Store({str(self.path)!r}, read_only={self.read_only})"
+        return f"Store({self.location!r}, read_only={self.read_only})"
 
     def _writer(self) -> Writer:
         if self.read_only:
-            raise StoreError(f"{self.path}: store was opened read-only")
-        return Writer(self.path, self.dedup, self.lock_timeout)
+            raise StoreError(f"{self.location}: store was opened read-only")
+        return Writer(self.backend, self.dedup)
 
-    def _read(self):  # noqa: ANN202 - a context manager over a DuckDB connection
-        # A writer's own reads also go through a read-only connection when the file exists, so they
-        # never block other readers for longer than the query.
-        if not self.path.exists() and not self.read_only:
-            with connect(self.path, read_only=False, timeout=self.lock_timeout):
+    def read(self):  # noqa: ANN201 - a context manager over a dialect.Connection
+        """A connection for reading, e.g. for ``eventwatch.monitor`` functions or your own SQL."""
+        if not self.read_only and not self.backend.exists():
+            with self.backend.write():
                 pass  # create an empty, migrated database so queries on a new store return nothing
-        return connect(self.path, read_only=True, timeout=self.lock_timeout)
+        return self.backend.read()
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -103,7 +124,7 @@ class Store:
         from eventwatch.ingest.pipeline import run_ingest
 
         if coder is None:
-            from eventwatch.coder import Coder
+            from eventwatch.coding import Coder
 
             # Unreal mentions are stored too (with no event): evidence is never dropped.
             coder = Coder(include_unreal=True, n_process=workers)
@@ -140,28 +161,38 @@ class Store:
         as_: Frame = "pandas",
     ) -> Any:
         where = query.EventFilter(date_from, date_to, source, target, cameo, plover, country, limit)
-        with self._read() as con:
+        with self.read() as con:
             return _as(query.events(con, where), as_)
 
     def mentions(self, event_id: str, as_: Frame = "pandas") -> Any:
-        with self._read() as con:
+        with self.read() as con:
             return _as(query.mentions(con, event_id), as_)
 
     def article(self, article_id: str) -> dict[str, Any] | None:
-        with self._read() as con:
+        with self.read() as con:
             return query.article(con, article_id)
 
     def sql(self, sql: str, as_: Frame = "pandas") -> Any:
-        """Run one read-only SQL query (writes fail: the connection is read-only)."""
-        with self._read() as con:
-            return _as(query.sql(con, sql), as_)
+        """Run one read-only SQL statement; a refused one raises ``QueryError`` with the database's
+        message (writes are refused: the connection or transaction is read-only)."""
+        with self.read() as con:
+            return _as(_checked(con, lambda: query.sql(con, sql)), as_)
 
     def summary(self, top: int = 10) -> dict[str, Any]:
-        with self._read() as con:
+        with self.read() as con:
             return query.summary(con, top)
 
     def export(self, format: str, path: str | Path, header: bool = True, table: str = "events") -> int:
         """Write the store as ``gdelt``, ``gdelt-mentions``, ``plover``, ``parquet`` or ``csv``;
         returns the number of records written. ``table`` picks the table for parquet and csv."""
-        with self._read() as con:
+        with self.read() as con:
             return exporting.export(con, format, path, header=header, table=table)
+
+
+def _checked(con: Connection, run: Callable[[], Any]) -> Any:
+    """``run()``, with the database's refusal of a query turned into a one-line ``QueryError``."""
+    try:
+        return run()
+    except con.errors as exc:
+        message = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise QueryError(message) from None

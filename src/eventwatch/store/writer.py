@@ -4,11 +4,25 @@ Inside the transaction the article rows, their mentions, the re-clustered events
 actor totals are written together. An article already in the database (same content hash, or same
 URL) is skipped inside the transaction too, so running the same input again - after a crash or not -
 adds nothing twice.
+
+Several writers at once (PostgreSQL: any number of ``ingest`` and ``watch`` processes; DuckDB: the
+threads of one ``serve``) are safe by two means:
+
+- **Unique keys.** ``article_id`` (from the content hash), ``mention_id`` and ``event_id`` are primary
+  keys, so no article, mention or event can be stored twice whatever the timing.
+- **Writers take turns for the write itself** (PostgreSQL: a transaction-scoped advisory lock taken
+  first thing in the batch's transaction; DuckDB: one writing connection). Re-clustering reads every
+  mention of the touched dyads and rewrites their events - a read-modify-write across many rows that
+  no row-level key or ``ON CONFLICT`` can make safe: two writers re-clustering the same dyad at once
+  would each miss the other's uncommitted mentions. Under the lock each batch sees all committed
+  batches. Coding, which is >90% of ingest time, runs outside the transaction, in parallel; readers
+  (``serve``) are never blocked (MVCC).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,16 +31,28 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from eventwatch.isolation import one_line
 from eventwatch.records import Document, Event, content_hash
-from eventwatch.store.connection import connect
-from eventwatch.store.dedup import ClusterInput, DedupConfig, assign_events, cluster_date, summarise_event
-from eventwatch.store.rows import ARTICLE_COLUMNS, MENTION_COLUMNS, article_row, mention_rows
+from eventwatch.store.backends import Backend, HeldByServer, StoreError, display, open_backend
+from eventwatch.store.dedup import (
+    DedupConfig,
+    block_columns,
+    block_of,
+    cluster_date,
+    cluster_sql,
+    day_number,
+    event_id,
+    from_day_number,
+    summarise_event,
+)
+from eventwatch.store.dialect import Connection
+from eventwatch.store.rows import ARTICLE_COLUMNS, MENTION_COLUMNS, article_row, mention_row
 
 _INT = {"sentence_index", "sentence_start", "source_start", "source_end", "target_start", "target_end",
         "quad_class", "trigger_start", "trigger_end", "n_sentences", "n_events", "num_mentions",
         "num_sources", "num_articles"}  # fmt: skip
 _FLOAT = {"goldstein", "confidence", "lat", "lon"}
-_DATE = {"date", "first_date", "last_date"}
+_DATE = {"date", "first_date", "last_date", "from_day"}
 _TIME = {"ingested_at", "first_seen", "last_seen"}
 EVENT_COLUMNS = (
     "event_id", "date", "source_code", "source_country", "source_name", "target_code", "target_country",
@@ -56,13 +82,10 @@ def _arrow_type(column: str) -> pa.DataType:
     return pa.string()
 
 
-def arrow_schema(columns: Sequence[str]) -> pa.Schema:
-    """The Arrow types of store columns (articles, mentions, events), for tables made outside DuckDB."""
-    return pa.schema([(c, _arrow_type(c)) for c in columns])
-
-
-def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
-    return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=arrow_schema(columns))
+def arrow_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
+    """Rows as an Arrow table with the store's column types."""
+    schema = pa.schema([(c, _arrow_type(c)) for c in columns])
+    return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=schema)
 
 
 @dataclass(slots=True)
@@ -100,6 +123,48 @@ class CodedArticle:
 
 
 @dataclass(slots=True)
+class Batch:
+    """A batch as the rows it adds: what a writer stores, or hands to the server holding the store."""
+
+    articles: list[dict[str, Any]]
+    mentions: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, articles: Iterable[CodedArticle]) -> Batch:
+        now = datetime.now(UTC).replace(tzinfo=None)
+        batch = cls([], [])
+        for item in articles:
+            rows = {}
+            for event in item.events:
+                row = mention_row(event, item.article_id, item.document.date)
+                rows.setdefault(row["mention_id"], row)  # the coder may report one mention twice
+            batch.mentions.extend(rows.values())
+            batch.articles.append(
+                article_row(item.document, item.article_id, item.content_hash, now, item.n_sentences, len(rows))
+            )
+        return batch
+
+    def to_json(self) -> dict[str, Any]:
+        def plain(row: dict[str, Any]) -> dict[str, Any]:
+            return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+
+        return {"articles": [plain(r) for r in self.articles], "mentions": [plain(r) for r in self.mentions]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Batch:
+        def typed(row: dict[str, Any]) -> dict[str, Any]:
+            out = dict(row)
+            for key, value in row.items():
+                if value is not None and key in _DATE:
+                    out[key] = date.fromisoformat(value)
+                elif value is not None and key in _TIME:
+                    out[key] = datetime.fromisoformat(value)
+            return out
+
+        return cls([typed(r) for r in data.get("articles", [])], [typed(r) for r in data.get("mentions", [])])
+
+
+@dataclass(slots=True)
 class WriteResult:
     articles: int = 0
     mentions: int = 0
@@ -107,258 +172,245 @@ class WriteResult:
     events: set[str] = field(default_factory=set)
 
 
-def _stored(con: duckdb.DuckDBPyConnection, hashes: list[str], urls: list[str | None]) -> SeenArticles:
-    """The articles among these content hashes and URLs that the store already has."""
-    con.register("_incoming", pa.table({"content_hash": hashes, "url": pa.array(urls, pa.string())}))
-    stored = con.execute(
-        "SELECT a.content_hash, a.url FROM articles a WHERE a.content_hash IN "
-        "(SELECT content_hash FROM _incoming) OR a.url IN (SELECT url FROM _incoming)"
-    ).fetchall()
-    con.unregister("_incoming")
-    return SeenArticles({row[0] for row in stored}, {row[1] for row in stored if row[1]})
+def key_sql(column: str, alias: str = "m") -> str:
+    return f"coalesce(CAST({alias}.{column} AS VARCHAR), '')"
 
 
-def key_sql(column: str) -> str:
-    return f"coalesce(CAST(m.{column} AS VARCHAR), '')"
+# A mention's day for clustering, and how it was dated (see dedup's rule).
+MENTION_DAY = "coalesce(m.date, CAST(a.ingested_at AS DATE))"
+MENTION_DATING = (
+    "CASE WHEN m.date IS NULL OR m.date_precision IN ('document', 'unknown') THEN 'article' "
+    "WHEN m.date_precision = 'day' THEN 'text' ELSE 'other' END"
+)
+
+
+def dedup_input(config: DedupConfig, dating: str = MENTION_DATING) -> str:
+    """The rule's input (``dedup.cluster_sql``) from the mentions ``m`` joined with their articles ``a``;
+    callers add joins and a WHERE clause."""
+    keys = ", ".join(f"{key_sql(f)} AS k_{f}" for f in config.key)
+    return (
+        f"SELECT m.mention_id, m.event_id, {keys}, {MENTION_DAY} - DATE '1970-01-01' AS day, {dating} AS dating "
+        "FROM mentions m JOIN articles a ON a.article_id = m.article_id "
+    )
+
+
+def _write_failures() -> tuple[type[BaseException], ...]:
+    import psycopg
+
+    # A disk that is full, a file over its size limit, a medium gone read-only, a database server gone:
+    # the batch is not written and the store keeps what it had (the transaction). Other errors are faults.
+    return (OSError, duckdb.IOException, duckdb.TransactionException, duckdb.FatalException, psycopg.OperationalError)
+
+
+@contextmanager
+def _reporting_write_failures(location: str) -> Iterator[None]:
+    try:
+        yield
+    except _write_failures() as exc:
+        raise StoreError(f"{display(location)}: cannot write ({one_line(exc)}); the batches before are kept") from exc
 
 
 class Writer:
-    """Writes batches of coded articles into the store at ``path`` under a dedup rule."""
+    """Writes batches of coded articles into a store (a DuckDB path, PostgreSQL URL or Backend)."""
 
-    def __init__(
-        self, path: str | Path, dedup: DedupConfig | None = None, lock_timeout: float = 60.0
-    ) -> None:
-        self.path = Path(path)
+    def __init__(self, backend: Backend | str | Path, dedup: DedupConfig | None = None) -> None:
+        self.backend = open_backend(backend)
         self.dedup = dedup or DedupConfig()
-        self.lock_timeout = lock_timeout
-        self._migrated = False  # migrations are checked on this Writer's first connection only
-
-    def _connect(self):  # noqa: ANN202 - a context manager over a DuckDB connection
-        connection = connect(self.path, read_only=False, timeout=self.lock_timeout, migrated=self._migrated)
-        self._migrated = True
-        return connection
 
     def known(self) -> SeenArticles:
         """The articles already stored, to skip coding what is already there."""
-        with self._connect() as con:
+        if not self.backend.exists():
+            return SeenArticles()
+        with self.backend.read() as con:
             hashes = {r[0] for r in con.execute("SELECT content_hash FROM articles").fetchall()}
             urls = {r[0] for r in con.execute("SELECT url FROM articles WHERE url IS NOT NULL").fetchall()}
         return SeenArticles(hashes, urls)
 
     def write(self, batch: Iterable[CodedArticle]) -> WriteResult:
-        """Store coded articles (skipping those already stored) in one transaction."""
-        batch = list(batch)
-        return self._in_transaction(lambda con, result: self._write(con, batch, result))
+        return self.write_batch(Batch.of(batch))
 
-    def write_rows(self, articles: Sequence[dict[str, Any]], mentions: Sequence[dict[str, Any]]) -> WriteResult:
-        """Store article and mention rows made elsewhere (``rows.article_row`` and ``rows.mention_row``
-        columns, e.g. a Spark job's output) in one transaction. Articles already stored are skipped
-        with their mentions; events are clustered here under this writer's rule."""
-        return self._in_transaction(lambda con, result: self._write_rows(con, articles, mentions, result))
+    def write_batch(self, batch: Batch) -> WriteResult:
+        """Store ``batch`` in one transaction (or hand it to the server holding a DuckDB file)."""
+        try:
+            with _reporting_write_failures(self.backend.location), self.backend.write() as con:
+                return self.write_in(con, batch)
+        except HeldByServer as held:
+            from eventwatch.store.handoff import send_batch
 
-    def _in_transaction(self, work: Any) -> WriteResult:
+            return send_batch(held.server, batch, self.dedup)
+
+    def write_in(self, con: Connection, batch: Batch) -> WriteResult:
+        """Store ``batch`` on ``con``, inside the caller's transaction."""
+        con.lock_writers()
         result = WriteResult()
-        with self._connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                self._ensure_rule(con)
-                work(con, result)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        self._ensure_rule(con)
+        self._write(con, batch, result)
         return result
 
     def recluster(self) -> int:
         """Rebuild every event from the mentions under the current rule; returns the number of events."""
-        with self._connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
+        try:
+            with _reporting_write_failures(self.backend.location), self.backend.write() as con:
+                con.lock_writers()
                 self._save_rule(con)
                 self._recluster_all(con)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            return int(con.execute("SELECT count(*) FROM events").fetchall()[0][0])
+                return int(con.scalar("SELECT count(*) FROM events"))
+        except HeldByServer as held:
+            where = held.server.url
+            raise StoreError(f"{self.backend.location}: stop eventwatch serve ({where}) to recluster") from None
 
     # -- inside a transaction -------------------------------------------------------------------
 
-    def _ensure_rule(self, con: duckdb.DuckDBPyConnection) -> None:
-        # fetchall, not fetchone: DuckDB 2 refuses other work while a result is unfinished
-        rows = con.execute("SELECT value FROM store_settings WHERE key = 'dedup'").fetchall()
-        row = rows[0] if rows else None
-        if row and row[0] == self.dedup.fingerprint:
+    def _ensure_rule(self, con: Connection) -> None:
+        stored = con.scalar("SELECT value FROM store_settings WHERE key = 'dedup'")
+        if stored == self.dedup.fingerprint:
             return
         self._save_rule(con)
-        if row:  # events built under another rule: rebuild them all under this one
+        if stored:  # events built under another rule: rebuild them all under this one
             self._recluster_all(con)
 
-    def _save_rule(self, con: duckdb.DuckDBPyConnection) -> None:
-        con.execute("INSERT OR REPLACE INTO store_settings VALUES ('dedup', ?)", [self.dedup.fingerprint])
+    def _save_rule(self, con: Connection) -> None:
+        con.execute(
+            "INSERT INTO store_settings VALUES ('dedup', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [self.dedup.fingerprint],
+        )
 
-    def _write(self, con: duckdb.DuckDBPyConnection, batch: list[CodedArticle], result: WriteResult) -> None:
-        now = datetime.now(UTC).replace(tzinfo=None)
-        seen = _stored(con, [item.content_hash for item in batch], [item.document.url for item in batch])
-        articles: list[dict[str, Any]] = []
-        mentions: list[dict[str, Any]] = []
-        for item in batch:
-            doc = item.document
-            if not seen.first_time(item.content_hash, doc.url):
-                result.skipped += 1
-                continue
-            rows = mention_rows(item.events, item.article_id, doc.date)
-            mentions.extend(rows)
-            articles.append(article_row(doc, item.article_id, item.content_hash, now, item.n_sentences, len(rows)))
-        self._insert(con, articles, mentions, result)
-
-    def _write_rows(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        articles: Sequence[dict[str, Any]],
-        mentions: Sequence[dict[str, Any]],
-        result: WriteResult,
-    ) -> None:
-        seen = _stored(con, [a["content_hash"] for a in articles], [a["url"] for a in articles])
-        new = [a for a in articles if seen.first_time(a["content_hash"], a["url"])]
-        result.skipped += len(articles) - len(new)
-        kept = {a["article_id"] for a in new}
-        self._insert(con, new, [m for m in mentions if m["article_id"] in kept], result)
-
-    def _insert(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        articles: Sequence[dict[str, Any]],
-        mentions: Sequence[dict[str, Any]],
-        result: WriteResult,
-    ) -> None:
-        """Insert new articles and their mentions, then re-cluster the events they touch."""
+    def _write(self, con: Connection, batch: Batch, result: WriteResult) -> None:
+        # Articles already stored (by an earlier run, or another process since we looked) are skipped.
+        incoming = pa.table({
+            "content_hash": pa.array([a["content_hash"] for a in batch.articles], pa.string()),
+            "url": pa.array([a["url"] for a in batch.articles], pa.string()),
+        })  # fmt: skip
+        with con.stage("_incoming", incoming):
+            stored = con.execute(
+                "SELECT a.content_hash, a.url FROM articles a WHERE a.content_hash IN "
+                "(SELECT content_hash FROM _incoming) OR a.url IN (SELECT url FROM _incoming)"
+            ).fetchall()
+        seen = SeenArticles({row[0] for row in stored}, {row[1] for row in stored if row[1]})
+        articles = [a for a in batch.articles if seen.first_time(a["content_hash"], a["url"])]
+        result.skipped += len(batch.articles) - len(articles)
         if not articles:
             return
-        con.register("_new_articles", _table(articles, ARTICLE_COLUMNS))
-        con.execute("INSERT INTO articles BY NAME SELECT * FROM _new_articles")
-        con.unregister("_new_articles")
+        kept = {a["article_id"] for a in articles}
+        mentions = [m for m in batch.mentions if m["article_id"] in kept]
+        con.insert("articles", arrow_rows(articles, ARTICLE_COLUMNS))
         if mentions:
-            con.register("_new_mentions", _table(mentions, MENTION_COLUMNS))
-            con.execute("INSERT OR IGNORE INTO mentions BY NAME SELECT * FROM _new_mentions")
-            con.unregister("_new_mentions")
+            con.insert("mentions", arrow_rows(mentions, MENTION_COLUMNS), skip_duplicates=True)
         result.articles += len(articles)
         result.mentions += len(mentions)
-        seen_at = {a["article_id"]: a["ingested_at"] for a in articles}
-        keys: dict[tuple[str, ...], date] = {}
+        ingested = {a["article_id"]: a["ingested_at"] for a in articles}
+        blocks: dict[tuple[str, ...], date] = {}
         for m in mentions:
             if m["modality"] == "asserted":
-                key = tuple("" if m[k] is None else str(m[k]) for k in self.dedup.key)
-                day = cluster_date(m["date"], seen_at[m["article_id"]])
-                keys[key] = min(day, keys.get(key, day))
-        result.events |= self._recluster(con, keys)
+                block = block_of(self.dedup, m)
+                day = cluster_date(m["date"], ingested[m["article_id"]])
+                blocks[block] = min(day, blocks.get(block, day))
+        result.events |= self._recluster(con, blocks)
         codes = {m[f"{side}_code"] for m in mentions for side in ("source", "target")} - {None}
         self._refresh_actors(con, codes)
 
-    def _recluster_all(self, con: duckdb.DuckDBPyConnection) -> None:
+    def _recluster_all(self, con: Connection) -> None:
         con.execute("UPDATE mentions SET event_id = NULL WHERE event_id IS NOT NULL")
         con.execute("DELETE FROM events")
-        keys = {tuple(r): date.min for r in con.execute(
-            f"SELECT DISTINCT {', '.join(key_sql(k) for k in self.dedup.key)} FROM mentions m "
-            "WHERE m.modality = 'asserted'"
-        ).fetchall()}  # fmt: skip
-        self._recluster(con, keys)
+        self._recluster(con, None)
         codes = {r[0] for r in con.execute(
             "SELECT source_code FROM mentions WHERE source_code IS NOT NULL "
             "UNION SELECT target_code FROM mentions WHERE target_code IS NOT NULL"
         ).fetchall()}  # fmt: skip
         self._refresh_actors(con, codes)
 
-    def _recluster(self, con: duckdb.DuckDBPyConnection, keys: dict[tuple[str, ...], date]) -> set[str]:
-        """Re-cluster the asserted mentions of each key in ``keys`` from the given date on; rewrite the
-        events touched.
+    def _recluster(self, con: Connection, blocks: dict[tuple[str, ...], date] | None) -> set[str]:
+        """Re-cluster the asserted mentions of ``blocks`` (each from the day before its earliest new
+        mention; all mentions when ``blocks`` is None) and rewrite the events touched.
 
-        Clusters are built by a scan in date order, so a new mention dated d can only change clusters
-        from the one that covers d (an event of that key starting at most ``window_days`` before d)
-        onwards. Earlier ones are left alone, which keeps a long-running dyad cheap to update.
+        With the default window of 0 an event is one effective day, and a new mention dated d can only
+        change events from day d-1 on (it may be moved to the day before, or move a report of d+1 to
+        d), so the events of a block dated d-1 or later are rebuilt, whole, and earlier ones left
+        alone: a long-running dyad stays cheap to update. With a window, runs can chain back any
+        distance, so the whole block is rebuilt.
         """
-        if not keys:
+        if blocks is not None and not blocks:
             return set()
-        names = [f"k{i}" for i in range(len(self.dedup.key))]
-        columns = {n: [k[i] for k in keys] for i, n in enumerate(names)}
-        con.register("_keys", pa.table({**columns, "d_min": pa.array(list(keys.values()), pa.date32())}))
-        pairs = list(zip(self.dedup.key, names, strict=True))
-        event_match = " AND ".join(f"coalesce(CAST(e.{c} AS VARCHAR), '') = _keys.{n}" for c, n in pairs)
-        bounds = (
-            f"SELECT {', '.join(names)}, coalesce((SELECT min(e.date) FROM events e WHERE {event_match} "
-            f"AND e.date BETWEEN _keys.d_min - {self.dedup.window_days} AND _keys.d_min), _keys.d_min) "
-            "AS lower FROM _keys"
-        )
-        join = " AND ".join(f"{key_sql(c)} = b.{n}" for c, n in pairs)
-        keys_sql = ", ".join(key_sql(k) for k in self.dedup.key)
-        day = "coalesce(m.date, CAST(a.ingested_at AS DATE))"
-        found = con.execute(
-            f"WITH b AS ({bounds}) SELECT m.mention_id, m.event_id, m.date, a.ingested_at, {keys_sql} "
-            f"FROM mentions m JOIN articles a ON a.article_id = m.article_id JOIN b ON {join} "
-            f"WHERE m.modality = 'asserted' AND {day} >= b.lower"
-        ).fetchall()
-        con.unregister("_keys")
-        old = {r[0]: r[1] for r in found}
-        inputs = [ClusterInput(r[0], tuple(r[4:]), cluster_date(r[2], r[3])) for r in found]
-        new = assign_events(inputs, self.dedup)
+        columns = block_columns(self.dedup)
+        source = dedup_input(self.dedup)
+        where = "WHERE m.modality = 'asserted'"
+        if blocks is None:
+            found = con.rows(cluster_sql(self.dedup, source + where, con.binary))
+        else:
+            data = {c: [b[i] for b in blocks] for i, c in enumerate(columns)}
+            incremental = self.dedup.window_days == 0
+            from_days = [from_day_number(day_number(d) - 1) if incremental else None for d in blocks.values()]
+            match = " AND ".join(
+                f"substr({key_sql(c[2:])}, 1, 3) = k.{c}" if c.startswith("b_") else f"{key_sql(c[2:])} = k.{c}"
+                for c in columns
+            )
+            source += (
+                f"LEFT JOIN events e ON e.event_id = m.event_id JOIN _blocks k ON {match} "
+                f"{where} AND (k.from_day IS NULL OR coalesce(e.date, {MENTION_DAY}) >= k.from_day)"
+            )
+            staged = pa.table({**{c: pa.array(v, pa.string()) for c, v in data.items()},
+                               "from_day": pa.array(from_days, pa.date32())})  # fmt: skip
+            with con.stage("_blocks", staged):
+                found = con.rows(cluster_sql(self.dedup, source, con.binary))
+        old: dict[str, str | None] = {}
+        new: dict[str, str] = {}
+        first_days: dict[str, date] = {}
+        for row in found:
+            first = from_day_number(row["first_day"])
+            eid = event_id(self.dedup, [row[f"k_{f}"] for f in self.dedup.key], first)
+            old[row["mention_id"]] = row["old_event_id"]
+            new[row["mention_id"]] = eid
+            first_days[eid] = first
         changed = [(mid, eid) for mid, eid in new.items() if old[mid] != eid]
         if changed:
-            con.register(
-                "_assign", pa.table({"mention_id": [c[0] for c in changed], "eid": [c[1] for c in changed]})
-            )
-            con.execute(
-                "UPDATE mentions SET event_id = _assign.eid FROM _assign "
-                "WHERE mentions.mention_id = _assign.mention_id"
-            )
-            con.unregister("_assign")
+            assign = pa.table({"mention_id": [c[0] for c in changed], "eid": [c[1] for c in changed]})
+            with con.stage("_assign", assign):
+                con.execute(
+                    "UPDATE mentions SET event_id = _assign.eid FROM _assign "
+                    "WHERE mentions.mention_id = _assign.mention_id"
+                )
         touched = {e for e in old.values() if e} | set(new.values())
-        self._rewrite_events(con, touched)
+        self._rewrite_events(con, touched, first_days)
         return touched
 
-    def _rewrite_events(self, con: duckdb.DuckDBPyConnection, event_ids: set[str]) -> None:
+    def _rewrite_events(self, con: Connection, event_ids: set[str], first_days: dict[str, date]) -> None:
         if not event_ids:
             return
-        con.register("_touched", pa.table({"event_id": sorted(event_ids)}))
-        con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _touched)")
-        cursor = con.execute(
-            f"SELECT {', '.join('m.' + c for c in SUMMARY_COLUMNS)}, "
-            "a.source AS article_source, a.url AS article_url, a.ingested_at "
-            "FROM mentions m JOIN articles a ON a.article_id = m.article_id "
-            "WHERE m.event_id IN (SELECT event_id FROM _touched)"
-        )
-        columns = [d[0] for d in cursor.description]
+        with con.stage("_touched", pa.table({"event_id": pa.array(sorted(event_ids), pa.string())})):
+            con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _touched)")
+            found = con.rows(
+                f"SELECT {', '.join('m.' + c for c in SUMMARY_COLUMNS)}, "
+                "a.source AS article_source, a.url AS article_url, a.ingested_at "
+                "FROM mentions m JOIN articles a ON a.article_id = m.article_id "
+                "WHERE m.event_id IN (SELECT event_id FROM _touched)"
+            )
         clusters: dict[str, list[dict[str, Any]]] = {}
-        for values in cursor.fetchall():
-            row = dict(zip(columns, values, strict=True))
+        for row in found:
             clusters.setdefault(row["event_id"], []).append(row)
-        con.unregister("_touched")
-        rows = [summarise_event(eid, members) for eid, members in sorted(clusters.items())]
+        rows = [summarise_event(eid, members, first_days.get(eid)) for eid, members in sorted(clusters.items())]
         if rows:
-            con.register("_events", _table(rows, EVENT_COLUMNS))
-            con.execute("INSERT INTO events BY NAME SELECT * FROM _events")
-            con.unregister("_events")
+            con.insert("events", arrow_rows(rows, EVENT_COLUMNS))
 
-    def _refresh_actors(self, con: duckdb.DuckDBPyConnection, codes: set[str]) -> None:
+    def _refresh_actors(self, con: Connection, codes: set[str]) -> None:
         if not codes:
             return
-        con.register("_codes", pa.table({"code": sorted(codes)}))
         # Each attribute is the value most mentions give it; ties go to the smallest, to be deterministic.
         pick = (
             "(SELECT {f} FROM occ o2 WHERE o2.code = o.code AND o2.{f} IS NOT NULL "
-            "GROUP BY {f} ORDER BY count(*) DESC, {f} LIMIT 1) AS {f}"
+            "GROUP BY {f} ORDER BY count(*) DESC, {order} LIMIT 1) AS {f}"
         )
-        con.execute("DELETE FROM actors WHERE code IN (SELECT code FROM _codes)")
-        con.execute(
-            "INSERT INTO actors BY NAME "
-            "WITH occ AS ("
-            "  SELECT source_code AS code, source_name AS name, source_country AS country, "
-            "         source_sector AS sector, date FROM mentions "
-            "  WHERE source_code IN (SELECT code FROM _codes)"
-            "  UNION ALL "
-            "  SELECT target_code, target_name, target_country, target_sector, date FROM mentions "
-            "  WHERE target_code IN (SELECT code FROM _codes)) "
-            f"SELECT o.code, {pick.format(f='name')}, {pick.format(f='country')}, {pick.format(f='sector')}, "
-            "count(*) AS n_mentions, min(o.date) AS first_date, max(o.date) AS last_date "
-            "FROM occ o GROUP BY o.code"
-        )
-        con.unregister("_codes")
+        picks = ", ".join(pick.format(f=f, order=con.binary(f)) for f in ("name", "country", "sector"))
+        with con.stage("_codes", pa.table({"code": pa.array(sorted(codes), pa.string())})):
+            con.execute("DELETE FROM actors WHERE code IN (SELECT code FROM _codes)")
+            con.execute(
+                "INSERT INTO actors (code, name, country, sector, n_mentions, first_date, last_date) "
+                "WITH occ AS ("
+                "  SELECT source_code AS code, source_name AS name, source_country AS country, "
+                "         source_sector AS sector, date FROM mentions "
+                "  WHERE source_code IN (SELECT code FROM _codes)"
+                "  UNION ALL "
+                "  SELECT target_code, target_name, target_country, target_sector, date FROM mentions "
+                "  WHERE target_code IN (SELECT code FROM _codes)) "
+                f"SELECT o.code, {picks}, count(*) AS n_mentions, min(o.date) AS first_date, "
+                "max(o.date) AS last_date FROM occ o GROUP BY o.code"
+            )

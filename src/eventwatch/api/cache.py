@@ -1,0 +1,49 @@
+"""Answers to GET requests, reused while the store is exactly as it was when they were computed.
+
+A dashboard and its analysts ask the same questions again and again between two writes - the newest
+page of events, the series of the dyad on screen, the alerts of the day. Each answer is kept with the
+store's *data version* (``Backend.data_version``: a number every write changes, whoever the writer), and
+reused only while the version is unchanged, so it is never stale. The cache is bounded in entries and
+bytes (least recently used out first); a backend that cannot tell its version gets nothing cached.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+
+class AnswerCache:
+    def __init__(self, max_entries: int = 512, max_bytes: int = 64 * 2**20) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, tuple[Any, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: str, version: Any) -> bytes | None:
+        if version is None:
+            return None
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None or found[0] != version:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return found[1]
+
+    def put(self, key: str, version: Any, body: bytes) -> None:
+        if version is None or len(body) > self.max_bytes // 4:  # one huge answer must not flush the rest
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[1])
+            self._entries[key] = (version, body)
+            self._bytes += len(body)
+            while self._entries and (len(self._entries) > self.max_entries or self._bytes > self.max_bytes):
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._bytes -= len(dropped)

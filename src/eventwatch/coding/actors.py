@@ -1,0 +1,351 @@
+"""Actors: the knowledge base (``data/actors/*.tsv``) and resolving one phrase to a CAMEO actor code.
+
+A phrase ("Iranian Foreign Minister Mohammad Javad Zarif", "8,500 US troops", "Moscow") is resolved by
+the names found in it (``PhraseResolver``): a dated leader, an organisation, a country name, adjective
+or capital, and a sector word or title. What depends on the rest of the document (pronouns, surnames,
+the document's focus country) is the registry pass's job (``registry.py``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from eventwatch.coding.grammar import HOME_PREPS, NAME_GAP_POS, NON_PHRASE_DEPS
+from eventwatch.records import Actor
+
+KIND_RANK = {"leader": 5, "org": 4, "country": 3, "capital": 2, "adjective": 1}
+NAMED_KINDS = frozenset({"leader", "org"})  # entries that carry their own sector
+INTERNATIONAL = ("IGO", "NGO")  # code prefixes (and sectors) of bodies that belong to no one country
+
+
+@dataclass(frozen=True, slots=True)
+class KBEntry:
+    """One named thing the knowledge base knows."""
+
+    kind: str  # country | adjective | capital | org | leader
+    key: str  # the row it came from: ISO3, org code or leader name
+    code: str | None
+    country: str | None
+    sector: str | None
+    name: str
+    start: date | None = None
+    end: date | None = None
+
+    def years_from(self, day: date | None) -> int:
+        """How many years the date lies outside this entry's term (0 inside it or without dates)."""
+        if day is None or self.start is None:
+            return 0
+        if day < self.start:
+            return self.start.year - day.year
+        return 0 if self.end is None or day <= self.end else day.year - self.end.year
+
+    def valid_on(self, day: date | None) -> bool:
+        if day is None or self.start is None:
+            return True
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class SectorWord:
+    sector: str
+    person: bool
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    return [{k: (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(lines, delimiter="\t")]
+
+
+def _split(cell: str | None) -> list[str]:
+    return [part.strip() for part in (cell or "").split("|") if part.strip()]
+
+
+def _parse_date(value: str, end: bool = False) -> date | None:
+    value = value.strip()
+    if not value:
+        return None
+    parts = value.split("-")
+    try:
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else (12 if end else 1)
+        day = int(parts[2]) if len(parts) > 2 else (28 if end and len(parts) == 2 else 31 if end else 1)
+        return date(year, month, day)
+    except (ValueError, IndexError):
+        return None
+
+
+@dataclass(slots=True)
+class ActorKB:
+    """Names → entries, and sector phrases. Built once per process from the data files."""
+
+    names: dict[str, list[KBEntry]] = field(default_factory=dict)
+    sectors: dict[str, SectorWord] = field(default_factory=dict)
+    countries: dict[str, str] = field(default_factory=dict)  # ISO3 -> name
+
+    @classmethod
+    def load(cls, directory: str | Path) -> ActorKB:
+        """The knowledge base in ``directory`` (the bundled one is ``data/actors``)."""
+        root = Path(directory)
+        kb = cls()
+        for row in _read_tsv(root / "countries.tsv"):
+            iso3, name = row.get("iso3", "").upper(), row.get("name", "")
+            if not iso3:
+                continue
+            kb.countries[iso3] = name
+            for alias in [name, *_split(row.get("names"))]:
+                kb.add(alias, KBEntry("country", iso3, iso3, iso3, None, name))
+            for adjective in _split(row.get("adjectives")):
+                kb.add(adjective, KBEntry("adjective", iso3, iso3, iso3, None, name))
+            for capital in _split(row.get("capital")):
+                kb.add(capital, KBEntry("capital", iso3, iso3 + "GOV", iso3, "GOV", name))
+        for row in _read_tsv(root / "organizations.tsv"):
+            code = row.get("code", "").upper()
+            country = row.get("country", "").upper() or None
+            entry = KBEntry("org", code, code, country, row.get("sector") or None, row.get("name", code))
+            for alias in [row.get("name", ""), *_split(row.get("names"))]:
+                kb.add(alias, entry)
+        for row in _read_tsv(root / "leaders.tsv"):
+            country = row.get("country", "").upper() or None
+            sector = row.get("sector", "GOV") or "GOV"
+            code = (country + sector) if country else (sector if sector.startswith("IGO") else None)
+            entry = KBEntry(
+                "leader",
+                row.get("name", ""),
+                code,
+                country,
+                sector,
+                row.get("name", ""),
+                _parse_date(row.get("start", "")),
+                _parse_date(row.get("end", ""), end=True),
+            )
+            for alias in [row.get("name", ""), *_split(row.get("aliases"))]:
+                kb.add(alias, entry)
+        for row in _read_tsv(root / "sectors.tsv"):
+            phrase = row.get("phrase", "")
+            if phrase and row.get("sector"):
+                kb.sectors[phrase.lower()] = SectorWord(row["sector"].upper(), row.get("person", "").lower() == "yes")
+        return kb
+
+    def add(self, alias: str, entry: KBEntry) -> None:
+        if alias:
+            self.names.setdefault(alias, []).append(entry)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A knowledge-base name or sector word found in a document (token span)."""
+
+    start: int
+    end: int
+    alias: str
+    entries: tuple[KBEntry, ...] = ()
+    sector: SectorWord | None = None
+
+
+class ActorMatcher:
+    """Finds names and sector words in a Doc. Case-sensitive for names with capitals ("US" is not "us")."""
+
+    def __init__(self, kb: ActorKB, nlp: Language):
+        self.kb = kb
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.tokenizer = tokenizer = nlp.tokenizer
+        for alias in kb.names:
+            matcher = self.exact if any(ch.isupper() for ch in alias) else self.folded
+            matcher.add(alias, [tokenizer(alias)])
+        for phrase in kb.sectors:
+            self.folded.add("sector:" + phrase, [tokenizer(phrase)])
+
+    def mentions(self, doc: Doc) -> list[Mention]:
+        found: list[Mention] = []
+        vocab_strings = doc.vocab.strings
+        for matcher in (self.exact, self.folded):
+            for match_id, start, end in matcher(doc):
+                label = vocab_strings[match_id]
+                if label.startswith("sector:"):
+                    found.append(Mention(start, end, label[7:], sector=self.kb.sectors[label[7:]]))
+                else:
+                    found.append(Mention(start, end, label, entries=tuple(self.kb.names[label])))
+        sectors = sorted((m for m in found if m.sector is not None), key=lambda m: m.start)
+        sector_starts = [m.start for m in sectors]
+        longest = max((m.end - m.start for m in sectors), default=0)
+
+        def inside_longer_sector(m: Mention) -> bool:
+            # "National Security Council" is a national body, not the UN's "Security Council" inside it.
+            first = bisect.bisect_left(sector_starts, m.start - longest)
+            last = bisect.bisect_right(sector_starts, m.start)
+            return any(
+                s.end >= m.end and s.end - s.start > m.end - m.start for s in sectors[first:last]
+            )
+
+        return [m for m in found if m.sector is not None or not inside_longer_sector(m)]
+
+    def mentions_in_text(self, text: str) -> list[Mention]:
+        """Names in a text that is not parsed (a title given with the input): tokenised only."""
+        return self.mentions(self.tokenizer(text))
+
+
+def with_country(actor: Actor, country: str, reason: str) -> Actor:
+    """The actor as a party of ``country``, keeping its sector; ``entry`` records why ("+in:IRQ")."""
+    return replace(
+        actor, country=country, code=country + (actor.sector or ""), entry=f"{actor.entry or ''}+{reason}:{country}"
+    )
+
+
+def phrase_tokens(head: Token) -> list[Token]:
+    """The name phrase of an argument: its head with modifiers, without clauses or other prepositions.
+
+    'of' phrases stay ("Secretary of State"); other prepositional phrases and relative clauses go.
+    """
+    keep = [head]
+    stack = [c for c in head.children if _in_phrase(c)]
+    while stack:
+        token = stack.pop()
+        keep.append(token)
+        stack.extend(c for c in token.children if _in_phrase(c) and c.dep_ != "appos")
+    return sorted(keep, key=lambda t: t.i)
+
+
+def _in_phrase(token: Token) -> bool:
+    if token.dep_ == "prep":
+        return token.lower_ == "of"
+    return token.dep_ not in NON_PHRASE_DEPS
+
+
+def phrase_span(head: Token) -> Span:
+    """The name phrase of ``head`` as a span (``phrase_tokens`` from first to last)."""
+    tokens = phrase_tokens(head)
+    return head.doc[tokens[0].i : tokens[-1].i + 1]
+
+
+class PhraseResolver:
+    """Resolves one phrase by the knowledge-base names and sector words inside it, on the document date.
+
+    ``mentions`` are the names the matcher found in the document. Nothing here depends on other
+    phrases of the document, so a phrase resolves the same whenever it is asked.
+    """
+
+    def __init__(self, doc: Doc, mentions: list[Mention], day: date | None):
+        self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.starts = [m.start for m in self.mentions]
+        self.longest = max((m.end - m.start for m in self.mentions), default=0)
+        self.day = day
+        self.covering = _ancestors(doc, self.mentions)
+
+    def may_name(self, head: Token) -> bool:
+        """Whether a name or sector word lies in the subtree of ``head`` (else its phrase names no one)."""
+        return head.i in self.covering
+
+    def around(self, low: int, high: int) -> list[Mention]:
+        """Mentions that overlap tokens [low, high] (found by bisection, so resolving is not quadratic)."""
+        first = bisect.bisect_left(self.starts, low - self.longest)
+        last = bisect.bisect_right(self.starts, high)
+        return [m for m in self.mentions[first:last] if low <= m.end - 1]
+
+    def person_mention(self, head: Token) -> bool:
+        """Whether a person sector word ("minister", "spokesman") covers the head."""
+        return any(
+            m.sector is not None and m.sector.person and m.start <= head.i < m.end for m in self.around(head.i, head.i)
+        )
+
+    def named(self, head: Token, indexes: set[int], span: Span) -> Actor | None:
+        """The actor the names and sector words inside the phrase (token ``indexes``) say, or None."""
+        doc = head.doc
+        inside = [
+            m
+            for m in self.around(min(indexes), max(indexes))
+            if all(i in indexes or doc[i].pos_ in NAME_GAP_POS for i in range(m.start, m.end)) and head.i >= m.start - 3
+        ]
+        if not inside:
+            return None
+        best_entry: KBEntry | None = None
+        best_key: tuple[int, ...] | None = None
+        sector: SectorWord | None = None
+        sector_distance = 10**6
+        for m in inside:
+            distance = 0 if m.start <= head.i < m.end else min(abs(head.i - m.start), abs(head.i - (m.end - 1)))
+            if m.sector is not None:
+                # A sector word names the actor only as its head or a direct modifier of it:
+                # "shipments of military assistance" are not the military.
+                if not (m.start <= head.i < m.end or doc[m.end - 1].head.i == head.i):
+                    continue
+                if distance < sector_distance:
+                    sector, sector_distance = m.sector, distance
+                continue
+            for entry in m.entries:
+                # A leader out of office on the date still names the country, but ranks below one in office.
+                in_office = entry.valid_on(self.day)
+                key = (
+                    KIND_RANK[entry.kind] if in_office else 0,
+                    m.end - m.start,
+                    -distance,
+                    -entry.years_from(self.day),
+                )
+                if best_key is None or key > best_key:
+                    best_entry, best_key = entry, key
+        if best_entry is None and sector is None:
+            return None
+        return compose(best_entry, sector, span)
+
+    def with_home_country(self, head: Token, actor: Actor) -> Actor:
+        """'demonstrators in Baghdad', 'opposition groups in Zimbabwe': a place phrase gives the country."""
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in HOME_PREPS):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                place = self.named(obj, {t.i for t in phrase_tokens(obj)}, obj.doc[obj.i : obj.i + 1])
+                if place is not None and place.country:
+                    return with_country(actor, place.country, "in")
+        return actor
+
+
+def _ancestors(doc: Doc, mentions: list[Mention]) -> set[int]:
+    """The tokens whose subtree holds a mention: each mention's tokens and their heads up to the root.
+    A walk stops at a token already seen, so the whole set costs one visit per token."""
+    seen: set[int] = set()
+    for mention in mentions:
+        for i in range(mention.start, mention.end):
+            token = doc[i]
+            while token.i not in seen:
+                seen.add(token.i)
+                head = token.head
+                if head.i == token.i:
+                    break
+                token = head
+    return seen
+
+
+def compose(entry: KBEntry | None, sector: SectorWord | None, span: Span) -> Actor:
+    """The actor of a knowledge-base entry and a sector word found in one phrase."""
+    country = entry.country if entry else None
+    sector_code = sector.sector if sector else None
+    if entry is not None and entry.kind in NAMED_KINDS:
+        sector_code = entry.sector or sector_code
+    if entry is not None and entry.kind == "capital" and sector is None:
+        sector_code = "GOV"  # "Moscow said": a capital standing alone is its government
+    international = (entry.code or "").startswith(INTERNATIONAL) if entry else False
+    if entry is not None and entry.kind == "org" and (international or not entry.country):
+        code = entry.code
+    elif country:
+        code = country + (sector_code or "") if not (sector_code or "").startswith("IGO") else country
+    else:
+        code = None
+    name = entry.name if entry else None
+    rule = f"{entry.kind}:{entry.key}" if entry else ""
+    if sector:
+        rule += f"+sector:{sector.sector}"
+    return Actor(span.text, code, country, sector_code, name, span.start_char, span.end_char, rule)
+
+
+def unresolved(head: Token) -> Actor:
+    """A party the knowledge base does not know: its phrase, with no code."""
+    span = phrase_span(head)
+    return Actor(span.text, None, None, None, None, span.start_char, span.end_char, None)

@@ -1,0 +1,182 @@
+"""The context pass: each candidate with its parties becomes events, with date, place and attribution.
+
+The date is the time expression attached to the trigger (``dates.py``), the place a locative phrase or
+a place named in the sentence (``places.py``), the attribution the reporting source and direct quote
+(``attribution.py``). An asserted act dated 120+ days before the document is historical. Within a
+sentence, an event noun that only repeats a verb's event is dropped, and violence a speaker claims
+also gives the speaker's accusation (``speech_acts.reported_accusations``). Each event carries the
+steps of the trail that concern it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from itertools import groupby
+from typing import ClassVar
+
+from spacy.tokens import Span
+
+from eventwatch.coding.attribution import AttributionFinder
+from eventwatch.coding.classify import Candidate
+from eventwatch.coding.dates import DOCUMENT, UNKNOWN, DateFinder
+from eventwatch.coding.grammar import PATIENT_DEPS
+from eventwatch.coding.knowledge import Knowledge
+from eventwatch.coding.places import PlaceFinder
+from eventwatch.coding.roles import Parties
+from eventwatch.coding.speech_acts import code_fields, reported_accusations
+from eventwatch.coding.state import DocumentState
+from eventwatch.records import ASSERTED, HISTORICAL, Actor, Event, Step, Trigger
+
+UNDATED = frozenset({DOCUMENT, UNKNOWN})  # precisions that say nothing of when the act happened
+
+
+class ContextPass:
+    name: ClassVar[str] = "context"
+    reads: ClassVar[tuple[str, ...]] = (
+        "document", "day", "layout", "sentences", "entities", "registry", "candidates", "parties",
+    )  # fmt: skip
+    writes: ClassVar[tuple[str, ...]] = ("events",)
+
+    def __init__(self, knowledge: Knowledge):
+        self.lexicon = knowledge.lexicon
+        self.ontology = knowledge.ontology
+        self.historical_days = knowledge.modality.historical_days
+        self.dates = DateFinder(knowledge.dates)
+        self.places = PlaceFinder(knowledge.places, knowledge.gazetteer)
+        self.attribution = AttributionFinder(knowledge.attribution)
+
+    def __call__(self, state: DocumentState) -> DocumentState:
+        assert state.candidates is not None and state.parties is not None and state.registry is not None
+        steps: dict[tuple[int | None, int | None], list[Step]] = defaultdict(list)
+        for step in state.trail:
+            steps[(step.sentence, step.about)].append(step)
+        events: list[Event] = []
+        pairs = zip(state.candidates, state.parties, strict=True)
+        for index, group in groupby(pairs, key=lambda pair: pair[0].sentence):
+            events += self._sentence(state, index, list(group), steps)
+        state.events = events
+        return state
+
+    def _sentence(
+        self,
+        state: DocumentState,
+        index: int,
+        group: list[tuple[Candidate, Parties | None]],
+        steps: dict[tuple[int | None, int | None], list[Step]],
+    ) -> list[Event]:
+        sentence = state.sentences[index]  # type: ignore[index]
+        events: list[Event] = []
+        attribution: tuple[str | None, str | None] | None = None
+        seen: set[tuple] = set()
+        times = self.dates.time_expressions(sentence, state.entities[index])  # type: ignore[index]
+        for candidate, parties in group:
+            if parties is None:
+                continue
+            built = self._events(state, candidate, parties, (times, steps[(index, candidate.about)]))
+            if built and attribution is None:
+                attribution = self.attribution.find(sentence, state.layout.quotes, state.sentences)  # type: ignore[union-attr,arg-type]
+            for event in built:
+                key = (event.trigger.start, event.cameo, event.source.code or event.source.text,
+                       event.target.code if event.target else None)  # fmt: skip
+                if key in seen:
+                    continue
+                seen.add(key)
+                event.attribution, event.quote = attribution or (None, None)
+                events.append(event)
+        events = _without_nested_nouns(events, sentence)
+        speaker = state.registry.speakers[index]  # type: ignore[union-attr]
+        accusations = reported_accusations(
+            events, list(speaker.actors), speaker.verb, sentence, self.lexicon, self.ontology
+        )
+        for accusation in accusations:
+            note = Step(self.name, "accusation", f"{accusation.source.text!r} claims it", sentence=index)
+            accusation.trail = (*accusation.trail, note)
+        return events + accusations
+
+    def _events(
+        self, state: DocumentState, candidate: Candidate, parties: Parties, found: tuple[list[Span], list[Step]]
+    ) -> list[Event]:
+        """The events of one candidate; ``found``: the sentence's time expressions, the candidate's steps."""
+        times, steps = found
+        pred = candidate.predicate
+        sentence = state.sentences[candidate.sentence]  # type: ignore[index]
+        entities = state.entities[candidate.sentence]  # type: ignore[index]
+        tokens = pred.trigger_tokens
+        span = sentence.doc[tokens[0].i : tokens[-1].i + 1]
+        trigger = Trigger(span.text, span.start_char, span.end_char, pred.lemma)
+        date, precision = self.dates.date_of(times, pred.trigger, state.day)
+        modality = candidate.modality.value
+        own: list[Step] = [Step(self.name, "date", f"{date} ({precision})", sentence=candidate.sentence,
+                                about=candidate.about)]  # fmt: skip
+        if modality == ASSERTED and _is_historical(date, precision, state.day, self.historical_days):
+            modality = HISTORICAL
+            own.append(Step(self.name, "modality historical",
+                            f"dated {date}, {self.historical_days}+ days before the document",
+                            sentence=candidate.sentence, about=candidate.about))  # fmt: skip
+        location = parties.scene or self.places.mentioned(sentence, entities, pred.trigger, parties.actor_spans)
+        trail = tuple(steps) + tuple(own)
+        entry = self.ontology.get(candidate.code)
+        return [
+            Event(
+                doc_id=state.document.id,
+                sentence_index=candidate.sentence,
+                sentence=sentence.text.strip(),
+                sentence_start=sentence.start_char,
+                source=source,
+                target=target,
+                **code_fields(entry),
+                trigger=trigger,
+                modality=modality,
+                confidence=_confidence(candidate, source, target),
+                date=date,
+                date_precision=precision,
+                location=location,
+                rule=candidate.event_rule,
+                url=state.document.url,
+                trail=_own_pair(trail, source, target),
+            )
+            for source, target in parties.pairs
+        ]
+
+
+def _own_pair(trail: tuple[Step, ...], source: Actor, target: Actor | None) -> tuple[Step, ...]:
+    """The candidate's steps, with only this pair's source and target steps (a candidate may have several)."""
+    mine = {"source": (source.start, source.end), "target": (target.start, target.end) if target else None}
+    return tuple(s for s in trail if s.pass_name != "roles" or s.rule not in mine or s.span == mine[s.rule])
+
+
+def _without_nested_nouns(events: list[Event], sentence: Span) -> list[Event]:
+    """'sent three shipments of military assistance': the noun repeats the verb's event; keep the verb's."""
+    doc = sentence.doc
+    verb_events = [(doc.char_span(e.trigger.start, e.trigger.end), e.cameo_root) for e in events]
+    verb_events = [(span.root, root) for span, root in verb_events if span is not None and span.root.pos_ == "VERB"]
+    kept = []
+    for event in events:
+        span = doc.char_span(event.trigger.start, event.trigger.end)
+        token = span.root if span is not None else None
+        if token is not None and token.pos_ != "VERB":
+            if any(root == event.cameo_root and verb.is_ancestor(token) for verb, root in verb_events):
+                continue
+            # "urged the US to ease sanctions": a noun another event acts on is its patient, not an event
+            if token.dep_ in PATIENT_DEPS and any(verb.i == token.head.i for verb, _ in verb_events):
+                continue
+        kept.append(event)
+    return kept
+
+
+def _is_historical(date: str | None, precision: str, day: dt.date | None, days: int) -> bool:
+    if not date or day is None or precision in UNDATED:
+        return False
+    return (day - dt.date.fromisoformat(date)).days >= days
+
+
+def _confidence(candidate: Candidate, source: Actor, target: Actor | None) -> float:
+    score = candidate.match.confidence
+    score += 0.1 if source.code else -0.15
+    score += 0.05 if target is not None and target.code else 0.0
+    if source.entry and source.entry.startswith("coref:"):
+        score -= 0.05
+    if candidate.predicate.pos == "noun":
+        score -= 0.05
+    return max(0.05, min(0.99, score))

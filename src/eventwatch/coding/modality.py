@@ -1,0 +1,150 @@
+"""Modality: is an action asserted, negated, hypothetical (conditional), future/intended or historical?
+
+Decided from the dependency parse around the trigger: its own negation and modal auxiliaries, the
+determiners of an event noun ("any invasion", "no concessions"), a conditional clause ("if Russia
+invades"), and the verb it hangs from ("threatened to invade" -> the invasion is not done). Relative
+clauses are presupposed, so they keep their own modality ("troops it has deployed" is asserted even
+inside a hypothetical sentence). The word lists live in ``data/modality.yaml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from spacy.tokens import Token
+
+from eventwatch.coding.grammar import (
+    AUX_DEPS,
+    CLAUSE_STOP_DEPS,
+    MODALITY_SPREAD_DEPS,
+    NOMINAL_SUBJECT_DEPS,
+    NOUN_MODIFIER_DEPS,
+    REFUSAL_MODALS,
+    VERBAL_POS,
+)
+from eventwatch.records import ASSERTED, FUTURE, HYPOTHETICAL, NEGATED
+
+
+@dataclass(frozen=True, slots=True)
+class ModalityWords:
+    negators: frozenset[str]
+    hypothetical_determiners: frozenset[str]
+    negative_determiners: frozenset[str]
+    hypothetical_modals: frozenset[str]
+    future_modals: frozenset[str]
+    conditional_markers: frozenset[str]
+    intent_verbs: frozenset[str]
+    refusal_verbs: frozenset[str]
+    speech_verbs: frozenset[str]
+    document_nouns: frozenset[str]
+    historical_markers: frozenset[str]
+    historical_days: int
+
+
+def load_modality_words(path: str | Path) -> ModalityWords:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    lists = {k: frozenset(str(w).lower() for w in v) for k, v in data.items() if isinstance(v, list)}
+    return ModalityWords(**lists, historical_days=int(data.get("historical_days", 120)))
+
+
+@dataclass(frozen=True, slots=True)
+class Modality:
+    """The modality of one trigger, and whether its negation is a refusal (future or 'no X')."""
+
+    value: str
+    refusal: bool = False
+    reason: str = ""
+
+
+def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
+    """Modality from a verb's own auxiliaries, negation and conditional marker."""
+    children = list(verb.children)
+    if any(c.dep_ == "neg" or c.lower_ in words.negators and c.dep_ == "advmod" for c in children):
+        return NEGATED, "negation"
+    if any(c.dep_ == "mark" and c.lower_ in words.conditional_markers for c in children):
+        return HYPOTHETICAL, "condition"
+    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in words.conditional_markers for c in children):
+        return HYPOTHETICAL, "condition"
+    aux = [c.lower_ for c in children if c.dep_ in AUX_DEPS]
+    if any(a in words.hypothetical_modals for a in aux):
+        return HYPOTHETICAL, "modal"
+    if any(a in words.future_modals for a in aux) or _going_to(verb):
+        return FUTURE, "future"
+    return ASSERTED, ""
+
+
+def _going_to(verb: Token) -> bool:
+    """'is going to strike': the verb is xcomp of a progressive 'go'."""
+    head = verb.head
+    return verb.dep_ == "xcomp" and head.lemma_ == "go" and head.tag_ == "VBG"
+
+
+def _has_own_subject(verb: Token) -> bool:
+    return any(c.dep_ in NOMINAL_SUBJECT_DEPS for c in verb.children)
+
+
+def _is_future_negation(verb: Token, words: ModalityWords) -> bool:
+    aux = {c.lower_ for c in verb.children if c.dep_ in AUX_DEPS}
+    return bool(aux & (words.future_modals | REFUSAL_MODALS))
+
+
+def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Modality:
+    """Walk from the trigger's clause up through complements and conjunctions, stopping at relatives."""
+    value, reason = clause_modality(verb, words)
+    if value == NEGATED:
+        return Modality(NEGATED, refusal=_is_future_negation(verb, words), reason=reason)
+    if value != ASSERTED:
+        return Modality(value, reason=reason)
+    current = verb
+    for _ in range(max_depth):
+        dep, head = current.dep_, current.head
+        if head.i == current.i or dep in CLAUSE_STOP_DEPS:
+            break
+        head_lemma = head.lemma_.lower()
+        if dep == "xcomp" or (dep == "ccomp" and head_lemma not in words.speech_verbs):
+            if head_lemma in words.refusal_verbs:
+                return Modality(NEGATED, refusal=True, reason=f"refused ({head_lemma})")
+            if head_lemma in words.intent_verbs and dep == "ccomp" and _has_own_subject(current):
+                # "demanded that Russia withdraw": wanted by someone else, not Russia's own intent
+                return Modality(HYPOTHETICAL, reason=f"wanted ({head_lemma})")
+            if head_lemma in words.intent_verbs:
+                # "would allow Russia to withdraw": a hypothetical intent is hypothetical
+                hypothetical = clause_modality(head, words)[0] == HYPOTHETICAL
+                return Modality(HYPOTHETICAL if hypothetical else FUTURE, reason=f"intent ({head_lemma})")
+        if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in words.conditional_markers for c in current.children):
+            return Modality(HYPOTHETICAL, reason="condition")
+        if dep in MODALITY_SPREAD_DEPS or dep == "prep":
+            head_value, head_reason = clause_modality(head, words)
+            if head_value == NEGATED and dep != "ccomp":
+                return Modality(NEGATED, refusal=_is_future_negation(head, words), reason=head_reason)
+            if head_value in (HYPOTHETICAL, FUTURE) and (dep != "ccomp" or head_lemma not in words.speech_verbs):
+                return Modality(head_value, reason=f"{head_reason} ({head_lemma})")
+            if dep == "ccomp" and head_lemma in words.speech_verbs:
+                break  # reported speech: the report keeps the clause's own modality
+            current = head
+            continue
+        break
+    return Modality(ASSERTED)
+
+
+def noun_modality(noun: Token, words: ModalityWords) -> Modality:
+    """An event noun: its determiners first ("no concessions", "any invasion"), then its clause."""
+    modifiers = {c.lower_ for c in noun.children if c.dep_ in NOUN_MODIFIER_DEPS}
+    if modifiers & words.negative_determiners:
+        return Modality(NEGATED, refusal=True, reason="no")
+    if modifiers & words.hypothetical_determiners:
+        return Modality(HYPOTHETICAL, reason="determiner")
+    verb = noun.head
+    for _ in range(4):  # the nearest verb above the noun decides the rest
+        if verb.pos_ in VERBAL_POS or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if verb.pos_ in VERBAL_POS and verb.i != noun.i:
+        return verb_modality(verb, words)
+    return Modality(ASSERTED)
+
+
+def trigger_modality(trigger: Token, pos: str, words: ModalityWords) -> Modality:
+    return noun_modality(trigger, words) if pos == "noun" else verb_modality(trigger, words)

@@ -1,0 +1,408 @@
+"""The roles pass: who acted on whom, for each candidate event, looked up in the registry.
+
+The source is the predicate's subject (or the agent of a passive, the subject a support verb lends an
+event noun, the authors of a document that "criticizes"); the target is the first place in the parse
+that names a known actor, nearest the trigger first (``target_candidates``). A giver in a "from"
+phrase ("received weapons from X") is the source; an agentless passive with a known victim has an
+unknown source; a reported request puts the speaker first. Parties named only by their kind take the
+country of the place the event happens in or of the other party (``domestic.py``). A party is never
+its own target. Every choice leaves a step in the trail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import product
+from typing import ClassVar
+
+from spacy.tokens import Token
+
+from eventwatch.coding.actors import unresolved
+from eventwatch.coding.classify import Candidate
+from eventwatch.coding.domestic import place_parties
+from eventwatch.coding.grammar import (
+    ACTING_DEPS,
+    ANAPHORIC,
+    DETERMINER_DEPS,
+    DIRECT_OBJECT_DEPS,
+    NESTED_TARGET_PREPS,
+    NOMINAL_POS,
+    NOMINAL_SUBJECT_DEPS,
+    NON_NAME_POS,
+    NOT_ACTOR_ENTITIES,
+    OBJECT_OR_DATIVE_DEPS,
+    PASSIVE_MARK_DEPS,
+    STATE_PREPS,
+    TARGET_PREPS,
+)
+from eventwatch.coding.knowledge import Knowledge
+from eventwatch.coding.places import PlaceFinder
+from eventwatch.coding.predicates import Predicate, inherited_subjects, noun_predicate, with_conjuncts
+from eventwatch.coding.registry import Registry, Speaker
+from eventwatch.coding.speech_acts import clause_verb, reported_clause
+from eventwatch.coding.state import DocumentState
+from eventwatch.records import Actor, Location
+
+VIOLENT_ROOTS = frozenset({"17", "18", "19", "20"})
+MATERIAL_QUAD_CLASSES = frozenset({2, 4})  # material acts: "killed", "arrested", "freed"
+EARLIER_EVENT_WINDOW = 80  # tokens to look back for the event an anaphoric noun ("the attack") repeats
+
+
+@dataclass(slots=True)
+class Parties:
+    """The parties of one candidate: (source, target) pairs, the scene, and the parties' spans."""
+
+    pairs: list[tuple[Actor, Actor | None]]
+    scene: Location | None
+    actor_spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+class RolesPass:
+    name: ClassVar[str] = "roles"
+    reads: ClassVar[tuple[str, ...]] = ("sentences", "entities", "registry", "candidates")
+    writes: ClassVar[tuple[str, ...]] = ("parties",)
+
+    def __init__(self, knowledge: Knowledge):
+        self.lexicon = knowledge.lexicon
+        self.ontology = knowledge.ontology
+        self.document_nouns = knowledge.modality.document_nouns
+        self.places = PlaceFinder(knowledge.places, knowledge.gazetteer)
+
+    def __call__(self, state: DocumentState) -> DocumentState:
+        assert state.candidates is not None and state.registry is not None
+        assert state.sentences is not None and state.entities is not None
+        found: list[Parties | None] = []
+        for candidate in state.candidates:
+            finder = _PartyFinder(self, candidate, state.registry)
+            parties = finder.parties()
+            where = {"sentence": candidate.sentence, "about": candidate.about}
+            for rule, detail in finder.notes:
+                state.note(self.name, rule, detail, **where)
+            if parties is None:
+                state.note(self.name, "dropped", "the text names no one who acted", **where)
+                found.append(None)
+                continue
+            found.append(self._placed(state, candidate, *parties))
+        state.parties = found
+        return state
+
+    def _placed(
+        self, state: DocumentState, candidate: Candidate, sources: list[Actor], targets: list[Actor | None]
+    ) -> Parties:
+        """The pairs, once the place of the event has said whose country the parties named by kind are."""
+        sentence, entities = state.sentences[candidate.sentence], state.entities[candidate.sentence]  # type: ignore[index]
+        where = {"sentence": candidate.sentence, "about": candidate.about}
+        actor_spans = [(a.start, a.end) for a in sources + [t for t in targets if t]]
+        scene = self.places.scene(sentence, entities, candidate.predicate.trigger, actor_spans)
+        sources, targets = place_parties(sources, targets, scene, sentence)
+        pairs: dict[tuple, tuple[Actor, Actor | None]] = {}
+        for source, target in product(sources, targets):
+            if target is not None and _same_actor(source, target):
+                state.note(self.name, "no self-dyad", f"{target.text!r} is the source itself; no target", **where)
+                target = None  # "the Pentagon placed US troops on alert": no other party
+            pairs.setdefault((source.start, source.code, target.start if target else None), (source, target))
+        noted: set[tuple] = set()
+        for source, target in pairs.values():
+            for role, actor in (("source", source), ("target", target)):
+                key = (role, (actor.start, actor.end) if actor else None)
+                if key not in noted:
+                    noted.add(key)
+                    state.note(self.name, role, describe(actor) if actor else "none", span=key[1], **where)
+        return Parties(list(pairs.values()), scene, actor_spans)
+
+
+# How the parts of an actor's ``entry`` read in the trail: the path that resolved it.
+_ENTRY_PATHS = {
+    "country": "knowledge base: country {}",
+    "adjective": "knowledge base: adjective of {}",
+    "capital": "knowledge base: capital of {}",
+    "org": "knowledge base: organisation {}",
+    "leader": "knowledge base: office holder {}",
+    "sector": "sector word {}",
+    "in": "country of its place phrase {}",
+    "of": "country of its possessor {}",
+    "domestic": "country of the other party {}",
+    "located": "country of the place of the event {}",
+    "location": "the place of the event {}",
+}
+
+
+def describe(actor: Actor) -> str:
+    """How an actor was resolved, in words, from its ``entry`` (the knowledge that resolved it)."""
+    code = actor.code or "no code"
+    entry = actor.entry or ""
+    if entry == "unknown":
+        return "unknown (the text does not name who acted)"
+    if not entry:
+        return f"{actor.text!r} -> {code}: not in the knowledge base"
+    paths = []
+    if entry.startswith("coref:"):
+        link, _, entry = entry[len("coref:") :].partition("->")
+        paths.append(f"'{link}' linked to an earlier mention" if entry else f"surname '{link}' of an earlier mention")
+    for part in (p for p in entry.split("+") if p):
+        kind, _, value = part.partition(":")
+        paths.append(_ENTRY_PATHS[kind].format(value) if kind in _ENTRY_PATHS else part)
+    return f"{actor.text!r} -> {code}: " + "; ".join(paths)
+
+
+class _PartyFinder:
+    """The parties of one candidate: its own small object so that each choice can be noted."""
+
+    def __init__(self, roles: RolesPass, candidate: Candidate, registry: Registry):
+        self.roles = roles
+        self.candidate = candidate
+        self.pred = candidate.predicate
+        self.registry = registry
+        self.speaker: Speaker = registry.speakers[candidate.sentence]
+        self.notes: list[tuple[str, str]] = []
+
+    def note(self, rule: str, detail: str = "") -> None:
+        self.notes.append((rule, detail))
+
+    def actor(self, head: Token) -> Actor | None:
+        return self.registry.actor(head)
+
+    def parties(self) -> tuple[list[Actor], list[Actor | None]] | None:
+        """Who acted and on whom; None when the text names no one who acted."""
+        pred, match, code = self.pred, self.candidate.match, self.candidate.code
+        speakers = list(self.speaker.actors)
+        sources = self._sources()
+        reversed_targets: list[Actor] = []
+        if match.source and pred.prep_objects(match.source):
+            # "received weapons from the government": the government gave; the receiver is the target
+            givers = [a for a in (self.actor(h) for h in pred.prep_objects(match.source)) if a]
+            if givers:
+                sources, reversed_targets = givers, sources
+                self.note("source from the giver", f"the '{match.source}' phrase names who gave")
+        # "ten soldiers were killed": the agent is unknown, but a known party suffered the action
+        if (
+            not sources
+            and pred.pos == "verb"
+            and pred.passive
+            and self.roles.ontology.get(code).quad_class in MATERIAL_QUAD_CLASSES
+            and any(t.code for t in self._targets([]))
+        ):
+            sources = [_unknown_actor(pred)]
+            self.note("unknown source", "an agentless passive with a known victim")
+        if not sources:
+            return None
+        targets: list[Actor | None] = list(reversed_targets or self._targets(sources))
+        if pred.passive and sources == speakers and code[:2] in VIOLENT_ROOTS:
+            # "Israel said a mortar bomb was fired at it": who reports violence is seldom who did it
+            sources = [_unknown_actor(pred)]
+            self.note("unknown source", "who reports violence is seldom who did it")
+        if not targets and self.speaker.verb is not None and sources == speakers:
+            # "X told Iran there will be no easing": the one told is the target of what X says
+            addressees = [c for c in self.speaker.verb.children if c.dep_ in OBJECT_OR_DATIVE_DEPS]
+            targets = [a for a in (self.actor(h) for h in addressees) if a is not None]
+            if targets:
+                self.note("target is the one told", f"object of '{self.speaker.verb.text}'")
+        if self.candidate.requested:
+            sources, targets = list(speakers), list(sources)  # the speaker asks it of the action's actor
+            self.note("speaker asks", "the speaker is the source, the action's actor the target")
+        return sources, targets or [None]
+
+    def _sources(self) -> list[Actor]:
+        pred = self.pred
+        authors = self._document_authors()
+        if authors:
+            self.note("source from the document's authors", f"'{pred.trigger.head.text}' acts through its authors")
+        found = self._actors_among(authors or pred.subjects, pred.passive)
+        if not found and pred.pos == "noun" and self._lends_subject():
+            # "the EU imposed sanctions": the support verb's subject did the noun's action
+            support = pred.support_verb
+            assert support is not None
+            agents = [h for c in support.children if c.dep_ == "agent" for h in c.children if h.dep_ == "pobj"]
+            heads = agents or [s for c in support.children if c.dep_ == "nsubj" for s in with_conjuncts(c)]
+            heads = heads or inherited_subjects(support)
+            passive = any(c.dep_ in PASSIVE_MARK_DEPS for c in support.children)
+            found = self._actors_among(heads, passive, via_support=True)
+            if found:
+                self.note("source from the support verb", f"the subject of '{support.text}'")
+        if not found and pred.pos == "noun" and _existential(pred):
+            found = list(self.speaker.actors)  # "there will be no concessions", X said: X makes the refusal
+            if found:
+                self.note("source is the speaker", "an existential 'there will be no ...'")
+        return found
+
+    def _document_authors(self) -> list[Token]:
+        """'passed a resolution criticizing X': the resolution's authors criticize."""
+        trigger, document = self.pred.trigger, self.pred.trigger.head
+        if trigger.dep_ != "acl" or trigger.tag_ != "VBG":
+            return []
+        if document.lemma_.lower() not in self.roles.document_nouns or document.dep_ not in DIRECT_OBJECT_DEPS:
+            return []
+        verb = document.head
+        subjects = [s for c in verb.children if c.dep_ == "nsubj" for s in with_conjuncts(c)]
+        return subjects or inherited_subjects(verb)
+
+    def _actors_among(self, heads: list[Token], passive: bool, via_support: bool = False) -> list[Actor]:
+        pred = self.pred
+        pairs = [(self.actor(h), h) for h in heads]
+        # "military assistance" names no actor: a noun's modifier counts only as a known country or body.
+        noun_modifiers = pred.pos == "noun" and not via_support
+        resolved = [a for a, h in pairs if a is not None and (not noun_modifiers or a.code or h.dep_ == "poss")]
+        if resolved:
+            for head in heads:
+                found = self.registry.resolution(head)
+                if found is not None and found.how != "knowledge base":
+                    self.note("registry link", f"{head.text!r}: {found.how}")
+            return resolved
+        named = [h for h in heads if _may_stay_unresolved(h, pred, via_support)]
+        if named:
+            # Unknown to the knowledge base, but the text still says who acted.
+            return [unresolved(h) for h in named]
+        if passive and reported_clause(clause_verb(pred)):
+            self.note("source is the speaker", "an agentless passive in reported speech")
+            return list(self.speaker.actors)  # "aid had been sent", said Blinken: the reporting government acted
+        return []
+
+    def _targets(self, sources: list[Actor]) -> list[Actor]:
+        """The first place in the parse that names a known actor, nearest the trigger first."""
+        pred = self.pred
+        support = pred.support_verb if pred.pos == "noun" and self._lends_subject() else None
+        candidates = target_candidates(pred, self.candidate.match.target, support)
+        own_codes = {a.code for a in sources if a.code}
+        first: list[Actor] = []
+        for heads in candidates:
+            resolved = [a for a in (self.actor(h) for h in heads) if a is not None]
+            resolved = resolved or self._agents_of_event_nouns(heads)
+            if not resolved:
+                continue
+            if any(not _sources_own(a, own_codes) for a in resolved):
+                return resolved
+            # "Syria offered its troops to Lebanon": the source's own people are seldom the target
+            first = first or resolved
+        if first:
+            return first
+        # Unknown to the knowledge base: still say to whom or what it was done ("sued the FBI").
+        for heads in candidates:
+            named = [h for h in heads if h.pos_ in NOMINAL_POS and h.ent_type_ not in NOT_ACTOR_ENTITIES]
+            if named:
+                return [unresolved(h) for h in named]
+        if sources:
+            tried = ", ".join(repr(h.text) for heads in candidates for h in heads) or "no object or phrase"
+            self.note("no target", f"none of the places a target stands names a party (tried {tried})")
+        return []
+
+    def _agents_of_event_nouns(self, heads: list[Token]) -> list[Actor]:
+        """'any such incursion would be met with ...': a threatened or condemned action points at its actor.
+
+        The noun's own modifiers first ("Russian aggression"); for an anaphoric noun ("such incursion",
+        "the attack") the actor of the nearest earlier event noun in the document.
+        """
+        nouns = self.roles.lexicon.noun_lemmas
+        for head in heads:
+            if head.lemma_.lower() not in nouns:
+                continue
+            found = [a for m in noun_predicate(head).subjects if (a := self.actor(m)) and a.code]
+            if found:
+                return found
+            if not any(c.dep_ in DETERMINER_DEPS and c.lower_ in ANAPHORIC for c in head.children):
+                continue
+            doc = head.doc
+            for earlier in reversed(doc[max(0, head.i - EARLIER_EVENT_WINDOW) : head.i]):
+                if earlier.lemma_.lower() in nouns and earlier.pos_ == "NOUN":
+                    found = [a for m in noun_predicate(earlier).subjects if (a := self.actor(m)) and a.code]
+                    if found:
+                        self.note("target from an earlier event", f"{head.text!r} repeats {earlier.text!r}")
+                        return found
+        return []
+
+    def _lends_subject(self) -> bool:
+        """'Russia launched an invasion': a support verb, or a verb the lexicon does not know
+        governing the noun through a preposition ("troops were placed on alert")."""
+        pred, lexicon = self.pred, self.roles.lexicon
+        verb = pred.support_verb
+        if verb is None:
+            return False
+        if lexicon.is_support_verb(verb):
+            return True
+        return (
+            pred.trigger.dep_ == "pobj"
+            and pred.trigger.head.lower_ in STATE_PREPS
+            and (verb.lemma_.lower(), "verb") not in lexicon.entries
+        )
+
+
+def target_candidates(pred: Predicate, preferred: str | None, support: Token | None = None) -> list[list[Token]]:
+    """Groups of head tokens where a target may stand, in the order they are tried.
+
+    The entry's own slot first, then the object, then prepositional phrases (for an event noun also those
+    of its support verb: "filed a lawsuit ... against X"); then one level down: the subject and object of
+    a complement clause ("demanded that the US cancel", "urged Iran to stop"), and the possessor and
+    phrases of the object or of a prepositional object ("rejected an offer from Kabul", "condemned
+    Serbia's crackdown", "called for sanctions against Moscow").
+    """
+    groups: list[list[Token]] = []
+    if preferred and preferred != "object":
+        groups.append(pred.preps.get(preferred, []))
+    if pred.pos == "verb":
+        groups.append(pred.objects)
+    groups += [pred.preps[p] for p in TARGET_PREPS if p in pred.preps]
+    if support is not None:
+        support_preps = _prep_objects(support)
+        groups += [support_preps[p] for p in TARGET_PREPS if p in support_preps]
+    for comp in pred.complements:
+        groups.append([s for c in comp.children if c.dep_ in NOMINAL_SUBJECT_DEPS for s in with_conjuncts(c)])
+        comp_preps = _prep_objects(comp)  # "offered to send troops to Uganda"
+        groups += [comp_preps[p] for p in TARGET_PREPS if p in comp_preps]
+        groups.append([o for c in comp.children if c.dep_ in OBJECT_OR_DATIVE_DEPS for o in with_conjuncts(c)])
+    for clause in [clause_verb(pred), *pred.complements]:
+        # "threatened to strike unless Israel withdrew": the one the condition is put to
+        for cond in (c for c in clause.children if c.dep_ == "advcl" and any(m.dep_ == "mark" for m in c.children)):
+            groups.append([s for c in cond.children if c.dep_ in NOMINAL_SUBJECT_DEPS for s in with_conjuncts(c)])
+    nested = (pred.objects if pred.pos == "verb" else []) + [o for p in TARGET_PREPS for o in pred.preps.get(p, [])]
+    for head in nested:
+        for child in head.children:
+            if child.dep_ == "poss":
+                groups.append(with_conjuncts(child))
+            elif child.dep_ == "prep" and child.lower_ in NESTED_TARGET_PREPS:
+                groups.append([o for c in child.children if c.dep_ == "pobj" for o in with_conjuncts(c)])
+    return [g for g in groups if g]
+
+
+def _prep_objects(verb: Token) -> dict[str, list[Token]]:
+    found: dict[str, list[Token]] = {}
+    for prep in (c for c in verb.children if c.dep_ == "prep"):
+        found.setdefault(prep.lower_, []).extend(
+            o for c in prep.children if c.dep_ == "pobj" for o in with_conjuncts(c)
+        )
+    return found
+
+
+def _existential(pred: Predicate) -> bool:
+    """'there will be no concessions': the noun is the attribute of an existential 'be'."""
+    verb = pred.support_verb
+    return verb is not None and verb.lemma_ == "be" and any(c.dep_ == "expl" for c in verb.children)
+
+
+def _unknown_actor(pred: Predicate) -> Actor:
+    """A source the text does not name (an agentless passive), placed at the trigger."""
+    return Actor("", None, None, None, None, pred.trigger.idx, pred.trigger.idx, "unknown")
+
+
+def _sources_own(actor: Actor, source_codes: set[str]) -> bool:
+    """'its troops', 'army reservists', the source itself: the source's own people or assets."""
+    return actor.country is None or "+of:" in (actor.entry or "") or actor.code in source_codes
+
+
+def _may_stay_unresolved(head: Token, pred: Predicate, via_support: bool = False) -> bool:
+    """Whether an actor the knowledge base does not know is still worth an event.
+
+    A verb's own subject is ("The NGO has denounced ..."); a noun's possessor is ("the group's attack");
+    a noun modifier ("military assistance") or a noun a clause hangs from ("a demand to ban") is not.
+    """
+    if head.pos_ in NON_NAME_POS:
+        return False
+    if pred.pos == "noun" and not via_support:
+        return head.dep_ == "poss" or head.dep_ == "pobj"  # "attack by the group"
+    return head.dep_ in ACTING_DEPS
+
+
+def _same_actor(a: Actor, b: Actor) -> bool:
+    """The same mention, or the same actor named the same way. Two parties of one country stay a dyad
+    ("Sudan's government lifted the emergency in West Darfur": SDNGOV -> SDN)."""
+    if a.start == b.start and a.end == b.end:
+        return True
+    return a.code is not None and a.code == b.code and a.text.lower() == b.text.lower()
