@@ -156,7 +156,7 @@ def test_bad_records_of_every_format_are_rejected_with_input_and_line(tmp_path):
     rejects = [json.loads(line) for part in sorted((out / "rejects").glob("*.json")) for line in part.open()]
     found = {(Path(r["input"]).name, r.get("line"), r["reason"]) for r in rejects}
     assert found == {
-        ("news.jsonl", 3, "not valid JSON (Expecting value)"),
+        ("news.jsonl", 3, "not valid JSON (Expecting value at column 1)"),
         ("news.jsonl", 4, "record has no text"),
         ("news.jsonl", 5, "bad date '2022-03-32' (expected YYYY-MM-DD)"),
         ("news.csv", 3, "record's text is empty; nothing to code"),  # a warning, as in ingest
@@ -256,40 +256,72 @@ def test_a_driver_killed_mid_job_then_run_again_leaves_the_output_of_a_clean_run
 
 # -- the dedup rule, on both engines ---------------------------------------------------------------------
 
-def test_spark_sql_clusters_like_the_store_for_any_key_and_window():
-    """The spec shared by store/dedup.py and spark/dedup.py, checked on random mentions: keys with
-    missing codes, several mentions a day, gaps longer and shorter than the window, unreal mentions."""
+def random_mentions(seed: int, n: int) -> tuple[list[dict], list[dict]]:
+    """Mentions and their articles that exercise every step of the rule: actor codes at several depths
+    (SRB, SRBGOV, SRBGOVDIP, SRBOPP) and missing, text- and article-dated mentions a day apart, several
+    mentions a day, gaps longer and shorter than a window, unreal mentions."""
     import random
     from datetime import datetime
 
+    rng = random.Random(seed)
+    articles = [{"article_id": f"a{i}", "ingested_at": datetime(2024, 1, 20 + i % 3, 12, 30)} for i in range(40)]
+    mentions = []
+    for i in range(n):
+        cameo = rng.choice(["190", "193", "111", "0431"])
+        mentions.append({
+            "mention_id": f"m{i:04d}", "event_id": None, "article_id": rng.choice(articles)["article_id"],
+            "source_code": rng.choice(["SRB", "SRBGOV", "SRBGOVDIP", "SRBOPP", "ALB", None]),
+            "target_code": rng.choice(["ALB", "ALBGOV", "ALBGOVMIL", "SRB", None]),
+            "cameo": cameo, "cameo_root": cameo[:2], "plover": "ASSAULT",
+            "modality": rng.choice(["asserted"] * 5 + ["negated", "hypothetical"]),
+            "date": rng.choice([None, *(date(2024, 1, 1) + timedelta(days=rng.randrange(12)) for _ in range(4))]),
+            "date_precision": rng.choice(["day", "day", "document", "unknown", "month"]),
+        })  # fmt: skip
+    return mentions, articles
+
+
+MENTIONS_SCHEMA = (
+    "mention_id string, event_id string, article_id string, source_code string, target_code string, cameo string, "
+    "cameo_root string, plover string, modality string, date date, date_precision string"
+)
+
+
+def store_clusters(mentions: list[dict], articles: list[dict], config) -> dict[str, str | None]:
+    """mention id -> event id by the store's own SQL on DuckDB."""
+    from eventwatch.store.dedup import cluster_sql, event_id, from_day_number
+    from eventwatch.store.writer import dedup_input
+
+    con = duckdb.connect()
+    fields = [column.split() for column in MENTIONS_SCHEMA.split(", ")]
+    schema = pa.schema([(name, pa.date32() if kind == "date" else pa.string()) for name, kind in fields])
+    con.register("mentions", pa.Table.from_pylist(mentions, schema))
+    con.register("articles", pa.Table.from_pylist(articles))
+    cursor = con.execute(cluster_sql(config, dedup_input(config) + "WHERE m.modality = 'asserted'"))
+    names = [d[0] for d in cursor.description]
+    found = {m["mention_id"]: None for m in mentions}
+    for values in cursor.fetchall():
+        row = dict(zip(names, values, strict=True))
+        key = [row[f"k_{f}"] for f in config.key]
+        found[row["mention_id"]] = event_id(config, key, from_day_number(row["first_day"]))
+    return found
+
+
+def test_spark_sql_clusters_like_the_store_for_any_key_and_window():
+    """The store's cluster_sql run by Spark SQL gives DuckDB's clusters and ids, for several rules."""
     from eventwatch.spark.dedup import assign_events
     from eventwatch.spark.session import start_session
-    from eventwatch.store.dedup import ClusterInput, DedupConfig
-    from eventwatch.store.dedup import assign_events as store_assign
+    from eventwatch.store.dedup import DedupConfig
 
-    rng = random.Random(7)
-    seen = datetime(2024, 5, 1, 12, 30)
-    mentions = [
-        {"mention_id": f"m{i}", "source_code": rng.choice(["RUS", "UKR", None]),
-         "target_code": rng.choice(["UKR", "USAGOV", None]), "cameo": rng.choice(["190", "193", "111"]),
-         "cameo_root": None, "plover": "ASSAULT", "modality": rng.choice(["asserted"] * 4 + ["negated"]),
-         "date": rng.choice([None, *(date(2024, 1, 1) + timedelta(days=rng.randrange(40)) for _ in range(3))]),
-         "ingested_at": seen}
-        for i in range(400)
-    ]  # fmt: skip
-    for m in mentions:
-        m["cameo_root"] = m["cameo"][:2]
+    mentions, articles = random_mentions(7, 600)
     session = start_session("local[1]")
     try:
-        frame = session.createDataFrame(mentions, "mention_id string, source_code string, target_code string, "
-                                        "cameo string, cameo_root string, plover string, modality string, "
-                                        "date date, ingested_at timestamp_ntz")  # fmt: skip
-        for config in (DedupConfig(), DedupConfig(window_days=3), DedupConfig(("source_code", "cameo"), 10)):
-            spark_ids = {r.mention_id: r.event_id for r in assign_events(frame, config).collect()}
-            asserted = [m for m in mentions if m["modality"] == "asserted"]
-            inputs = [ClusterInput(m["mention_id"], tuple(m[k] or "" for k in config.key),
-                                   m["date"] or seen.date()) for m in asserted]  # fmt: skip
-            expected = store_assign(inputs, config) | {m["mention_id"]: None for m in mentions if m not in asserted}
+        frame = session.createDataFrame(mentions, MENTIONS_SCHEMA)
+        about = session.createDataFrame(articles, "article_id string, ingested_at timestamp_ntz")
+        configs = (DedupConfig(), DedupConfig(window_days=3), DedupConfig(("source_code", "cameo", "target_code"), 2),
+                   DedupConfig(("cameo_root",)))  # fmt: skip
+        for config in configs:
+            spark_ids = {r.mention_id: r.event_id for r in assign_events(session, frame, about, config).collect()}
+            expected = store_clusters(mentions, articles, config)
             assert spark_ids == expected, config
             assert len(set(expected.values())) > 20
     finally:

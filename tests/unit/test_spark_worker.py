@@ -35,6 +35,8 @@ def test_records_are_checked_by_the_rules_of_ingest():
         ('{"text": ""}', None),
         ('{"text": "x", "date": "someday"}', None),
         ('{"text": "a,b"}', "malformed CSV record"),
+        ('{"text": ' + "[" * 40 + "]" * 40 + "}", None),
+        ('{"text": "Kyiv \\ud800 said"}', None),
     )
     rows = next(worker.check_batches([batch])).to_pylist()
     good, *bad = rows
@@ -42,13 +44,25 @@ def test_records_are_checked_by_the_rules_of_ingest():
     assert len(good["content_hash"]) == 64
     reasons = [(r["reject"]["line"], r["reject"]["severity"], r["reject"]["reason"]) for r in bad]
     assert reasons == [
-        (2, "error", "not valid JSON (Expecting value)"),
+        (2, "error", "not valid JSON (Expecting value at column 1)"),
         (3, "error", "record has no text"),
         (4, "warning", "record's text is empty; nothing to code"),
         (5, "error", "bad date 'someday' (expected YYYY-MM-DD)"),
         (6, "error", "malformed CSV record"),
+        (7, "error", "not a readable JSON record (JSON nested deeper than 32 levels)"),
+        (8, "error", "1 lone surrogate(s) (half a character, not valid Unicode) in the text; record not read"),
     ]
     assert bad[0]["reject"]["record"] == "not json" and bad[0]["reject"]["input"] == "news.jsonl"
+
+
+def test_a_record_over_the_size_limit_is_rejected_as_ingest_rejects_a_long_line(monkeypatch):
+    from eventwatch import documents
+
+    monkeypatch.setattr(documents, "MAX_TEXT_BYTES", 1000)
+    big = '{"text": "' + "Kyiv said. " * 200 + '"}'
+    (row,) = next(worker.check_batches([raw((big, None))])).to_pylist()
+    assert row["reject"]["reason"] == "record is over the 0 MiB limit; skipped"
+    assert len(row["reject"]["record"]) <= worker.REJECTED_RECORD_CHARS
 
 
 def test_coding_gives_store_rows_and_rejects_what_the_coder_cannot_code():
@@ -78,14 +92,17 @@ def test_event_summaries_are_the_stores_even_across_batch_boundaries():
             "event_id": event_id, "mention_id": f"m{n}", "article_id": f"a{n}", "date": date(2022, 2, 24),
             "source_code": "RUS", "target_code": "UKR", "cameo": cameo, "goldstein": -10.0, "quad_class": 4,
             "confidence": 0.5 + n / 100, "ingested_at": datetime(2026, 1, 1), "article_source": f"Wire {n % 2}",
+            "first_date": date(2022, 2, 23),
         }  # fmt: skip
 
     rows = [mention("e1", 1, "190"), mention("e1", 2, "193"), mention("e1", 3, "193"), mention("e2", 4, "111")]
     schema = worker.arrow_schema(worker.SUMMARY_INPUT)
     batches = [pa.RecordBatch.from_pylist(rows[:2], schema), pa.RecordBatch.from_pylist(rows[2:], schema)]
     events = [row for batch in worker.summarise_batches(batches) for row in batch.to_pylist()]
-    expected = [summarise_event("e1", rows[:3]), summarise_event("e2", rows[3:])]
+    day = date(2022, 2, 23)
+    expected = [summarise_event("e1", rows[:3], day), summarise_event("e2", rows[3:], day)]
     assert events == expected and events[0]["cameo"] == "193" and events[0]["num_mentions"] == 3
+    assert events[0]["date"] == day
 
 
 def test_load_pairs_each_article_batch_with_its_mentions():

@@ -8,7 +8,8 @@ import sys
 import click
 
 from eventwatch.cli import main
-from eventwatch.cli.store import DB_OPTION, _dedup_config, _dedup_options, _store
+from eventwatch.cli.options import DB_OPTION
+from eventwatch.cli.store import _dedup_config, _dedup_options, _store
 
 
 @main.command("spark")
@@ -84,7 +85,8 @@ def load_command(output, db, dedup_key, dedup_window, batch):
     from eventwatch.store import StoreError
 
     try:
-        report = _store(db, dedup_key=dedup_key, window=dedup_window).load(output, batch_size=batch)
+        with _store(db, dedup_key=dedup_key, window=dedup_window) as store:
+            report = store.load(output, batch_size=batch)
     except (OutputError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{db}: {report}", err=True)

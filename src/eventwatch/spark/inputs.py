@@ -1,9 +1,9 @@
 """Reading articles with Spark: JSON Lines, CSV or Parquet, from any path Spark can read.
 
 Every input becomes rows of (input file, line, record as JSON text, problem), so that one set of
-per-record rules (``worker.parse_record``) decides what a good article is, whatever the format. An
-input that cannot be read at all (no such path, no ``text`` column) is a problem of its own; the
-other inputs are still read.
+per-record rules - ``documents.document_from_json``, the checks ``ingest`` applies to each record -
+decides what a good article is, whatever the format. An input that cannot be read at all (no such
+path, no ``text`` column) is a problem of its own; the other inputs are still read.
 
 Line numbers: a file is read whole by one task (the job sets ``spark.sql.files.maxPartitionBytes``
 high), so a row's place in its file is its line (JSON Lines, blank lines counted), or its record number

@@ -6,7 +6,7 @@ The stages, each a Spark job step:
     worker.check_batches    per-record rules of ``ingest`` -> documents, or rejects naming input and line
     first_articles          one article per content hash, then per URL (the first in input order)
     worker.code_batches     the Coder, one per Python worker -> article and mention rows (store columns)
-    dedup.assign_events     the store's dedup rule in Spark SQL -> event ids
+    dedup.assign_events     the store's dedup rule, its own SQL run by Spark SQL -> event ids
     dedup.summarise_events  the store's event summaries -> event rows
 
 Failed tasks are retried by Spark; output files are committed per task by Spark's commit protocol, so a
@@ -127,9 +127,9 @@ def _run(session: Any, job: JobSettings, say: Callable[[str], None]) -> SparkRep
     articles = _articles(coded)
     _write_by_date(articles, f"{job.output}/articles", job.partition_by)
     say(f"{report.articles} articles coded; clustering {report.mentions} mentions into events")
-    clustered = _clustered(coded, articles, job.dedup).persist(StorageLevel.DISK_ONLY)
+    clustered = _clustered(session, coded, articles, job.dedup).persist(StorageLevel.DISK_ONLY)
     _write_by_date(clustered.select(*MENTION_COLUMNS), f"{job.output}/mentions", job.partition_by)
-    _write_by_date(summarise_events(clustered, job.tasks), f"{job.output}/events", job.partition_by)
+    _write_by_date(summarise_events(clustered, articles, job.tasks), f"{job.output}/events", job.partition_by)
     report.events = session.read.parquet(f"{job.output}/events").count()
     _write_rejects(session, job, checked, coded, unreadable, report)
     for frame in (clustered, coded, checked):
@@ -185,17 +185,14 @@ def _articles(coded: Any) -> Any:
     return coded.where(F.col("article").isNotNull()).select("article.*")
 
 
-def _clustered(coded: Any, articles: Any, dedup: DedupConfig) -> Any:
-    """The mentions, each with its article's source, URL and time of ingest, and its event id."""
+def _clustered(session: Any, coded: Any, articles: Any, dedup: DedupConfig) -> Any:
+    """The mentions, each with its event id and its event's first date."""
     from pyspark.sql import functions as F
 
     from eventwatch.spark.dedup import assign_events
 
     mentions = coded.select(F.explode("mentions").alias("m")).select("m.*")
-    about = articles.select(
-        "article_id", F.col("source").alias("article_source"), F.col("url").alias("article_url"), "ingested_at"
-    )
-    return assign_events(mentions.join(about, "article_id"), dedup)
+    return assign_events(session, mentions, articles, dedup)
 
 
 def _write_rejects(

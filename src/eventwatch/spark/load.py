@@ -1,6 +1,7 @@
 """``load``: bring the output of ``eventwatch spark`` into a store.
 
-Articles and their mentions go through the store's writer, in batches, one transaction each: articles
+Articles and their mentions go through the store's writer, in batches, one transaction each (or, for a
+DuckDB file that ``serve`` holds, handed to that server, as ``ingest`` does): articles
 already in the store (same text or URL) are skipped, so loading twice changes nothing and a killed
 load is finished by running it again. The writer clusters the mentions into events under the store's
 dedup rule - the rule the Spark job used too - so events that span the Spark output and what the store
@@ -16,7 +17,7 @@ from typing import Any
 
 from eventwatch.spark.output import OutputDir
 from eventwatch.store.rows import ARTICLE_COLUMNS, MENTION_COLUMNS
-from eventwatch.store.writer import Writer
+from eventwatch.store.writer import Batch, Writer
 
 LOAD_BATCH = 2000  # articles per transaction
 
@@ -53,7 +54,7 @@ def load(
         articles = output.rows(con.cursor(), "articles", ARTICLE_COLUMNS)
         mentions = output.rows(con.cursor(), "mentions", MENTION_COLUMNS)
         for batch, batch_mentions in _batches(articles, mentions, batch_size):
-            result = writer.write_rows(batch, batch_mentions)
+            result = writer.write_batch(Batch(batch, batch_mentions))
             report.articles += result.articles
             report.skipped += result.skipped
             report.mentions += result.mentions

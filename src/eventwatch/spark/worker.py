@@ -10,15 +10,15 @@ Nothing here imports PySpark; each function maps an iterator of Arrow record bat
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
 
-from eventwatch.documents import InputProblem, document_from_record
-from eventwatch.ingest.pipeline import DocumentCoder, code_safely, count_sentences, make_coder
+from eventwatch.documents import InputProblem, document_from_json
+from eventwatch.ingest.pipeline import count_sentences, make_coder
+from eventwatch.isolation import DocumentCoder, code_safely, one_line
 from eventwatch.records import Document, content_hash
 from eventwatch.store.dedup import summarise_event
 from eventwatch.store.rows import ARTICLE_COLUMNS, MENTION_COLUMNS, article_row, mention_rows
@@ -37,8 +37,9 @@ CHECKED = pa.schema([
 ARTICLE = pa.struct(list(arrow_schema(ARTICLE_COLUMNS)))
 MENTION = pa.struct(list(arrow_schema(MENTION_COLUMNS)))
 CODED = pa.schema([("article", ARTICLE), ("mentions", pa.list_(MENTION)), ("reject", REJECT)])
-# What an event's summary reads: its mentions, each with its article's source, URL and time of ingest.
-SUMMARY_INPUT = (*SUMMARY_COLUMNS, "article_source", "article_url", "ingested_at")
+# What an event's summary reads: its mentions, each with its article's source, URL and time of ingest,
+# and the event's first date.
+SUMMARY_INPUT = (*SUMMARY_COLUMNS, "article_source", "article_url", "ingested_at", "first_date")
 EVENTS = arrow_schema(EVENT_COLUMNS)
 
 _CODERS: dict[str | None, DocumentCoder] = {}
@@ -50,16 +51,6 @@ def worker_coder(spec: str | None) -> DocumentCoder:
     if coder is None:
         coder = _CODERS[spec] = make_coder(spec)
     return coder
-
-
-def parse_record(raw: str, source: str, line: int) -> Document | InputProblem:
-    """One input record (a JSON object) as a Document, or why it is not one: the rules of ``ingest``."""
-    # TODO(issue 9): use the readers' per-record validation once it is its own function there.
-    try:
-        record = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        return InputProblem(source, f"not valid JSON ({exc.msg})", line)
-    return document_from_record(record, source, line)
 
 
 def reject(problem: InputProblem, record: str | None) -> dict[str, Any]:
@@ -82,7 +73,7 @@ def check_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]
                 problem = InputProblem(raw["input"], raw["problem"], raw["line"])
                 item: Document | InputProblem = problem
             else:
-                item = parse_record(raw["record"], raw["input"], raw["line"])
+                item = document_from_json(raw["record"], raw["input"], raw["line"])
             if isinstance(item, InputProblem):
                 rows.append({**where, "reject": reject(item, raw["record"])})
             else:
@@ -112,7 +103,7 @@ def code_batches(
             for doc, events in code_safely(coder, documents):
                 row = where[doc.id]
                 if isinstance(events, Exception):
-                    problem = InputProblem(row["input"], f"coder failed: {events}", row["line"])
+                    problem = InputProblem(row["input"], f"coder failed: {one_line(events)}", row["line"])
                     out.append({"reject": reject(problem, doc.text)})
                     continue
                 mentions = mention_rows(events, doc.id, doc.date)
@@ -134,11 +125,11 @@ def summarise_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBa
         events = []
         for row in batch.to_pylist():
             if row["event_id"] != current and members:
-                events.append(summarise_event(current, members))
+                events.append(summarise_event(current, members, members[0]["first_date"]))
                 members = []
             current = row["event_id"]
             members.append(row)
         if events:
             yield pa.RecordBatch.from_pylist(events, schema=EVENTS)
     if members:
-        yield pa.RecordBatch.from_pylist([summarise_event(current, members)], schema=EVENTS)
+        yield pa.RecordBatch.from_pylist([summarise_event(current, members, members[0]["first_date"])], schema=EVENTS)
