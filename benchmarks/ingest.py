@@ -59,8 +59,8 @@ def main() -> None:
 
         db = Path(tmp) / "bench.duckdb"
         started, main_cpu = time.perf_counter(), time.process_time()
-        with WorkerUsage() as workers:
-            report = Store(db).ingest([str(source)], workers=args.workers)
+        with WorkerUsage() as workers, Store(db) as store:
+            report = store.ingest([str(source)], workers=args.workers)
         ingest_s, main_cpu = time.perf_counter() - started, time.process_time() - main_cpu
         print(f"ingest --workers {args.workers}: {report} (load per core {load_per_core()})")
 

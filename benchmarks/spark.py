@@ -43,7 +43,8 @@ def main() -> None:
             print(f"spark {master}: {report}; {rates[master]:.1f} sentences/s; "
                   f"peak RSS per Python worker {peaks}; load per core {load_per_core()}", flush=True)  # fmt: skip
         started = time.perf_counter()
-        ingested = Store(Path(tmp) / "bench.duckdb").ingest([str(source)], workers=2)
+        with Store(Path(tmp) / "bench.duckdb") as store:
+            ingested = store.ingest([str(source)], workers=2)
         rates["ingest"] = ingested.sentences / (time.perf_counter() - started)
         print(f"ingest --workers 2: {ingested}; {rates['ingest']:.1f} sentences/s; load per core {load_per_core()}")
 

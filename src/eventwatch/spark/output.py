@@ -68,10 +68,8 @@ class HadoopFiles:
             return None
         stream = self._fs.open(path)
         try:
-            data = bytearray()
-            chunk = bytearray(65536)
-            while (n := stream.read(chunk)) > 0:
-                data += chunk[:n]
+            # Whole, as one Java byte[] (py4j copies arrays across: a Python buffer passed to read() stays empty).
+            data = bytes(stream.readAllBytes())
         finally:
             stream.close()
         return data.decode("utf-8")
