@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
 DB ?= eventwatch.duckdb
 SAMPLES := src/eventwatch/data/samples
 
-.PHONY: install demo test lint bench accuracy clean
+.PHONY: install install-spark demo test lint bench bench-spark accuracy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +15,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The Spark extra (PySpark, which needs Java 17) for `eventwatch spark` and its tests; `make demo` and
+# the core never need it.
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	touch $(SPARK_STAMP)
+
 install: $(STAMP)
+
+install-spark: $(SPARK_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/eventwatch ingest $(SAMPLES) --db $(DB)
@@ -23,13 +32,16 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
-test: $(STAMP) lint
+test: $(SPARK_STAMP) lint
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/api.py
+
+bench-spark: $(SPARK_STAMP)
+	$(BIN)/python benchmarks/spark.py
 
 accuracy: $(STAMP)
 	$(BIN)/python benchmarks/accuracy.py

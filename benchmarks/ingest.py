@@ -1,13 +1,15 @@
-"""Benchmark: `ingest` into DuckDB against the coder alone on the same documents.
+"""Benchmark: `ingest --workers 2` of the WCEP corpus into DuckDB against a bare spaCy parse of the same
+documents in one process, measured in the same run.
 
-Prints articles/second for both, the store's overhead (time of the ingest not spent coding, as a share
-of coding time; aim: under 10%), and the database size per 1,000 events.
+    python benchmarks/ingest.py [--limit N] [--workers 2] [--parse-limit N]
 
-    python benchmarks/ingest.py [--articles 600] [--repeat 3] [--batch 200]
-
-Documents are the bundled samples, varied (sentence order, report number, dates) so each has its own
-content hash and the dedup sees both repeated and new events. Each measurement is repeated and the
-fastest run is kept, as the machine may be shared.
+Prints articles/s of both and their ratio; the store's overhead - all CPU time of the ingest's main
+process (reading, hashing, handing documents to the workers, and writing DuckDB) as a share of the
+coding workers' CPU time, an upper bound for the store's own share - and the time the writer thread
+was busy; the database size per 1,000 events; reports (asserted mentions) per event after dedup; and
+the peak RSS of each coding worker. ``--limit`` codes the first N summaries (quick runs); the final
+figures use the whole corpus (114,261 summaries). The bare parse is the stock ``en_core_web_sm``
+pipeline, ``nlp.pipe`` with its default batch size; ``--parse-limit`` parses only the first N.
 """
 
 from __future__ import annotations
@@ -16,105 +18,80 @@ import argparse
 import json
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
-from importlib import resources
 from pathlib import Path
 
-from eventwatch.coding import Coder
-from eventwatch.records import Document, Event
+import duckdb
+import spacy
+
+from eventwatch.coding.parse import MODEL_PACKAGES
 from eventwatch.store import Store
+from measure import WorkerUsage, load_per_core, wcep_input
 
 
-def corpus(n: int) -> list[Document]:
-    text = resources.files("eventwatch").joinpath("data/samples/articles.jsonl").read_text("utf-8")
-    samples = [json.loads(line) for line in text.splitlines() if line.strip()]
-    docs = []
-    for i in range(n):
-        sample = samples[i % len(samples)]
-        sentences = [s.strip() + "." for s in sample["text"].split(". ") if s.strip()]
-        turn = (i // len(samples)) % len(sentences)
-        body = " ".join(sentences[turn:] + sentences[:turn]).replace("..", ".")
-        day = date.fromisoformat(sample["date"]) + timedelta(days=(i // len(samples)) % 30)
-        docs.append(Document(f"(Report {i}) {body}", date=day.isoformat(), source=f"Wire {i % 7}",
-                             url=f"https://bench.test/{i}", title=sample["title"]))  # fmt: skip
-    return docs
+def stock_model() -> spacy.language.Language:
+    for package in MODEL_PACKAGES:
+        try:
+            return spacy.load(package)
+        except OSError:
+            continue
+    raise SystemExit("no spaCy English model installed")
 
 
-class TimedCoder:
-    """The coder, timing only its own work, so an ingest run splits into coding and storing."""
-
-    def __init__(self, coder: Coder) -> None:
-        self.coder = coder
-        self.seconds = 0.0
-
-    def pipe_documents(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]:
-        results = self.coder.pipe_documents(documents)
-        while True:
-            started = time.perf_counter()
-            item = next(results, None)
-            self.seconds += time.perf_counter() - started
-            if item is None:
-                return
-            yield item
-
-
-def copy(docs: list[Document]) -> list[Document]:
-    return [Document(d.text, date=d.date, url=d.url, title=d.title, source=d.source) for d in docs]
+def bare_parse(texts: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds, sentences) of parsing ``texts`` with the stock pipeline."""
+    nlp = stock_model()
+    sum(1 for _ in nlp.pipe(texts[:200]))  # warm-up
+    started, cpu = time.perf_counter(), time.process_time()
+    sentences = sum(len(list(doc.sents)) for doc in nlp.pipe(texts))
+    return time.perf_counter() - started, time.process_time() - cpu, sentences
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=600)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--batch", type=int, default=200, help="articles per transaction")
+    parser.add_argument("--limit", type=int, default=None, help="code the first N summaries only")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--parse-limit", type=int, default=None, help="bare-parse the first N only")
     args = parser.parse_args()
-    docs = corpus(args.articles)
-    coder = Coder(include_unreal=True)
-    # Warm-up, so one-time costs (lazy imports: DuckDB pulls in pandas on first use) are not timed.
     with tempfile.TemporaryDirectory() as tmp:
-        Store(Path(tmp) / "warm.duckdb").ingest(copy(docs[:20]), coder=coder)
+        source = wcep_input(args.limit, Path(tmp))
+        texts = [json.loads(line)["text"] for line in source.open(encoding="utf-8") if line.strip()]
+        print(f"input: {source} ({len(texts)} documents); load per core at start {load_per_core()}")
 
-    coder_alone = float("inf")
-    best: tuple[float, float] = (float("inf"), 0.0)  # (ingest seconds, of which coding)
-    with tempfile.TemporaryDirectory() as tmp:
-        for run in range(args.repeat):
-            started = time.perf_counter()
-            n_mentions = sum(len(events) for _, events in coder.pipe_documents(copy(docs)))
-            coder_alone = min(coder_alone, time.perf_counter() - started)
+        db = Path(tmp) / "bench.duckdb"
+        started, main_cpu = time.perf_counter(), time.process_time()
+        with WorkerUsage() as workers, Store(db) as store:
+            report = store.ingest([str(source)], workers=args.workers)
+        ingest_s, main_cpu = time.perf_counter() - started, time.process_time() - main_cpu
+        print(f"ingest --workers {args.workers}: {report} (load per core {load_per_core()})")
 
-            path = Path(tmp) / f"bench{run}.duckdb"
-            store, timed = Store(path), TimedCoder(coder)
-            started = time.perf_counter()
-            report = store.ingest(copy(docs), coder=timed, batch_size=args.batch)
-            elapsed = time.perf_counter() - started
-            print(f"  run {run + 1}: coder alone {coder_alone:.2f}s; ingest {elapsed:.2f}s "
-                  f"(coding {timed.seconds:.2f}s, storing {elapsed - timed.seconds:.2f}s)")  # fmt: skip
-            best = min(best, (elapsed, timed.seconds))
-        counts = store.sql(
-            "SELECT (SELECT count(*) FROM events) e, (SELECT count(*) FROM mentions) m, "
-            "(SELECT count(*) FROM articles) a",
-            as_="records",
-        )[0]
-        size = path.stat().st_size
-        started = time.perf_counter()
-        again = store.ingest(copy(docs), coder=coder)
-        rerun = time.perf_counter() - started
+        parsed = texts[: args.parse_limit] if args.parse_limit else texts
+        parse_s, parse_cpu, parse_sentences = bare_parse(parsed)
+        print(f"bare parse: {len(parsed)} documents, {parse_sentences} sentences (load per core {load_per_core()})")
 
-    ingest_time, coding = best
-    storing = ingest_time - coding
-    print(f"documents: {len(docs)} ({report.sentences} sentences), {n_mentions} event mentions coded, "
-          f"batch {args.batch}")  # fmt: skip
-    print(f"coder alone:        {len(docs) / coder_alone:7.1f} articles/s ({coder_alone:.2f}s)")
-    print(f"ingest into DuckDB: {len(docs) / ingest_time:7.1f} articles/s ({ingest_time:.2f}s: "
-          f"coding {coding:.2f}s, storing {storing:.2f}s)")  # fmt: skip
-    print(f"store overhead:     {storing / coding:7.1%} of coding time "
-          f"(ingest time / coder-alone time = {ingest_time / coder_alone:.3f})")  # fmt: skip
-    print(f"stored: {counts['a']} articles, {counts['m']} mentions, {counts['e']} events")
-    per_event, per_mention = size / counts["e"] * 1000 / 1e6, size / counts["m"] * 1000 / 1e6
-    print(f"database size:      {size / 1e6:.2f} MB = {per_event:.2f} MB per 1,000 events, "
-          f"{per_mention:.2f} MB per 1,000 mentions (includes the article texts)")  # fmt: skip
-    print(f"re-ingest of the same documents: {again.skipped} skipped, {again.articles} added, {rerun:.2f}s")
+        con = duckdb.connect(str(db), read_only=True)
+        events, asserted = con.execute(
+            "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM mentions WHERE event_id IS NOT NULL)"
+        ).fetchall()[0]
+        con.close()
+        size_mb = db.stat().st_size / 1e6
+
+    ingest_rate, parse_rate = report.articles / ingest_s, len(parsed) / parse_s
+    coding_cpu = workers.cpu_seconds
+    peaks = workers.busiest(args.workers)
+    print()
+    print(f"bare spaCy parse, 1 process: {parse_rate:8.1f} articles/s ({parse_s:.0f} s; CPU {parse_cpu:.0f} s)")
+    print(f"ingest into DuckDB:          {ingest_rate:8.1f} articles/s ({ingest_s:.0f} s for {report.articles})")
+    print(f"ingest / bare parse:         {ingest_rate / parse_rate:8.2f}x   (target >= 1.7)")
+    per_article = 1000 / report.articles
+    print(f"CPU per article: parse {parse_cpu / len(parsed) * 1000:.1f} ms; ingest workers "
+          f"{coding_cpu * per_article:.1f} ms + main process {main_cpu * per_article:.1f} ms")  # fmt: skip
+    print(f"store overhead:              {main_cpu / coding_cpu:8.1%} of coding CPU time (main process CPU "
+          f"{main_cpu:.0f} s / coding workers {coding_cpu:.0f} s; target <= 10%); the writer thread was "
+          f"busy {report.writing_seconds:.0f} s of {ingest_s:.0f} s, beside the coding")  # fmt: skip
+    print(f"database size:               {size_mb:.1f} MB = {size_mb / events * 1000:.2f} MB per 1,000 events "
+          f"({events} events, {report.mentions} mentions, article texts included)")  # fmt: skip
+    print(f"reports per event:           {asserted / events:8.2f} asserted mentions per deduplicated event")
+    print(f"peak RSS per coding worker:  {', '.join(f'{mb:.0f} MB' for mb in peaks)} (target <= 600 MB)")
 
 
 if __name__ == "__main__":

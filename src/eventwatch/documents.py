@@ -164,6 +164,22 @@ def load_json(text: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
     return json.loads(text, strict=False)
 
 
+def document_from_json(
+    text: str, source: str, line: int | None = None, *, on_warning: WarningHandler | None = None
+) -> Item:
+    """A Document from one JSON record (a line of JSON Lines), or the problem with it: not JSON, nested
+    too deep, over ``MAX_TEXT_BYTES``, or a record ``document_from_record`` refuses."""
+    if len(text) > MAX_TEXT_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
+        return InputProblem(source, f"record is over the {MAX_TEXT_BYTES // 2**20} MiB limit; skipped", line)
+    try:
+        record = load_json(text)
+    except json.JSONDecodeError as exc:
+        return InputProblem(source, f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})", line)
+    except (ValueError, RecursionError) as exc:  # too deep, a number over Python's digit limit
+        return InputProblem(source, f"not a readable JSON record ({exc})", line)
+    return document_from_record(record, source, line, on_warning=on_warning)
+
+
 # -- bytes to documents ------------------------------------------------------------------------------
 
 
@@ -259,12 +275,7 @@ def iter_jsonl(stream: BinaryIO, source: str) -> Iterator[Item]:
             continue
         records += 1
         warnings: list[InputProblem] = []
-        try:
-            item = document_from_record(load_json(line), source, number, on_warning=warnings.append)
-        except json.JSONDecodeError as exc:
-            item = InputProblem(source, f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})", number)
-        except (ValueError, RecursionError) as exc:  # too deep, a number over Python's digit limit
-            item = InputProblem(source, f"not a readable JSON record ({exc})", number)
+        item = document_from_json(line, source, number, on_warning=warnings.append)
         yield from warnings
         yield item
     if not records:

@@ -34,7 +34,7 @@ def coder_errors() -> tuple[type[Exception], ...]:
 def _register() -> None:
     # Imported for their side effect of adding commands to ``main``.
     from eventwatch.cli import coding, explain, knowledge  # noqa: F401
-    for optional in ("store", "monitor"):
+    for optional in ("store", "monitor", "spark"):
         try:
             __import__(f"eventwatch.cli.{optional}")
         except ModuleNotFoundError as exc:

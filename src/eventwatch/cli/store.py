@@ -7,7 +7,6 @@ Problems are one line on stderr naming the input; the exit code is 1 if any inpu
 from __future__ import annotations
 
 import csv
-import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -73,26 +72,27 @@ def _print_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) ->
 
 def _load_coder(spec: str | None, workers: int) -> Any:
     """The default Coder, or an object made by ``module:callable`` (anything with ``pipe_documents``)."""
-    if spec is None:
-        from eventwatch.coding.coder import Coder
+    from eventwatch.ingest.pipeline import make_coder
 
-        return Coder(include_unreal=True, n_process=workers)
-    module, _, name = spec.partition(":")
     try:
-        factory = getattr(importlib.import_module(module), name or "make_coder")
-    except (ImportError, AttributeError) as exc:
-        raise click.BadParameter(f"cannot load {spec!r}: {exc}", param_hint="--coder") from None
-    return factory()
+        return make_coder(spec, workers)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--coder") from None
+
+
+def _dedup_config(dedup_key: str | None, window: int) -> Any:
+    from eventwatch.store import DedupConfig
+
+    try:
+        return DedupConfig.parse(dedup_key, window)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--dedup-key") from None
 
 
 def _store(db: str, read_only: bool = False, dedup_key: str | None = None, window: int = 0) -> Any:
-    from eventwatch.store import DedupConfig, Store
+    from eventwatch.store import Store
 
-    try:
-        dedup = DedupConfig.parse(dedup_key, window)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--dedup-key") from None
-    return Store(db, read_only=read_only, dedup=dedup)
+    return Store(db, read_only=read_only, dedup=_dedup_config(dedup_key, window))
 
 
 def _fetch_config(timeout: float, retries: int, allow_private: bool) -> Any:
@@ -129,7 +129,9 @@ def _dedup_options(f: Any) -> Any:
 @ALLOW_PRIVATE_OPTION
 @_dedup_options
 @click.option("--coder", "coder_spec", metavar="MODULE:CALLABLE", help="Use another coder (a factory).")
-@click.option("--batch", type=click.IntRange(1), default=200, show_default=True, help="Articles per transaction.")
+@click.option(
+    "--batch", type=click.IntRange(1), default=1000, show_default=True, help="Articles per transaction."
+)
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: on a terminal].")
 def ingest_command(
     sources, db, workers, timeout, retries, allow_private, dedup_window, dedup_key, coder_spec, batch, progress

@@ -17,6 +17,7 @@ context     ``context.py``   events: date, place, attribution, historical, evide
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from eventwatch.coding.knowledge import Knowledge
 from eventwatch.coding.layout import LayoutPass
 from eventwatch.coding.parse import ParsePass, index, load_model
 from eventwatch.coding.passes import Pass, run, run_batch
-from eventwatch.coding.predicates import PredicatesPass
+from eventwatch.coding.predicates import PredicatesPass, find_predicates
 from eventwatch.coding.registry import RegistryPass
 from eventwatch.coding.roles import RolesPass
 from eventwatch.coding.state import DocumentState
@@ -88,13 +89,20 @@ class Coder:
         )
         self.passes: list[Pass] = [
             LayoutPass(),
-            ParsePass(self.nlp, batch_size, max_length),
+            ParsePass(self.nlp, batch_size, max_length, needs_entities=self._may_have_events),
             RegistryPass(self.knowledge),
             PredicatesPass(self.knowledge),
             ClassifyPass(self.knowledge),
             RolesPass(self.knowledge),
             ContextPass(self.knowledge),
         ]
+
+    def _may_have_events(self, doc: Doc) -> bool:
+        """Whether a parsed text has a predicate the lexicon codes: events are built only from those, so a
+        text without one needs no entities. Finding predicates without entities finds more, never fewer
+        (a noun that is an ORG entity is no predicate), so no text with events is missed."""
+        nouns = self.knowledge.lexicon.noun_lemmas
+        return any(self.knowledge.lexicon.match(p) is not None for s in doc.sents for p in find_predicates(s, nouns))
 
     @classmethod
     def from_config(cls, config: CoderConfig, n_process: int = 1) -> Coder:
@@ -180,7 +188,10 @@ def _code_chunk(chunk: list[Document]) -> list[list[Event]]:
 def _parallel(docs: Iterator[Document], config: CoderConfig, workers: int) -> Iterator[tuple[Document, list[Event]]]:
     """Code chunks of documents in worker processes, each with its own Coder; results keep input order."""
     chunk_size = config.batch_size
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config,)) as pool:
+    # Workers start from a fresh process (forkserver), not a fork of this one: a fork would carry this
+    # process's own model and knowledge (and whatever else it holds) into every worker's memory.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=(config,)) as pool:
         pending = []
         while True:
             chunk = list(islice(docs, chunk_size))

@@ -5,6 +5,7 @@ One place decides how a nested ``Event`` becomes a row, so the writer, the tests
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -99,6 +100,15 @@ def mention_row(event: Event, article_id: str, fallback_date: str | None) -> dic
         "url": event.url,
     }
     return row
+
+
+def mention_rows(events: Iterable[Event], article_id: str, fallback_date: str | None) -> list[dict[str, Any]]:
+    """The mention rows of one article, each mention once (the coder may report one mention twice)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for event in events:
+        row = mention_row(event, article_id, fallback_date)
+        rows.setdefault(row["mention_id"], row)
+    return list(rows.values())
 
 
 def article_row(

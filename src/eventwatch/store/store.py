@@ -119,7 +119,7 @@ class Store:
         fetch_config: Any = None,
         on_problem: Callable[[InputProblem], None] | None = None,
         stop: threading.Event | None = None,
-        batch_size: int = 200,
+        batch_size: int = 1000,
     ):  # -> IngestReport (imported lazily: the ingest side pulls in HTTP and feed parsing)
         """Code and store articles from files, folders, URLs, feeds or Documents; skips what is stored.
 
@@ -137,6 +137,13 @@ class Store:
             self._writer(), sources, coder, workers=workers, progress=progress,
             fetch_config=fetch_config, on_problem=on_problem, stop=stop, batch_size=batch_size,
         )  # fmt: skip
+
+    def load(self, path: str | Path, batch_size: int = 2000, progress: Callable[[Any], None] | None = None):
+        """Store the output folder of ``eventwatch spark`` (its articles and mentions; events are clustered
+        here). Articles already stored are skipped, so loading twice changes nothing. -> LoadReport"""
+        from eventwatch.spark.load import load
+
+        return load(self._writer(), path, batch_size=batch_size, progress=progress)
 
     def recluster(self) -> int:
         """Rebuild all events under this Store's dedup rule; returns how many there are."""

@@ -46,7 +46,7 @@ from eventwatch.store.dedup import (
     summarise_event,
 )
 from eventwatch.store.dialect import Connection
-from eventwatch.store.rows import ARTICLE_COLUMNS, MENTION_COLUMNS, article_row, mention_row
+from eventwatch.store.rows import ARTICLE_COLUMNS, MENTION_COLUMNS, article_row, mention_rows
 
 _INT = {"sentence_index", "sentence_start", "source_start", "source_end", "target_start", "target_end",
         "quad_class", "trigger_start", "trigger_end", "n_sentences", "n_events", "num_mentions",
@@ -82,10 +82,14 @@ def _arrow_type(column: str) -> pa.DataType:
     return pa.string()
 
 
+def arrow_schema(columns: Sequence[str]) -> pa.Schema:
+    """The Arrow types of store columns (articles, mentions, events), for tables made outside the store."""
+    return pa.schema([(c, _arrow_type(c)) for c in columns])
+
+
 def arrow_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
     """Rows as an Arrow table with the store's column types."""
-    schema = pa.schema([(c, _arrow_type(c)) for c in columns])
-    return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=schema)
+    return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=arrow_schema(columns))
 
 
 @dataclass(slots=True)
@@ -134,11 +138,8 @@ class Batch:
         now = datetime.now(UTC).replace(tzinfo=None)
         batch = cls([], [])
         for item in articles:
-            rows = {}
-            for event in item.events:
-                row = mention_row(event, item.article_id, item.document.date)
-                rows.setdefault(row["mention_id"], row)  # the coder may report one mention twice
-            batch.mentions.extend(rows.values())
+            rows = mention_rows(item.events, item.article_id, item.document.date)
+            batch.mentions.extend(rows)
             batch.articles.append(
                 article_row(item.document, item.article_id, item.content_hash, now, item.n_sentences, len(rows))
             )
@@ -172,8 +173,8 @@ class WriteResult:
     events: set[str] = field(default_factory=set)
 
 
-def key_sql(column: str, alias: str = "m") -> str:
-    return f"coalesce(CAST({alias}.{column} AS VARCHAR), '')"
+def key_sql(column: str, alias: str = "m", text_type: str = "VARCHAR") -> str:
+    return f"coalesce(CAST({alias}.{column} AS {text_type}), '')"
 
 
 # A mention's day for clustering, and how it was dated (see dedup's rule).
@@ -184,12 +185,19 @@ MENTION_DATING = (
 )
 
 
-def dedup_input(config: DedupConfig, dating: str = MENTION_DATING) -> str:
+# Days since 1970-01-01 of a date, in DuckDB and PostgreSQL (Spark SQL: ``datediff({}, DATE '1970-01-01')``).
+DAY_NUMBER = "{} - DATE '1970-01-01'"
+
+
+def dedup_input(
+    config: DedupConfig, dating: str = MENTION_DATING, *, text_type: str = "VARCHAR", day_number: str = DAY_NUMBER
+) -> str:
     """The rule's input (``dedup.cluster_sql``) from the mentions ``m`` joined with their articles ``a``;
-    callers add joins and a WHERE clause."""
-    keys = ", ".join(f"{key_sql(f)} AS k_{f}" for f in config.key)
+    callers add joins and a WHERE clause. ``text_type`` and ``day_number`` adapt it to Spark SQL."""
+    keys = ", ".join(f"{key_sql(f, text_type=text_type)} AS k_{f}" for f in config.key)
+    day = day_number.format(MENTION_DAY)
     return (
-        f"SELECT m.mention_id, m.event_id, {keys}, {MENTION_DAY} - DATE '1970-01-01' AS day, {dating} AS dating "
+        f"SELECT m.mention_id, m.event_id, {keys}, {day} AS day, {dating} AS dating "
         "FROM mentions m JOIN articles a ON a.article_id = m.article_id "
     )
 

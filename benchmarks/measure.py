@@ -1,0 +1,115 @@
+"""Helpers shared by the benchmarks: peak memory and CPU time of worker processes, the WCEP corpus."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+
+def _children(pid: int) -> list[int]:
+    """Children started by any thread of ``pid`` (the JVM starts Spark's Python workers from its threads)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    found, todo = [], _children(pid)
+    while todo:
+        child = todo.pop()
+        found.append(child)
+        todo += _children(child)
+    return found
+
+
+def _status(pid: int) -> dict[str, str]:
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return {}
+    return dict(line.split(":", 1) for line in lines if ":" in line)
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+class WorkerUsage:
+    """Samples the peak RSS (VmHWM) and CPU time of this process's Python descendants - coding
+    workers: a process pool's, or Spark's Python workers - until stopped. Linux only (0 elsewhere).
+
+    >>> with WorkerUsage() as usage: ...
+    >>> usage.peak_mb, usage.cpu_seconds  # the largest worker's peak RSS; all workers' CPU time
+    """
+
+    def __init__(self, interval: float = 0.5, name: str = "python") -> None:
+        self.interval, self.name = interval, name
+        self.peaks: dict[int, float] = {}
+        self.cpu: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def sample(self) -> None:
+        for pid in descendants(os.getpid()):
+            status = _status(pid)
+            if self.name in status.get("Name", "") and "VmHWM" in status:
+                kb = int(status["VmHWM"].split()[0])
+                self.peaks[pid] = max(self.peaks.get(pid, 0.0), kb / 1024)
+                self.cpu[pid] = max(self.cpu.get(pid, 0.0), _cpu_seconds(pid))
+
+    def __enter__(self) -> WorkerUsage:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.peaks.values(), default=0.0)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu.values())
+
+    def busiest(self, n: int) -> list[float]:
+        """Peak RSS of the ``n`` workers that did most work (helper processes are small and idle)."""
+        pids = sorted(self.cpu, key=self.cpu.__getitem__, reverse=True)[:n]
+        return [self.peaks[pid] for pid in pids]
+
+
+PROJECT = Path(__file__).resolve().parents[1]
+WCEP = PROJECT.parent / "shared" / "corpora" / "wcep_current_events.jsonl"
+
+
+def wcep_input(limit: int | None, folder: Path) -> Path:
+    """The WCEP corpus (../shared), or a file of its first ``limit`` records in ``folder``.
+    Exits with a message when ../shared is absent."""
+    if not WCEP.exists():
+        raise SystemExit(f"{WCEP} is absent: this benchmark reads the shared corpora beside the project")
+    if not limit:
+        return WCEP
+    path = folder / f"wcep_first_{limit}.jsonl"
+    with WCEP.open(encoding="utf-8") as source, path.open("w", encoding="utf-8") as out:
+        for _, line in zip(range(limit), source, strict=False):
+            out.write(line)
+    return path
+
+
+def load_per_core() -> str:
+    """The 1-minute load average per core, to print beside timings taken on a shared machine."""
+    return f"{os.getloadavg()[0] / (os.cpu_count() or 1):.2f}"
