@@ -109,8 +109,8 @@ class RolesPass:
         scene = self.places.scene(sentence, entities, candidate.predicate.trigger, actor_spans)
         named_targets = targets
         sources, targets = place_parties(sources, targets, scene, sentence, self.topics)
-        for before, after in zip(named_targets, targets, strict=True):
-            if before is not None and after is None:
+        for before in named_targets if all(t is None for t in targets) else ():
+            if before is not None:
                 detail = f"{before.text!r} is what the act is about (an event or abstract noun); no target"
                 state.note(self.name, "topic, no party", detail, **where)
         pairs: dict[tuple, tuple[Actor, Actor | None]] = {}
