@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -72,6 +73,9 @@ def error_response(status: int, message: str, details: list[dict[str, Any]] | No
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
+REQUEST_THREADS = 200  # request threads: reads, and heavy reads waiting for their slot
+
+
 def create_app(
     db: str | Path | Backend,
     *,
@@ -102,6 +106,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Heavy reads wait for their slot in a request thread; with anyio's default of 40 threads a few
+        # dozen of them left ordinary reads (even /health) queueing for a thread. Waiting threads cost
+        # little: allow more of them than clients the limits let wait.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
         database.start()
         stop = threading.Event()
         threads = [threading.Thread(target=task, args=(database.backend, stop), daemon=True) for task in tasks]
@@ -350,7 +358,7 @@ def create_app(
         if len(body.text) > cfg.max_text_chars:
             raise HTTPException(413, f"text is longer than {cfg.max_text_chars} characters")
         events = await coding.code(body.text, body.date.isoformat() if body.date else None)
-        return {"events": [e.to_dict() for e in events]}
+        return {"events": [e if isinstance(e, dict) else e.to_dict() for e in events]}  # dicts from processes
 
     @app.post("/ingest", response_model=models.IngestResponse, tags=["coding"], dependencies=[Depends(require_token)])
     def ingest_endpoint(body: models.IngestRequest) -> Any:

@@ -2,19 +2,23 @@
 
 Coding a long document takes seconds of CPU. Done in the server's request thread pool, under one lock,
 a single huge request made every later /code request wait behind it and tied up the threads that
-serve reads. Here texts are coded in worker threads (each with a pipeline of its own: the pipeline is
-not thread-safe), in two lanes: short texts (the usual article) in ``workers`` threads, texts of
-``long_chars`` characters or more in one thread of their own, so a long document never delays a short
-one. Each lane holds at most ``queue`` waiting requests; one beyond that is refused at once with 503
-and ``Retry-After`` instead of piling up, and reads never wait for coding.
+serve reads; coded in threads of the server, it still held the interpreter lock a read needs, so under
+load even GET /health waited a second. Here the coder runs in worker processes (each with a pipeline of
+its own, started from a forkserver and kept), in two lanes: short texts (the usual article) in
+``workers`` processes, texts of ``long_chars`` characters or more in one process of their own, so a long
+document never delays a short one. Each lane holds at most ``queue`` waiting requests; one beyond that
+is refused at once with 503 and ``Retry-After`` instead of piling up, and reads never wait for coding.
+A coder factory given by the caller (tests, other coders) runs in threads instead, as a worker process
+could not import it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 
@@ -23,22 +27,26 @@ class CoderBusy(Exception):
 
 
 class _Lane:
-    def __init__(self, name: str, workers: int, queue: int, make_coder: Callable[[], Any]) -> None:
+    def __init__(self, name: str, workers: int, queue: int, make_coder: Callable[[], Any] | None) -> None:
         self.name = name
         self.workers = workers
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"eventwatch-coder-{name}")
+        self._executor: Executor
+        if make_coder is None:
+            context = multiprocessing.get_context("forkserver")
+            self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            self._run: Callable[[str, str | None], list[Any]] = _code_in_process
+        else:
+            self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"eventwatch-coder-{name}")
+            self._run = self._code_in_thread
         self._slots = threading.BoundedSemaphore(workers + max(0, queue))
         self._make_coder = make_coder
         self._local = threading.local()
 
-    def _code(self, text: str, date: str | None) -> list[Any]:
-        try:
-            coder = getattr(self._local, "coder", None)
-            if coder is None:
-                coder = self._local.coder = self._make_coder()
-            return coder.code(text, date)
-        finally:
-            self._slots.release()
+    def _code_in_thread(self, text: str, date: str | None) -> list[Any]:
+        coder = getattr(self._local, "coder", None)
+        if coder is None:
+            coder = self._local.coder = self._make_coder()  # type: ignore[misc]
+        return coder.code(text, date)
 
     async def code(self, text: str, date: str | None) -> list[Any]:
         if not self._slots.acquire(blocking=False):
@@ -47,10 +55,11 @@ class _Lane:
                 "try again in a few seconds"
             )
         try:
-            future = self._executor.submit(self._code, text, date)
+            future = self._executor.submit(self._run, text, date)
         except BaseException:
             self._slots.release()
             raise
+        future.add_done_callback(lambda _: self._slots.release())
         return await asyncio.wrap_future(future)
 
     def close(self) -> None:
@@ -66,12 +75,12 @@ class CodingPool:
         long_chars: int | None = None,
     ) -> None:
         self.long_chars = long_chars
-        make = coder_factory or _coder
-        self._short = _Lane("short", workers, queue, make)
-        self._long = _Lane("long", 1, 1, make) if long_chars else self._short
+        self._short = _Lane("short", workers, queue, coder_factory)
+        self._long = _Lane("long", 1, 1, coder_factory) if long_chars else self._short
 
     async def code(self, text: str, date: str | None) -> list[Any]:
-        """The events of ``text``, coded in a worker thread; ``CoderBusy`` when none is free or queued."""
+        """The events of ``text`` (as dicts from the worker processes, as the factory's coder returns them
+        from threads); ``CoderBusy`` when no worker is free or queued."""
         lane = self._long if self.long_chars and len(text) >= self.long_chars else self._short
         return await lane.code(text, date)
 
@@ -80,7 +89,12 @@ class CodingPool:
         self._long.close()
 
 
-def _coder() -> Any:
-    from eventwatch.coding import Coder
+_PROCESS_CODER: list[Any] = []  # the worker process's one Coder, built on its first document
 
-    return Coder()
+
+def _code_in_process(text: str, date: str | None) -> list[dict[str, Any]]:
+    if not _PROCESS_CODER:
+        from eventwatch.coding import Coder
+
+        _PROCESS_CODER.append(Coder())
+    return [event.to_dict() for event in _PROCESS_CODER[0].code(text, date)]
