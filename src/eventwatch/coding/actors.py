@@ -158,6 +158,7 @@ class ActorKB:
     descriptions: dict[str, Description] = field(default_factory=dict)
     genders: dict[str, str] = field(default_factory=dict)  # "husband" -> "male" (gender.yaml)
     non_actors: NonActors = field(default_factory=NonActors)
+    mutual_roots: frozenset[str] = frozenset()  # CAMEO roots of acts parties named together do together
 
     @classmethod
     def load(cls, directory: str | Path) -> ActorKB:
@@ -228,6 +229,10 @@ class ActorKB:
             raw = yaml.safe_load(gender_path.read_text(encoding="utf-8")) or {}
             for gender in ("male", "female"):
                 self.genders.update((str(w).lower(), gender) for w in raw.get(gender) or ())
+        dyads_path = root / "dyads.yaml"
+        if dyads_path.exists():
+            raw = yaml.safe_load(dyads_path.read_text(encoding="utf-8")) or {}
+            self.mutual_roots = frozenset(str(code) for code in raw.get("mutual_roots") or ())
 
 
     def add(self, alias: str, entry: KBEntry) -> None:

@@ -69,6 +69,7 @@ class RolesPass:
         self.document_nouns = knowledge.modality.document_nouns
         self.abstract = knowledge.actors.non_actors.abstract
         self.topics = self.abstract | knowledge.actors.non_actors.topics  # what an act is about
+        self.mutual_roots = knowledge.actors.mutual_roots
         self.places = PlaceFinder(knowledge.places, knowledge.gazetteer)
 
     def __call__(self, state: DocumentState) -> DocumentState:
@@ -118,7 +119,7 @@ class RolesPass:
         own = {a.country or a.code for a in sources if a.code}
         # "Peru and Bolivia agreed to reopen their crossings": the target is one of them, or theirs
         together = all(t is None or (t.country or t.code) in own for t in targets)
-        if candidate.code[:2] in MUTUAL_ROOTS and together and (mutual := _each_other(sources)):
+        if candidate.code[:2] in self.mutual_roots and together and (mutual := _each_other(sources)):
             detail = "parties named together act with each other: " + ", ".join(a.text for a in sources)
             state.note(self.name, "each other", detail, **where)
             dyads = mutual
@@ -136,12 +137,6 @@ class RolesPass:
                     noted.add(key)
                     state.note(self.name, role, describe(actor) if actor else "none", span=key[1], **where)
         return Parties(list(pairs.values()), scene, actor_spans)
-
-
-# CAMEO roots of acts two parties do together: "Jordan and Britain agreed to hold exercises", "the two
-# leaders met", "X and Y signed a treaty" are X -> Y and Y -> X (intent to cooperate, consult, diplomatic
-# and material cooperation).
-MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
 
 
 def _each_other(sources: list[Actor]) -> list[tuple[Actor, Actor | None]]:

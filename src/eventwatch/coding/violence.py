@@ -30,7 +30,6 @@ from eventwatch.coding.predicates import Predicate
 # independent of how the registry resolves.
 IsActor = Callable[[Token], bool]
 HANGING_DEPS = frozenset({"advcl", "conj", "xcomp", "acl"})  # "crashed into a ravine, killing 24"
-FIRE = frozenset({"fire", "blaze"})  # "opened fire", "came under fire": weapons fire unless it is a subject
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +38,7 @@ class ViolenceWords:
     uncertain_causes: frozenset[str] = frozenset()
     accident_words: frozenset[str] = frozenset()
     weapon_fire_words: frozenset[str] = frozenset()
+    fire_words: frozenset[str] = frozenset()  # "opened fire", "came under fire": weapons fire unless a subject
     accident_verbs: frozenset[str] = frozenset()
     vehicles: frozenset[str] = frozenset()
     vehicle_verbs: frozenset[str] = frozenset()
@@ -88,13 +88,13 @@ class Accidents:
             return False  # "troops stormed the town": the verb is no storm
         lemma, words = token.lemma_.lower(), self.words
         compounds = {c.lemma_.lower() for c in token.children if c.dep_ == "compound"}
-        if compounds & words.causes - FIRE:
+        if compounds & words.causes - words.fire_words:
             return True  # "a lightning strike", "a landfill slide"
         if lemma in words.uncertain_causes:
             return bool(_modifiers(token) & words.accident_words)
         if lemma not in words.causes:
             return False
-        if lemma in FIRE:
+        if lemma in words.fire_words:
             modifiers = [c for c in token.children if c.dep_ in NOUN_ACTOR_DEPS]
             return not any(m.lemma_.lower() in words.weapon_fire_words or m.ent_type_ for m in modifiers)
         return True
@@ -125,7 +125,7 @@ class Accidents:
                 return True
             if token.dep_ in MODIFIER_DEPS:
                 continue  # "coronavirus tests", "flood defences": a cause that only describes something else
-            if self.is_cause(token) and (lemma not in FIRE or token.dep_ in NOMINAL_SUBJECT_DEPS):
+            if self.is_cause(token) and (lemma not in self.words.fire_words or token.dep_ in NOMINAL_SUBJECT_DEPS):
                 return True
         return False
 
