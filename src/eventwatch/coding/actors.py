@@ -22,6 +22,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from eventwatch.coding.grammar import HOME_PREPS, NAME_GAP_POS, NON_PHRASE_DEPS
+from eventwatch.coding.words import word_lists
 from eventwatch.records import Actor
 
 KIND_RANK = {"leader": 5, "org": 4, "country": 3, "capital": 2, "adjective": 1}
@@ -99,12 +100,13 @@ class NonActors:
         if not path.exists():
             return cls()
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        lists = word_lists(raw)
         return cls(
             entity_labels=frozenset(raw.get("entity_labels") or ()),
-            quantities=frozenset(str(w).lower() for w in raw.get("quantities") or ()),
-            abstract=frozenset(str(w).lower() for w in raw.get("abstract") or ()),
-            topics=frozenset(str(w).lower() for w in raw.get("topics") or ()),
-            words=frozenset(str(w) for w in raw.get("words") or ()),
+            quantities=lists.get("quantities", frozenset()),
+            abstract=lists.get("abstract", frozenset()),
+            topics=lists.get("topics", frozenset()),
+            words=frozenset(str(w) for w in raw.get("words") or ()),  # proper nouns: case kept
         )
 
     def counted(self, head: Token) -> Token | None:

@@ -29,6 +29,7 @@ from eventwatch.coding.grammar import (
     REFUSAL_MODALS,
     VERBAL_POS,
 )
+from eventwatch.coding.words import word_lists
 from eventwatch.records import ASSERTED, FUTURE, GENERIC, HISTORICAL, HYPOTHETICAL, NEGATED
 
 UNREAL_HEAD_VALUES = (HYPOTHETICAL, FUTURE, GENERIC, HISTORICAL)  # a head clause passes these down
@@ -59,7 +60,7 @@ class ModalityWords:
 
 def load_modality_words(path: str | Path) -> ModalityWords:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    lists = {k: frozenset(str(w).lower() for w in v) for k, v in data.items() if isinstance(v, list)}
+    lists = word_lists(data)
     return ModalityWords(**lists, historical_days=int(data.get("historical_days", 120)))
 
 

@@ -25,6 +25,7 @@ from eventwatch.coding.grammar import (
     PREP_OBJECT_DEPS,
 )
 from eventwatch.coding.predicates import Predicate
+from eventwatch.coding.words import word_lists
 
 # Said of a token: does it name an actor (the registry's look-up)? Passed in, so this module stays
 # independent of how the registry resolves.
@@ -55,7 +56,7 @@ def load_violence_words(path: Path) -> ViolenceWords:
     if not path.exists():
         return ViolenceWords()
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    lists = {k: frozenset(str(w).lower() for w in v) for k, v in data.items() if isinstance(v, list)}
+    lists = word_lists(data)
     code = data.get("test_code")
     return ViolenceWords(**lists, test_code=str(code) if code else None)
 
