@@ -134,6 +134,23 @@ MIGRATIONS: list[tuple[int, tuple[str | dict[str, str], ...]]] = [
             ),
         ),
     ),
+    (
+        3,
+        (  # Filtered pages of GET /events read back one date window at a time (monitor.browse._newest):
+            # each filter column's index carries the date, so a window's matches are found in the index
+            # (a bitmap of one CAMEO prefix or actor over a month) instead of by reading every row of the
+            # window. They replace the single-column indexes of the same columns (the date serves as well).
+            *(
+                {"postgresql": f"DROP INDEX IF EXISTS {name}"}
+                for name in ("events_source_country", "events_target_country", "events_target", "events_cameo")
+            ),
+            *(
+                {"postgresql": f"CREATE INDEX events_{column}_date ON events ({column}, date)"}
+                for column in ("source_country", "target_country", "source_code", "target_code", "cameo",
+                               "location_country")
+            ),  # fmt: skip
+        ),
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
