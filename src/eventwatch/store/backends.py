@@ -237,9 +237,12 @@ class HeldDuckDB(Backend):
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
+        """A cursor reading one snapshot (a transaction): a request's queries (a page read window by window,
+        ``monitor.browse``) agree with each other while a batch is being written."""
         cursor = self._con.cursor()
         try:
-            yield DuckDBConnection(cursor)
+            with transaction(DuckDBConnection(cursor)) as connection:
+                yield connection
         finally:
             cursor.close()
 
@@ -298,6 +301,8 @@ class PostgresStore(Backend):
                 conn.execute(f"SET statement_timeout = {max(1, int(self.read_timeout * 1000))}")
                 conn.commit()
             conn.read_only = read_only
+            if read_only:  # a request's queries (a page read window by window) see one snapshot
+                conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
             # Plan every query for its own values: a prepared statement's generic plan (psycopg prepares
             # after 5 runs) reads a month of events through the wrong index, ten times slower.
             conn.prepare_threshold = None
