@@ -4,7 +4,9 @@ Pages use keyset cursors (newest first, then event id), so paging stays fast and
 events are being ingested — an offset would skip or repeat rows when the table grows between requests.
 The page query sorts on the plain ``date`` column (undated events, which the writer never makes but an
 imported table may hold, come last, by id): PostgreSQL reads it from its ``events_newest`` index and
-DuckDB prunes by the column's min/max statistics, so neither sorts the whole table.
+DuckDB prunes by the column's min/max statistics, so neither sorts the whole table. A filtered page is
+read back in date windows (``_newest``), so a filter that matches few events reads their months, not
+the table, to fill a page.
 """
 
 from __future__ import annotations

@@ -237,12 +237,9 @@ class HeldDuckDB(Backend):
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A cursor reading one snapshot (a transaction): a request's queries (a page read window by window,
-        ``monitor.browse``) agree with each other while a batch is being written."""
         cursor = self._con.cursor()
         try:
-            with transaction(DuckDBConnection(cursor)) as connection:
-                yield connection
+            yield DuckDBConnection(cursor)
         finally:
             cursor.close()
 
