@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Self
 
 
 def _children(pid: int) -> list[int]:
@@ -35,26 +36,20 @@ def _status(pid: int) -> dict[str, str]:
     return dict(line.split(":", 1) for line in lines if ":" in line)
 
 
-def _cpu_seconds(pid: int) -> float:
+def _cpu_seconds(stat: Path) -> float | None:
+    """utime + stime of a process's or thread's ``stat`` file; None when it is gone."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = stat.read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-class WorkerUsage:
-    """Samples the peak RSS (VmHWM) and CPU time of this process's Python descendants - coding
-    workers: a process pool's, or Spark's Python workers - until stopped. Linux only (0 elsewhere).
+class Sampler:
+    """Calls ``sample`` every ``interval`` seconds from a thread of its own, while in a ``with`` block."""
 
-    >>> with WorkerUsage() as usage: ...
-    >>> usage.peak_mb, usage.cpu_seconds  # the largest worker's peak RSS; all workers' CPU time
-    """
-
-    def __init__(self, interval: float = 0.5, name: str = "python") -> None:
-        self.interval, self.name = interval, name
-        self.peaks: dict[int, float] = {}
-        self.cpu: dict[int, float] = {}
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -63,20 +58,39 @@ class WorkerUsage:
             self.sample()
 
     def sample(self) -> None:
-        for pid in descendants(os.getpid()):
-            status = _status(pid)
-            if self.name in status.get("Name", "") and "VmHWM" in status:
-                kb = int(status["VmHWM"].split()[0])
-                self.peaks[pid] = max(self.peaks.get(pid, 0.0), kb / 1024)
-                self.cpu[pid] = max(self.cpu.get(pid, 0.0), _cpu_seconds(pid))
+        raise NotImplementedError
 
-    def __enter__(self) -> WorkerUsage:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self.sample()
+
+
+class WorkerUsage(Sampler):
+    """Samples the peak RSS (VmHWM) and CPU time of this process's Python descendants - coding
+    workers: a process pool's, or Spark's Python workers - until stopped. Linux only (0 elsewhere).
+
+    >>> with WorkerUsage() as usage: ...
+    >>> usage.peak_mb, usage.cpu_seconds  # the largest worker's peak RSS; all workers' CPU time
+    """
+
+    def __init__(self, interval: float = 0.5, name: str = "python") -> None:
+        super().__init__(interval)
+        self.name = name
+        self.peaks: dict[int, float] = {}
+        self.cpu: dict[int, float] = {}
+
+    def sample(self) -> None:
+        for pid in descendants(os.getpid()):
+            status = _status(pid)
+            if self.name in status.get("Name", "") and "VmHWM" in status:
+                kb = int(status["VmHWM"].split()[0])
+                self.peaks[pid] = max(self.peaks.get(pid, 0.0), kb / 1024)
+                self.cpu[pid] = max(self.cpu.get(pid, 0.0), _cpu_seconds(Path(f"/proc/{pid}/stat")) or 0.0)
 
     @property
     def peak_mb(self) -> float:
@@ -92,7 +106,7 @@ class WorkerUsage:
         return [self.peaks[pid] for pid in pids]
 
 
-class ThreadUsage:
+class ThreadUsage(Sampler):
     """Samples the CPU time of each thread of this process until stopped, by the Python thread's name -
     threads Python did not start (DuckDB's workers) count as "native" - so a benchmark can say how
     much CPU the writer took, apart from reading and feeding the coding workers. Linux only.
@@ -102,38 +116,24 @@ class ThreadUsage:
     """
 
     def __init__(self, interval: float = 0.2) -> None:
-        self.interval = interval
+        super().__init__(interval)
         self.cpu: dict[int, float] = {}
         self.names: dict[int, str] = {}
         self._before: dict[int, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            self.sample()
 
     def sample(self) -> None:
         python = {t.native_id: t.name for t in threading.enumerate()}
         for task in Path("/proc/self/task").glob("*"):
-            tid = int(task.name)
-            try:
-                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            self.cpu[tid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-            self.names[tid] = python.get(tid, self.names.get(tid, "native"))
+            seconds = _cpu_seconds(task / "stat")
+            if seconds is not None:
+                tid = int(task.name)
+                self.cpu[tid] = seconds
+                self.names[tid] = python.get(tid, self.names.get(tid, "native"))
 
-    def __enter__(self) -> ThreadUsage:
+    def __enter__(self) -> Self:
         self.sample()
         self._before = dict(self.cpu)  # what threads alive now had used already
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.sample()
+        return super().__enter__()
 
     def by_name(self) -> dict[str, float]:
         """CPU seconds per thread name (threads of one name added up), as last sampled (a thread that ended
