@@ -45,13 +45,16 @@ def _cpu_seconds(stat: Path) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+SAMPLER = "benchmark-sampler"  # the name of the samplers' threads, whose CPU time is the benchmark's own
+
+
 class Sampler:
     """Calls ``sample`` every ``interval`` seconds from a thread of its own, while in a ``with`` block."""
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread = threading.Thread(target=self._run, name=SAMPLER, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
