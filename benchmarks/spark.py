@@ -8,7 +8,8 @@ the scaling from one core to two (target >= 1.8x), Spark local[2] against ingest
 and the peak RSS of each Python worker. As the fixed costs (starting the JVM, planning each stage,
 building a Coder per Python worker) weigh much on a short run, it also prints where Spark's time went
 - starting, the coding stage, the rest (reading, dedup, writing) - and the coding stage's own rate
-and scaling: the per-core rate of the README's sizing table is the coding stage's.
+and scaling: the per-core rate of the README's sizing table is the coding stage's. The JVM is started
+once, by the first (local[1]) run: the later run's "starting Spark" is only a new SparkContext.
 ``--limit`` codes the first N summaries; the final figures use the whole corpus (114,261 summaries).
 Needs `pip install 'eventwatch[spark]'` and Java 17.
 """
