@@ -14,6 +14,10 @@ from typing import Any
 LOCAL_TASK_ATTEMPTS = 4
 DEFAULT_MASTER = "local[2]"
 LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
+# The JVM of a local job only moves rows between Python workers and files: its quick compiler alone
+# (no C2) spends about a third less CPU (measured: 63 s against 101 s at the same point of two
+# runs side by side), CPU that local[N]'s Python workers, doing the coding, share the cores with.
+LOCAL_JIT = "-XX:TieredStopAtLevel=1"
 _LOCAL = re.compile(r"^local(\[(\*|\d+)\])?$")
 
 
@@ -72,7 +76,7 @@ def start_session(master: str | None = None, config: dict[str, str] | None = Non
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
             # Spark logs warnings about the host by default; a local job says only what went wrong. Nor
             # does a local job serve Spark's web UI (pass spark.ui.enabled=true in ``config`` for it).
-            settings["spark.driver.extraJavaOptions"] = f"-Dlog4j2.configurationFile={LOG_CONFIG}"
+            settings["spark.driver.extraJavaOptions"] = f"-Dlog4j2.configurationFile={LOG_CONFIG} {LOCAL_JIT}"
             settings["spark.ui.enabled"] = "false"
     settings.update(config or {})
     for key, value in settings.items():

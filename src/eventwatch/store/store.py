@@ -124,13 +124,10 @@ class Store:
         """Code and store articles from files, folders, URLs, feeds or Documents; skips what is stored.
 
         Each ``batch_size`` articles (or 5 seconds of work) are written in one transaction."""
-        from eventwatch.ingest.pipeline import run_ingest
+        from eventwatch.ingest.pipeline import make_coder, run_ingest
 
         if coder is None:
-            from eventwatch.coding import Coder
-
-            # Unreal mentions are stored too (with no event): evidence is never dropped.
-            coder = Coder(include_unreal=True, n_process=workers)
+            coder = make_coder(workers=workers)  # unreal mentions are stored too: evidence is never dropped
         if isinstance(sources, (str, Path, Document)):
             sources = [sources]
         return run_ingest(
