@@ -48,6 +48,12 @@ class ModalityWords:
     speech_verbs: frozenset[str]
     document_nouns: frozenset[str]
     historical_markers: frozenset[str]
+    historical_phrases: frozenset[str]
+    historical_determiners: frozenset[str]
+    habitual_adjectives: frozenset[str]
+    habitual_nouns: frozenset[str]
+    purpose_verbs: frozenset[str]
+    purpose_nouns: frozenset[str]
     habitual_markers: frozenset[str]
     habitual_determiners: frozenset[str]
     intent_nouns: frozenset[str]
@@ -90,10 +96,57 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
     adverbs = [c for c in children if c.dep_ in ("advmod", "npadvmod")]
     if any(a.lower_ in words.historical_markers for a in adverbs if a.dep_ == "advmod"):
         return HISTORICAL, "background"
+    if any(_is_historical_phrase(c, words) for c in children):
+        return HISTORICAL, "background"
     progressive = verb.tag_ == "VBG" and "be" in {c.lemma_ for c in children if c.dep_ in AUX_DEPS}
     if not progressive and any(_is_habitual(a, words) for a in adverbs):
         return GENERIC, "habitual"  # "is providing aid every month" is an ongoing act, still news
+    if not progressive and any(_is_habitual_phrase(c, words) for c in children):
+        return GENERIC, "habitual"  # "detained on a daily basis"
     return ASSERTED, ""
+
+
+def _is_historical_phrase(child: Token, words: ModalityWords) -> bool:
+    """'in the past' on the verb: the preposition and the lemma of its object."""
+    if child.dep_ != "prep":
+        return False
+    objects = (o.lemma_.lower() for o in child.children if o.dep_ == "pobj")
+    return any(f"{child.lower_} {lemma}" in words.historical_phrases for lemma in objects)
+
+
+def _is_habitual_phrase(child: Token, words: ModalityWords) -> bool:
+    """'on a daily basis', 'on a regular basis'."""
+    if child.dep_ != "prep":
+        return False
+    return any(
+        o.dep_ == "pobj"
+        and o.lemma_.lower() in words.habitual_nouns
+        and any(m.lower_ in words.habitual_adjectives for m in o.children if m.dep_ == "amod")
+        for o in child.children
+    )
+
+
+def _is_purpose(verb: Token, words: ModalityWords) -> bool:
+    """An infinitive of purpose after a verb of going or a noun of an arrangement: 'travelled to Iraq to
+    fight', 'a truce to evacuate the wounded' - the act is intended, not reported done."""
+    if verb.tag_ != "VB" or verb.dep_ not in ("advcl", "acl"):
+        return False
+    if not any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+        return False
+    if any(c.dep_ in ("mark", "nsubj") for c in verb.children):
+        return False  # "so as to", "for the army to": left to the other rules
+    head_lemma = verb.head.lemma_.lower()
+    if verb.dep_ == "advcl":
+        return verb.head.pos_ in VERBAL_POS and head_lemma in words.purpose_verbs
+    return verb.head.pos_ == "NOUN" and head_lemma in words.purpose_nouns
+
+
+def _is_duty(verb: Token, words: ModalityWords) -> bool:
+    """'Her task was to negotiate': the infinitive after a copula whose subject is a noun of intent."""
+    head = verb.head
+    if verb.dep_ != "xcomp" or head.lemma_ != "be":
+        return False
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in words.intent_nouns for c in head.children)
 
 
 def _negates(child: Token, words: ModalityWords) -> bool:
@@ -134,6 +187,9 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
         return Modality(HYPOTHETICAL, reason=f"a prediction ({verb.head.lemma_.lower()})")
     if value != ASSERTED:
         return Modality(value, reason=reason)
+    if _is_purpose(verb, words) or _is_duty(verb, words):
+        # intended, not announced: HYPOTHETICAL, so that no speech act recodes it as the subject's intent
+        return Modality(HYPOTHETICAL, reason=f"purpose ({verb.head.lemma_.lower()})")
     current = verb
     for _ in range(max_depth):
         dep, head = current.dep_, current.head
@@ -208,6 +264,10 @@ def noun_modality(noun: Token, words: ModalityWords) -> Modality:
         return Modality(NEGATED, refusal=True, reason="no")
     if modifiers & words.hypothetical_determiners:
         return Modality(HYPOTHETICAL, reason="determiner")
+    if modifiers & words.historical_determiners:
+        return Modality(HISTORICAL, reason="background")
+    if modifiers & words.habitual_adjectives:
+        return Modality(GENERIC, reason="habitual")
     averting = {noun.head.lemma_.lower(), noun.head.lower_} & words.averting_verbs
     if noun.dep_ in ("dobj", "nsubjpass", "dative") and averting:
         return Modality(NEGATED, reason=f"averted ({noun.head.lower_})")
