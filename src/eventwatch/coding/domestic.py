@@ -45,7 +45,7 @@ def _is_topic(actor: Actor, sentence: Span, topics: frozenset[str]) -> bool:
     entry = actor.entry or ""
     if entry.startswith("relation:weapon"):
         return True
-    if actor.code and not any(f"+{how}:" in entry for how in ("located", "domestic")):
+    if actor.code and not any(f"+{how}:" in entry for how in ("located", "domestic", "in")):
         return False  # "Russia's demands", "a meeting of the Security Council": the text names whose
     span = sentence.doc.char_span(actor.start, actor.end)
     if span is None or span.root.pos_ == "PROPN" or span.root.ent_type_ in PARTY_ENTITIES:

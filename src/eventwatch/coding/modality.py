@@ -53,6 +53,10 @@ class ModalityWords:
     habitual_adjectives: frozenset[str]
     habitual_nouns: frozenset[str]
     purpose_verbs: frozenset[str]
+    wish_verbs: frozenset[str]
+    not_yet_markers: frozenset[str]
+    past_perfect_markers: frozenset[str]
+    background_subordinators: frozenset[str]
     purpose_nouns: frozenset[str]
     habitual_markers: frozenset[str]
     habitual_determiners: frozenset[str]
@@ -98,6 +102,12 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
         return HISTORICAL, "background"
     if any(_is_historical_phrase(c, words) for c in children):
         return HISTORICAL, "background"
+    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in words.background_subordinators for c in children):
+        return HISTORICAL, "background"  # "four years since Russia annexed ..."
+    if any(a.lower_ in words.past_perfect_markers for a in adverbs) and any(
+        c.dep_ == "aux" and c.lower_ == "had" for c in children
+    ):
+        return HISTORICAL, "background"  # "had previously backed"
     progressive = verb.tag_ == "VBG" and "be" in {c.lemma_ for c in children if c.dep_ in AUX_DEPS}
     if not progressive and any(_is_habitual(a, words) for a in adverbs):
         return GENERIC, "habitual"  # "is providing aid every month" is an ongoing act, still news
@@ -150,8 +160,8 @@ def _is_duty(verb: Token, words: ModalityWords) -> bool:
 
 
 def _negates(child: Token, words: ModalityWords) -> bool:
-    """'not', 'never', and 'no longer' (an adverb negated in turn)."""
-    if child.dep_ == "neg" or (child.dep_ == "advmod" and child.lower_ in words.negators):
+    """'not', 'never', 'neither ... nor', and 'no longer' (an adverb negated in turn)."""
+    if child.dep_ == "neg" or (child.dep_ in ("advmod", "preconj") and child.lower_ in words.negators):
         return True
     return child.dep_ == "advmod" and any(g.dep_ == "neg" or g.lower_ in words.negators for g in child.children)
 
@@ -193,9 +203,17 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
     current = verb
     for _ in range(max_depth):
         dep, head = current.dep_, current.head
+        if dep == "relcl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in current.children):
+            dep = "acl"  # "threats to carry out strikes": an infinitive the parser took for a relative clause
         if head.i == current.i or dep in CLAUSE_STOP_DEPS:
             break
         head_lemma = head.lemma_.lower()
+        if dep == "xcomp" and head_lemma in ("be", "have") and any(
+            c.dep_ == "advmod" and c.lower_ in words.not_yet_markers for c in head.children
+        ):
+            return Modality(NEGATED, reason="not yet")  # "is yet to offer", "has yet to release"
+        if dep in ("xcomp", "ccomp") and head_lemma in words.wish_verbs:
+            return Modality(HYPOTHETICAL, reason=f"wanted ({head_lemma})")  # "begged to be allowed"
         if dep == "xcomp" or (dep == "ccomp" and head_lemma not in words.speech_verbs):
             if head_lemma in words.refusal_verbs:
                 if clause_modality(head, words)[0] == NEGATED:  # "has not ruled out sending troops"
@@ -213,6 +231,8 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
         if dep in ("acl", "xcomp", "ccomp") and head.pos_ in ("NOUN", "PROPN") and current.tag_ != "VBG":
             # an infinitive or a that-clause; "a resolution criticizing X" is the document's own act
             if head_lemma in words.intent_nouns:
+                if clause_modality(head.head, words)[0] == NEGATED:
+                    return Modality(NEGATED, reason=f"no {head_lemma}")  # "has not made any decision to send"
                 return Modality(FUTURE, reason=f"intent ({head_lemma})")  # "his promise to invade"
             if head_lemma in words.wanted_nouns:
                 return Modality(HYPOTHETICAL, reason=f"wanted ({head_lemma})")  # "demands that it withdraw"
