@@ -56,6 +56,7 @@ class ModalityWords:
     wish_verbs: frozenset[str]
     not_yet_markers: frozenset[str]
     past_perfect_markers: frozenset[str]
+    past_perfect_news_markers: frozenset[str]
     background_subordinators: frozenset[str]
     purpose_nouns: frozenset[str]
     habitual_markers: frozenset[str]
@@ -108,12 +109,25 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
         c.dep_ == "aux" and c.lower_ == "had" for c in children
     ):
         return HISTORICAL, "background"  # "had previously backed"
+    if _is_main_past_perfect(verb, children, words):
+        return HISTORICAL, "background (past perfect)"
     progressive = verb.tag_ == "VBG" and "be" in {c.lemma_ for c in children if c.dep_ in AUX_DEPS}
     if not progressive and any(_is_habitual(a, words) for a in adverbs):
         return GENERIC, "habitual"  # "is providing aid every month" is an ongoing act, still news
     if not progressive and any(_is_habitual_phrase(c, words) for c in children):
         return GENERIC, "habitual"  # "detained on a daily basis"
     return ASSERTED, ""
+
+
+def _is_main_past_perfect(verb: Token, children: list[Token], words: ModalityWords) -> bool:
+    """'Turkey had armed the rebels': a main clause in the past perfect with no date or news adverb."""
+    clause = verb.head if verb.dep_ == "conj" else verb
+    if clause.dep_ != "ROOT" or not any(c.dep_ == "aux" and c.lower_ == "had" for c in clause.children):
+        return False
+    if any(c.dep_ == "advmod" and c.lower_ in words.past_perfect_news_markers for c in (*children, *clause.children)):
+        return False
+    dated = (c for c in (*children, *clause.children) if c.dep_ in ("prep", "npadvmod", "advcl", "advmod"))
+    return not any(t.ent_type_ in ("DATE", "TIME") for c in dated for t in c.subtree)
 
 
 def _is_historical_phrase(child: Token, words: ModalityWords) -> bool:
