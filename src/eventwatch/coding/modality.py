@@ -67,12 +67,15 @@ class ModalityWords:
     averting_verbs: frozenset[str]
     belief_verbs: frozenset[str]
     historical_days: int
+    lead_chars: int
 
 
 def load_modality_words(path: str | Path) -> ModalityWords:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     lists = word_lists(data)
-    return ModalityWords(**lists, historical_days=int(data.get("historical_days", 120)))
+    return ModalityWords(
+        **lists, historical_days=int(data.get("historical_days", 120)), lead_chars=int(data.get("lead_chars", 400))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,14 +123,16 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
 
 
 def _is_main_past_perfect(verb: Token, children: list[Token], words: ModalityWords) -> bool:
-    """'Turkey had armed the rebels': a main clause in the past perfect with no date or news adverb."""
+    """'Turkey had armed the rebels': a main clause in the past perfect, past the lead, with no date or
+    news adverb in its sentence."""
     clause = verb.head if verb.dep_ == "conj" else verb
     if clause.dep_ != "ROOT" or not any(c.dep_ == "aux" and c.lower_ == "had" for c in clause.children):
         return False
+    if clause.idx < words.lead_chars:
+        return False
     if any(c.dep_ == "advmod" and c.lower_ in words.past_perfect_news_markers for c in (*children, *clause.children)):
         return False
-    dated = (c for c in (*children, *clause.children) if c.dep_ in ("prep", "npadvmod", "advcl", "advmod"))
-    return not any(t.ent_type_ in ("DATE", "TIME") for c in dated for t in c.subtree)
+    return not any(t.ent_type_ in ("DATE", "TIME") for t in clause.sent)
 
 
 def _is_historical_phrase(child: Token, words: ModalityWords) -> bool:
