@@ -27,6 +27,13 @@ def test_explain_a_text_names_every_stage(cli):
     assert "dropped (not real)" in text and "negated" in text  # "did not fire": dropped, with the reason
 
 
+def test_explain_a_text_longer_than_a_file_name(cli):
+    long_text = " ".join([TEXT] * 4)  # over 255 characters: no file name can be that long
+    out = run(cli, long_text, "--date", "2023-07-12")
+    assert out.returncode == 0, out.stderr
+    assert "event: 173" in out.stdout
+
+
 def test_explain_a_file_as_json(cli, tmp_path):
     path = tmp_path / "article.txt"
     path.write_text(TEXT)

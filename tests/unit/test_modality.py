@@ -28,6 +28,39 @@ def modality(nlp, words, text, trigger, pos="verb"):
         ("Officials said troops had withdrawn.", "withdrawn", "verb", ASSERTED),
         ("A deal that would allow Russia to withdraw the troops it has deployed.", "deployed", "verb", ASSERTED),
         ("A deal that would allow Russia to withdraw the troops it has deployed.", "withdraw", "verb", HYPOTHETICAL),
+        # an infinitive of purpose after a verb of going or a noun of an arrangement: intended, not done
+        ("The volunteer travelled to Iraq to fight the militants.", "fight", "verb", HYPOTHETICAL),
+        ("The sides agreed a ceasefire to evacuate the wounded.", "evacuate", "verb", HYPOTHETICAL),
+        ("Monitors are due to arrive in Kinshasa to observe the vote.", "observe", "verb", HYPOTHETICAL),
+        ("His task was to negotiate the release of the hostages.", "negotiate", "verb", HYPOTHETICAL),
+        # ... but after other verbs the purpose is done with the act (CAMEO codes it), and a fact stays
+        ("The mediators telephoned both leaders to discuss the border dispute.", "discuss", "verb", ASSERTED),
+        ("Students blocked the highway to press their demands.", "press", "verb", ASSERTED),
+        ("Peru was the first country to recognise the new government.", "recognise", "verb", ASSERTED),
+        ("An attempt to assassinate the governor was thwarted.", "assassinate", "verb", ASSERTED),
+        # expected, planned, past and repeated event nouns
+        ("Ankara prepared for the expected spring offensive by the rebels.", "offensive", "noun", HYPOTHETICAL),
+        ("Shipping firms braced for an anticipated naval blockade of the port.", "blockade", "noun", HYPOTHETICAL),
+        ("Voters remember the senator's past support for the invasion.", "support", "noun", HISTORICAL),
+        ("Her former campaign against corruption made her famous.", "campaign", "noun", HISTORICAL),
+        ("The bombing was the latest in repeated attacks by the militia.", "attacks", "noun", GENERIC),
+        # the past and habits as phrases; beliefs held as adjectives; wishes and pleas
+        ("Belgrade has issued similar warnings in the past.", "issued", "verb", HISTORICAL),
+        ("Activists were arrested on a daily basis for criticising the junta.", "arrested", "verb", GENERIC),
+        ("Analysts are sceptical that Colombia will sign the accord.", "sign", "verb", HYPOTHETICAL),
+        ("Let them negotiate with the rebels.", "negotiate", "verb", HYPOTHETICAL),
+        ("The detainee begged to be allowed to go home to Ghana.", "allowed", "verb", HYPOTHETICAL),
+        # not yet done, neither ... nor, no decision; the background a period is measured from
+        ("Turkey is yet to offer a safe haven to the refugees.", "offer", "verb", NEGATED),
+        ("The ministry has yet to release the prisoners.", "release", "verb", NEGATED),
+        ("We will neither watch from the sidelines nor participate in such a war.", "participate", "verb", NEGATED),
+        ("The cabinet has not made any decision to send troops abroad.", "send", "verb", NEGATED),
+        ("It is more than four years since Russia annexed the peninsula.", "annexed", "verb", HISTORICAL),
+        ("Spain and France had previously backed the rebels.", "backed", "verb", HISTORICAL),
+        ("Putin had earlier rejected the calls for a ceasefire.", "rejected", "verb", ASSERTED),
+        ("Police have arrested 40 people since Monday.", "arrested", "verb", ASSERTED),
+        ("Western threats to carry out strikes on Syria were criticised.", "strikes", "noun", FUTURE),
+        ("Officials criticised the government's move to expel the diplomats.", "expel", "verb", FUTURE),
     ],
 )
 def test_modality(nlp, words, text, trigger, pos, value):
@@ -106,3 +139,33 @@ def test_attempts_and_rights_do_not_make_an_act_intended(nlp, words, text, trigg
 def test_as_long_as_is_no_habit(nlp, words):
     text = "Cyprus urged its partners to refuse talks as long as the troops stay."
     assert modality(nlp, words, text, "refuse").value != GENERIC
+
+
+
+# A lead of our own (over 400 characters) before the sentence under test: past it, a story is being told.
+LEAD = (
+    "Fighting resumed on Thursday along the northern front line after a week of relative calm, officials in "
+    "the regional capital said, as aid convoys waited at the border crossing and negotiators in a neutral city "
+    "struggled to agree an agenda for the next round of talks. Residents of three villages said artillery fire "
+    "had kept them in basements through the night, and a hospital reported dozens of wounded civilians. "
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "value"),
+    [
+        # past the lead, a main clause in the past perfect is background unless a date or a news adverb
+        # anchors it; under a verb of saying it is the report's news
+        ("Turkey had armed and supported the rebel militias.", "supported", HISTORICAL),
+        ("Ankara had promised to disarm the militants.", "promised", HISTORICAL),
+        ("The rebels had seized the airport by Monday evening.", "seized", ASSERTED),
+        ("The government had reportedly detained two reporters.", "detained", ASSERTED),
+        ("The ministry said it had struck rebel positions.", "struck", ASSERTED),
+    ],
+)
+def test_past_perfect_after_the_lead_is_background(nlp, words, sentence, trigger, value):
+    assert modality(nlp, words, LEAD + sentence, trigger).value == value
+
+
+def test_past_perfect_in_the_lead_is_news(nlp, words):
+    assert modality(nlp, words, "Turkey had armed the rebel militias.", "armed").value == ASSERTED

@@ -69,3 +69,26 @@ def test_parties_attacking_together_do_not_attack_each_other(coder):
 def test_two_heads_of_state_who_met_are_a_dyad(coder):
     events = coder.code("The presidents of Ghana and Togo met in Lome to discuss maritime security.", date="2021-03-04")
     assert any({e.source.country, e.target.country} == {"GHA", "TGO"} for e in events if e.source and e.target)
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ("The findings were welcomed by the Dutch foreign minister.", "welcomed"),
+        ("Sweden's defence minister backed military intervention in Mali.", "backed"),
+    ],
+)
+def test_findings_and_interventions_are_no_targets(coder, text, trigger):
+    event = event_by_trigger(coder, text, trigger)
+    assert event.target is None or event.target.code is None
+
+
+def test_a_named_owner_of_a_topic_stays_the_target(coder):
+    event = event_by_trigger(coder, "The Kenyan president praised Uganda's efforts.", "praised")
+    assert event.target is not None and event.target.country == "UGA"
+
+
+def test_no_other_party_from_a_clause_about_another_noun(coder):
+    text = "Photos released by a Turkish company showed that Russian warships had deployed."
+    deployed = event_by_trigger(coder, text, "deployed")
+    assert deployed.target is None or deployed.target.code is None

@@ -16,6 +16,8 @@ def triggers(coder, text):
         ("The drought threatens to become the worst famine in a decade.", "threatens"),
         ("The row over fishing rights threatens to derail the summit.", "threatens"),
         ("Rising inflation threatens the government's majority.", "threatens"),
+        ("It demonstrates how little the junta cares for its own soldiers, the senator said.", "demonstrates"),
+        ("Ballot boxes were sealed for delivery to the electoral commission in Accra.", "delivery"),
     ],
 )
 def test_no_event_in_these_senses(coder, text, trigger):

@@ -40,7 +40,7 @@ def explain_command(source, date, fmt):
     if date is not None and normalise_date(date) is None:
         raise click.BadParameter(f"{date!r} is not a date (YYYY-MM-DD)", param_hint="--date")
     day = normalise_date(date) if date else None
-    is_file = source == "-" or Path(source).is_file()
+    is_file = source == "-" or _is_file(source)
     items = read_inputs([source], day) if is_file else [Document(text=source, id="text", date=day)]
     try:
         coder = Coder()
@@ -59,3 +59,11 @@ def explain_command(source, date, fmt):
             click.echo(("\n" if n else "") + explanation.render())
     if failed:
         sys.exit(1)
+
+
+def _is_file(source: str) -> bool:
+    """A text longer than a file name may be is a text, not a missing file."""
+    try:
+        return Path(source).is_file()
+    except OSError:
+        return False

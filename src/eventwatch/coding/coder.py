@@ -17,6 +17,7 @@ context     ``context.py``   events: date, place, attribution, historical, evide
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -96,6 +97,11 @@ class Coder:
             RolesPass(self.knowledge),
             ContextPass(self.knowledge),
         ]
+        # The model and the knowledge (some 300,000 objects) live as long as the process: moved out of
+        # the collector's generations, they are not scanned again at each full collection (which took
+        # about 6% of the coder's time on news).
+        gc.collect()
+        gc.freeze()
 
     def _may_have_events(self, doc: Doc) -> bool:
         """Whether a parsed text has a predicate the lexicon codes: events are built only from those, so a

@@ -70,10 +70,13 @@ class ContextPass:
         attribution: tuple[str | None, str | None] | None = None
         seen: set[tuple] = set()
         times = self.dates.time_expressions(sentence, state.entities[index])  # type: ignore[index]
+        raw = sentence.text  # built from the tokens on each access: once per sentence, not per event
+        # the sentence as shown starts at its first non-space character, and so does its offset
+        shown = (raw.strip(), sentence.start_char + len(raw) - len(raw.lstrip()))
         for candidate, parties in group:
             if parties is None:
                 continue
-            built = self._events(state, candidate, parties, (times, steps[(index, candidate.about)]))
+            built = self._events(state, candidate, parties, (times, steps[(index, candidate.about)]), shown)
             if built and attribution is None:
                 attribution = self.attribution.find(sentence, state.layout.quotes, state.sentences)  # type: ignore[union-attr,arg-type]
             for event in built:
@@ -95,10 +98,17 @@ class ContextPass:
         return events + accusations
 
     def _events(
-        self, state: DocumentState, candidate: Candidate, parties: Parties, found: tuple[list[Span], list[Step]]
+        self,
+        state: DocumentState,
+        candidate: Candidate,
+        parties: Parties,
+        found: tuple[list[Span], list[Step]],
+        shown: tuple[str, int],
     ) -> list[Event]:
-        """The events of one candidate; ``found``: the sentence's time expressions, the candidate's steps."""
+        """The events of one candidate; ``found``: the sentence's time expressions, the candidate's steps;
+        ``shown``: the sentence's text as shown and its offset."""
         times, steps = found
+        text, start = shown
         pred = candidate.predicate
         sentence = state.sentences[candidate.sentence]  # type: ignore[index]
         entities = state.entities[candidate.sentence]  # type: ignore[index]
@@ -117,9 +127,6 @@ class ContextPass:
         location = parties.scene or self.places.mentioned(sentence, entities, pred.trigger, parties.actor_spans)
         trail = tuple(steps) + tuple(own)
         entry = self.ontology.get(candidate.code)
-        text = sentence.text.strip()
-        # the sentence as shown starts at its first non-space character, and so does its offset
-        start = sentence.start_char + len(sentence.text) - len(sentence.text.lstrip())
         return [
             Event(
                 doc_id=state.document.id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from eventwatch.coding.actors import INTERNATIONAL, with_country
-from eventwatch.coding.grammar import PARTY_ENTITIES
+from eventwatch.coding.grammar import NAMED_OWNER_DEPS, PARTY_ENTITIES
 from eventwatch.records import Actor, Location
 
 
@@ -45,11 +45,13 @@ def _is_topic(actor: Actor, sentence: Span, topics: frozenset[str]) -> bool:
     entry = actor.entry or ""
     if entry.startswith("relation:weapon"):
         return True
-    if actor.code and not any(f"+{how}:" in entry for how in ("located", "domestic")):
+    if actor.code and not any(f"+{how}:" in entry for how in ("located", "domestic", "in")):
         return False  # "Russia's demands", "a meeting of the Security Council": the text names whose
     span = sentence.doc.char_span(actor.start, actor.end)
     if span is None or span.root.pos_ == "PROPN" or span.root.ent_type_ in PARTY_ENTITIES:
         return False
+    if any(c.dep_ in NAMED_OWNER_DEPS and c.pos_ == "PROPN" for c in span.root.children):
+        return False  # "the OGA's attempt", "Colombia´s actions": a named owner, known or not, is the party
     return span.root.lemma_.lower() in topics or span.root.lower_ in topics
 
 

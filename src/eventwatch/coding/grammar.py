@@ -42,6 +42,7 @@ SHARED_CLAUSE_DEPS = frozenset({"xcomp", "conj"})  # a verb that shares the auxi
 SHARING_SUBJECT_DEPS = frozenset({"conj", "xcomp", "acomp"})  # a verb that shares the subject of its head
 GOVERNED_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "conj"})  # "Farc said it will ...": up to the speech verb
 EMBEDDED_CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "pcomp"})  # not what the sentence reports
+MODIFIER_CLAUSE_DEPS = frozenset({"relcl", "acl"})  # a clause that describes a noun: "images released by X"
 REPORTED_DEPS = frozenset({"ROOT", "ccomp"})
 CLAUSE_STOP_DEPS = frozenset({"relcl", "ROOT"})  # modality does not pass these
 MODALITY_SPREAD_DEPS = frozenset({"xcomp", "ccomp", "conj", "advcl", "pcomp", "acl"})
@@ -49,6 +50,7 @@ NOUN_MODIFIER_DEPS = frozenset({"det", "amod", "neg", "advmod"})  # "no concessi
 DETERMINER_DEPS = frozenset({"det", "amod"})
 NOUN_ACTOR_DEPS = frozenset({"poss", "nmod", "compound", "amod"})  # "Russia's invasion", "US sanctions"
 MODIFIER_DEPS = frozenset({"poss", "compound", "amod"})
+NAMED_OWNER_DEPS = frozenset({"poss", "compound", "nmod"})  # "the OGA's attempt", "Colombia´s actions"
 INNER_NAME_DEPS = frozenset({"compound", "amod", "nmod", "nummod", "quantmod", "det", "case", "punct", "prt"})
 COMPLEMENT_WORD_DEPS = frozenset({"dobj", "prt", "xcomp"})
 # A headline verb the parser read as a plural noun ("A bomb explodes in Yangon"): where its subject

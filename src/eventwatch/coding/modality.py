@@ -48,6 +48,17 @@ class ModalityWords:
     speech_verbs: frozenset[str]
     document_nouns: frozenset[str]
     historical_markers: frozenset[str]
+    historical_phrases: frozenset[str]
+    historical_determiners: frozenset[str]
+    habitual_adjectives: frozenset[str]
+    habitual_nouns: frozenset[str]
+    purpose_verbs: frozenset[str]
+    wish_verbs: frozenset[str]
+    not_yet_markers: frozenset[str]
+    past_perfect_markers: frozenset[str]
+    past_perfect_news_markers: frozenset[str]
+    background_subordinators: frozenset[str]
+    purpose_nouns: frozenset[str]
     habitual_markers: frozenset[str]
     habitual_determiners: frozenset[str]
     intent_nouns: frozenset[str]
@@ -56,12 +67,15 @@ class ModalityWords:
     averting_verbs: frozenset[str]
     belief_verbs: frozenset[str]
     historical_days: int
+    lead_chars: int
 
 
 def load_modality_words(path: str | Path) -> ModalityWords:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     lists = word_lists(data)
-    return ModalityWords(**lists, historical_days=int(data.get("historical_days", 120)))
+    return ModalityWords(
+        **lists, historical_days=int(data.get("historical_days", 120)), lead_chars=int(data.get("lead_chars", 400))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,15 +104,83 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
     adverbs = [c for c in children if c.dep_ in ("advmod", "npadvmod")]
     if any(a.lower_ in words.historical_markers for a in adverbs if a.dep_ == "advmod"):
         return HISTORICAL, "background"
+    if any(_is_historical_phrase(c, words) for c in children):
+        return HISTORICAL, "background"
+    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in words.background_subordinators for c in children):
+        return HISTORICAL, "background"  # "four years since Russia annexed ..."
+    if any(a.lower_ in words.past_perfect_markers for a in adverbs) and any(
+        c.dep_ == "aux" and c.lower_ == "had" for c in children
+    ):
+        return HISTORICAL, "background"  # "had previously backed"
+    if _is_main_past_perfect(verb, children, words):
+        return HISTORICAL, "background (past perfect)"
     progressive = verb.tag_ == "VBG" and "be" in {c.lemma_ for c in children if c.dep_ in AUX_DEPS}
     if not progressive and any(_is_habitual(a, words) for a in adverbs):
         return GENERIC, "habitual"  # "is providing aid every month" is an ongoing act, still news
+    if not progressive and any(_is_habitual_phrase(c, words) for c in children):
+        return GENERIC, "habitual"  # "detained on a daily basis"
     return ASSERTED, ""
 
 
+def _is_main_past_perfect(verb: Token, children: list[Token], words: ModalityWords) -> bool:
+    """'Turkey had armed the rebels': a main clause in the past perfect, past the lead, with no date or
+    news adverb in its sentence."""
+    clause = verb.head if verb.dep_ == "conj" else verb
+    if clause.dep_ != "ROOT" or not any(c.dep_ == "aux" and c.lower_ == "had" for c in clause.children):
+        return False
+    if clause.idx < words.lead_chars:
+        return False
+    if any(c.dep_ == "advmod" and c.lower_ in words.past_perfect_news_markers for c in (*children, *clause.children)):
+        return False
+    return not any(t.ent_type_ in ("DATE", "TIME") for t in clause.sent)
+
+
+def _is_historical_phrase(child: Token, words: ModalityWords) -> bool:
+    """'in the past' on the verb: the preposition and the lemma of its object."""
+    if child.dep_ != "prep":
+        return False
+    objects = (o.lemma_.lower() for o in child.children if o.dep_ == "pobj")
+    return any(f"{child.lower_} {lemma}" in words.historical_phrases for lemma in objects)
+
+
+def _is_habitual_phrase(child: Token, words: ModalityWords) -> bool:
+    """'on a daily basis', 'on a regular basis'."""
+    if child.dep_ != "prep":
+        return False
+    return any(
+        o.dep_ == "pobj"
+        and o.lemma_.lower() in words.habitual_nouns
+        and any(m.lower_ in words.habitual_adjectives for m in o.children if m.dep_ == "amod")
+        for o in child.children
+    )
+
+
+def _is_purpose(verb: Token, words: ModalityWords) -> bool:
+    """An infinitive of purpose after a verb of going or a noun of an arrangement: 'travelled to Iraq to
+    fight', 'a truce to evacuate the wounded' - the act is intended, not reported done."""
+    if verb.tag_ != "VB" or verb.dep_ not in ("advcl", "acl"):
+        return False
+    if not any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+        return False
+    if any(c.dep_ in ("mark", "nsubj") for c in verb.children):
+        return False  # "so as to", "for the army to": left to the other rules
+    head_lemma = verb.head.lemma_.lower()
+    if verb.dep_ == "advcl":
+        return verb.head.pos_ in VERBAL_POS and head_lemma in words.purpose_verbs
+    return verb.head.pos_ == "NOUN" and head_lemma in words.purpose_nouns
+
+
+def _is_duty(verb: Token, words: ModalityWords) -> bool:
+    """'Her task was to negotiate': the infinitive after a copula whose subject is a noun of intent."""
+    head = verb.head
+    if verb.dep_ != "xcomp" or head.lemma_ != "be":
+        return False
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in words.intent_nouns for c in head.children)
+
+
 def _negates(child: Token, words: ModalityWords) -> bool:
-    """'not', 'never', and 'no longer' (an adverb negated in turn)."""
-    if child.dep_ == "neg" or (child.dep_ == "advmod" and child.lower_ in words.negators):
+    """'not', 'never', 'neither ... nor', and 'no longer' (an adverb negated in turn)."""
+    if child.dep_ == "neg" or (child.dep_ in ("advmod", "preconj") and child.lower_ in words.negators):
         return True
     return child.dep_ == "advmod" and any(g.dep_ == "neg" or g.lower_ in words.negators for g in child.children)
 
@@ -134,12 +216,23 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
         return Modality(HYPOTHETICAL, reason=f"a prediction ({verb.head.lemma_.lower()})")
     if value != ASSERTED:
         return Modality(value, reason=reason)
+    if _is_purpose(verb, words) or _is_duty(verb, words):
+        # intended, not announced: HYPOTHETICAL, so that no speech act recodes it as the subject's intent
+        return Modality(HYPOTHETICAL, reason=f"purpose ({verb.head.lemma_.lower()})")
     current = verb
     for _ in range(max_depth):
         dep, head = current.dep_, current.head
+        if dep == "relcl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in current.children):
+            dep = "acl"  # "threats to carry out strikes": an infinitive the parser took for a relative clause
         if head.i == current.i or dep in CLAUSE_STOP_DEPS:
             break
         head_lemma = head.lemma_.lower()
+        if dep == "xcomp" and head_lemma in ("be", "have") and any(
+            c.dep_ == "advmod" and c.lower_ in words.not_yet_markers for c in head.children
+        ):
+            return Modality(NEGATED, reason="not yet")  # "is yet to offer", "has yet to release"
+        if dep in ("xcomp", "ccomp") and head_lemma in words.wish_verbs:
+            return Modality(HYPOTHETICAL, reason=f"wanted ({head_lemma})")  # "begged to be allowed"
         if dep == "xcomp" or (dep == "ccomp" and head_lemma not in words.speech_verbs):
             if head_lemma in words.refusal_verbs:
                 if clause_modality(head, words)[0] == NEGATED:  # "has not ruled out sending troops"
@@ -157,6 +250,8 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
         if dep in ("acl", "xcomp", "ccomp") and head.pos_ in ("NOUN", "PROPN") and current.tag_ != "VBG":
             # an infinitive or a that-clause; "a resolution criticizing X" is the document's own act
             if head_lemma in words.intent_nouns:
+                if clause_modality(head.head, words)[0] == NEGATED:
+                    return Modality(NEGATED, reason=f"no {head_lemma}")  # "has not made any decision to send"
                 return Modality(FUTURE, reason=f"intent ({head_lemma})")  # "his promise to invade"
             if head_lemma in words.wanted_nouns:
                 return Modality(HYPOTHETICAL, reason=f"wanted ({head_lemma})")  # "demands that it withdraw"
@@ -208,6 +303,10 @@ def noun_modality(noun: Token, words: ModalityWords) -> Modality:
         return Modality(NEGATED, refusal=True, reason="no")
     if modifiers & words.hypothetical_determiners:
         return Modality(HYPOTHETICAL, reason="determiner")
+    if modifiers & words.historical_determiners:
+        return Modality(HISTORICAL, reason="background")
+    if modifiers & words.habitual_adjectives:
+        return Modality(GENERIC, reason="habitual")
     averting = {noun.head.lemma_.lower(), noun.head.lower_} & words.averting_verbs
     if noun.dep_ in ("dobj", "nsubjpass", "dative") and averting:
         return Modality(NEGATED, reason=f"averted ({noun.head.lower_})")

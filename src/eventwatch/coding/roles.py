@@ -26,6 +26,7 @@ from eventwatch.coding.grammar import (
     ANAPHORIC,
     DETERMINER_DEPS,
     DIRECT_OBJECT_DEPS,
+    MODIFIER_CLAUSE_DEPS,
     NESTED_TARGET_PREPS,
     NOMINAL_POS,
     NOMINAL_SUBJECT_DEPS,
@@ -35,6 +36,7 @@ from eventwatch.coding.grammar import (
     PASSIVE_MARK_DEPS,
     STATE_PREPS,
     TARGET_PREPS,
+    VERBAL_POS,
 )
 from eventwatch.coding.knowledge import Knowledge
 from eventwatch.coding.places import PlaceFinder
@@ -264,8 +266,11 @@ class _PartyFinder:
 
     def _only_other_party(self, sources: list[Actor]) -> list[Actor]:
         """'Turkey's offensive against a Kurdish enclave in northern Syria': with no target in the parse,
-        the one other party the sentence names (none when it names several). Never the source again."""
+        the one other party the sentence names (none when it names several), and not a party of a clause
+        apart from the trigger's: "images released by a company showed that ships had deployed" - the
+        company is no party of the deployment. Never the source again."""
         sentence = self.pred.trigger.sent
+        trigger = self.pred.trigger
         own = {a.code for a in sources} | {a.country for a in sources}
         spans = [(a.start, a.end) for a in sources]
         others: dict[str, Actor] = {}
@@ -277,6 +282,8 @@ class _PartyFinder:
                 continue
             if any(start <= actor.start < end for start, end in spans):
                 continue  # a name inside the source's own phrase ("Syria's Assad")
+            if _in_other_clause(sentence.doc[i], trigger):
+                continue
             others.setdefault(actor.country or actor.code, actor)  # "Syria" and "the Syrian army": one party
         if len(others) != 1:
             return []
@@ -467,6 +474,19 @@ def _unknown_actor(pred: Predicate) -> Actor:
 def _sources_own(actor: Actor, source_codes: set[str]) -> bool:
     """'its troops', 'army reservists', the source itself: the source's own people or assets."""
     return actor.country is None or "+of:" in (actor.entry or "") or actor.code in source_codes
+
+
+def _in_other_clause(token: Token, trigger: Token) -> bool:
+    """Whether ``token`` is a party of a relative or participial clause beside the trigger (neither above
+    nor below it): "images released by a company", "the rebels who were defeated"."""
+    verb = token.head
+    for _ in range(8):
+        if verb.pos_ in VERBAL_POS or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if verb.pos_ not in VERBAL_POS or verb.i == trigger.i or verb.dep_ not in MODIFIER_CLAUSE_DEPS:
+        return False
+    return not (verb.is_ancestor(trigger) or trigger.is_ancestor(verb))
 
 
 def _may_stay_unresolved(head: Token, pred: Predicate, abstract: frozenset[str], via_support: bool = False) -> bool:
