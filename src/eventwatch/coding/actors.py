@@ -161,6 +161,7 @@ class ActorKB:
     genders: dict[str, str] = field(default_factory=dict)  # "husband" -> "male" (gender.yaml)
     non_actors: NonActors = field(default_factory=NonActors)
     mutual_roots: frozenset[str] = frozenset()  # CAMEO roots of acts parties named together do together
+    addressed_roots: frozenset[str] = frozenset()  # CAMEO roots of acts addressed to a party, not done to a thing
 
     @classmethod
     def load(cls, directory: str | Path) -> ActorKB:
@@ -235,6 +236,7 @@ class ActorKB:
         if dyads_path.exists():
             raw = yaml.safe_load(dyads_path.read_text(encoding="utf-8")) or {}
             self.mutual_roots = frozenset(str(code) for code in raw.get("mutual_roots") or ())
+            self.addressed_roots = frozenset(str(code) for code in raw.get("addressed_roots") or ())
 
 
     def add(self, alias: str, entry: KBEntry) -> None:

@@ -21,13 +21,18 @@ def place_parties(
     location: Location | None,
     sentence: Span,
     topics: frozenset[str] = frozenset(),
+    addressed: bool = False,
 ) -> tuple[list[Actor], list[Actor | None]]:
     """Sources and targets with the countries the place and the other party imply.
 
     ``topics`` are head lemmas of things that are what an act is about, never a party to it: event nouns
     ("praised the talks", "condemned the attack") and abstract nouns ("appealed for calm"). Such a target
     takes no country from the other party — "Biden praised the talks" is no USAGOV -> USA event — and,
-    left without a code, is no target at all."""
+    left without a code, is no target at all.
+
+    ``addressed`` acts (statements, appeals, threats ...) are aimed at a party: a thing named as their
+    object ("called for a European solution") gets no country from the other party and is no target:
+    the document may still name the party addressed (the roles pass looks there)."""
     if location is not None and location.country:
         if all(t is None or is_thing(t, sentence) for t in targets):
             # "lifted the state of emergency in West Darfur": a domestic action's target is the place's country
@@ -35,7 +40,9 @@ def place_parties(
         sources = [_located(a, location) for a in sources]
         targets = [_located(t, location) if t is not None else None for t in targets]
     targets = [None if t is not None and _is_topic(t, sentence, topics) else t for t in targets]
-    return _domestic(sources, targets, sentence)
+    if addressed:
+        targets = [None if t is not None and not t.code and is_thing(t, sentence) else t for t in targets]
+    return _domestic(sources, targets, sentence, things_too=not addressed)
 
 
 def _is_topic(actor: Actor, sentence: Span, topics: frozenset[str]) -> bool:
@@ -55,14 +62,17 @@ def _is_topic(actor: Actor, sentence: Span, topics: frozenset[str]) -> bool:
     return span.root.lemma_.lower() in topics or span.root.lower_ in topics
 
 
-def _domestic(sources: list[Actor], targets: list[Actor | None], sentence: Span) -> tuple[list, list]:
+def _domestic(
+    sources: list[Actor], targets: list[Actor | None], sentence: Span, things_too: bool = True
+) -> tuple[list, list]:
     """A party named only by its kind ("the rebels", "a candidate") or a thing acted on ("a state of
     emergency") belongs to the country of the other party, as CAMEO coders assume for domestic news:
     "the Mozambique government accepted demands from the rebels" is MOZGOV -> MOZREB."""
     home = next((a.country for a in sources if a.country), None)
     if home:
         targets = [
-            with_country(t, home, "domestic") if t is not None and _countryless(t, sentence) else t for t in targets
+            with_country(t, home, "domestic") if t is not None and _countryless(t, sentence, things_too) else t
+            for t in targets
         ]
     away = next((t.country for t in targets if t is not None and t.country), None)
     if away:
@@ -72,10 +82,10 @@ def _domestic(sources: list[Actor], targets: list[Actor | None], sentence: Span)
     return sources, targets
 
 
-def _countryless(actor: Actor, sentence: Span) -> bool:
+def _countryless(actor: Actor, sentence: Span, things_too: bool) -> bool:
     if actor.country or actor.code or actor.entry == "unknown":
         return False
-    return bool(actor.sector) and actor.sector not in INTERNATIONAL or is_thing(actor, sentence)
+    return bool(actor.sector) and actor.sector not in INTERNATIONAL or things_too and is_thing(actor, sentence)
 
 
 def _located(actor: Actor, location: Location) -> Actor:

@@ -72,6 +72,7 @@ class RolesPass:
         self.abstract = knowledge.actors.non_actors.abstract
         self.topics = self.abstract | knowledge.actors.non_actors.topics  # what an act is about
         self.mutual_roots = knowledge.actors.mutual_roots
+        self.addressed_roots = knowledge.actors.addressed_roots
         self.places = PlaceFinder(knowledge.places, knowledge.gazetteer)
 
     def __call__(self, state: DocumentState) -> DocumentState:
@@ -111,7 +112,8 @@ class RolesPass:
         actor_spans = [(a.start, a.end) for a in sources + [t for t in targets if t]]
         scene = self.places.scene(sentence, entities, candidate.predicate.trigger, actor_spans)
         named_targets = targets
-        sources, targets = place_parties(sources, targets, scene, sentence, self.topics)
+        addressed = candidate.code[:2] in self.addressed_roots
+        sources, targets = place_parties(sources, targets, scene, sentence, self.topics, addressed)
         for before in named_targets if all(t is None for t in targets) else ():
             if before is not None:
                 detail = f"{before.text!r} is what the act is about (an event or abstract noun); no target"
