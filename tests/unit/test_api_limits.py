@@ -203,8 +203,7 @@ def test_limits_come_from_a_config_file_then_options(tmp_path: Path) -> None:
 
 
 def test_heavy_reads_are_told_apart_and_take_turns() -> None:
-    weigh = Weigher(max_light_page=100, max_light_days=400)
-    assert not weigh.is_heavy(page=50) and weigh.is_heavy(page=500)
+    weigh = Weigher(max_light_days=400)
     assert not weigh.is_heavy(start=date(2024, 1, 1), end=date(2024, 3, 31))
     assert weigh.is_heavy(start=date(1, 1, 1), end=date(9999, 12, 31))
     assert weigh.is_heavy(start=date(1, 1, 1))  # up to today

@@ -1,11 +1,12 @@
 """Heavy reads take turns: a request that will read much of the store waits for one of a few slots.
 
-Fifty clients walking 500-event pages or asking for years of dyads would otherwise share the CPU with -
-and so slow down - every ordinary request (a page of 50, a quarter's series). A read is *heavy* when its
-parameters say it will touch much of the store: a page larger than ``max_light_page`` events, or a date
-span longer than ``max_light_days`` (or, for alerts, none). At most ``slots`` heavy reads run at once;
-the others wait for a slot up to ``wait_seconds`` and are then refused (503, ``Retry-After``). Light
-reads never wait for a slot.
+Fifty clients asking for years of dyads or alert scans over all history would otherwise share the CPU
+with - and so slow down - every ordinary request (a page of 50, a quarter's series). A read is *heavy*
+when its parameters say it will aggregate much of the store: a date span longer than ``max_light_days``
+(or, for alerts, none). A page of events is never heavy: a keyset page costs its size, which
+``max_page_size`` bounds, not the store's. At most ``slots`` heavy reads run at once; the others wait
+for a slot up to ``wait_seconds`` and are then refused (503, ``Retry-After``). Light reads never wait
+for a slot.
 """
 
 from __future__ import annotations
@@ -23,16 +24,11 @@ class TooBusy(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Weigher:
-    max_light_page: int = 100
     max_light_days: int = 400
 
-    def is_heavy(
-        self, *, page: int | None = None, start: date | None = None, end: date | None = None, open_start: bool = False
-    ) -> bool:
-        """Whether a read of ``page`` rows over ``start``..``end`` (no end: up to today) is heavy;
-        ``open_start``: a read without a start date covers all history (alert scans), so it is heavy too."""
-        if page is not None and page > self.max_light_page:
-            return True
+    def is_heavy(self, *, start: date | None = None, end: date | None = None, open_start: bool = False) -> bool:
+        """Whether a read over ``start``..``end`` (no end: up to today) is heavy; ``open_start``: a read
+        without a start date covers all history (alert scans), so it is heavy too."""
         if start is None:
             return open_start
         return ((end or date.today()) - start).days > self.max_light_days

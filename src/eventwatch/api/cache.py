@@ -5,12 +5,17 @@ page of events, the series of the dyad on screen, the alerts of the day. Each an
 store's *data version* (``Backend.data_version``: a number every write changes, whoever the writer), and
 reused only while the version is unchanged, so it is never stale. The cache is bounded in entries and
 bytes (least recently used out first); a backend that cannot tell its version gets nothing cached.
+
+Identical requests arriving together are computed once (``answer``): the first computes, the others
+wait for its answer instead of each scanning the store again - fifty dashboards opening the same
+alert scan cost one scan.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 
@@ -21,7 +26,35 @@ class AnswerCache:
         self._entries: OrderedDict[str, tuple[Any, bytes]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._computing: dict[tuple[str, Any], threading.Event] = {}
         self.hits = self.misses = 0
+
+    def answer(self, key: str, version: Any, compute: Callable[[], bytes], wait_seconds: float) -> bytes:
+        """The cached answer for ``key`` at ``version``, else ``compute()``'s (then cached). While another
+        thread computes the same key, wait for it (up to ``wait_seconds``) rather than compute it twice; if
+        it failed or took longer, compute here."""
+        body = self.get(key, version)
+        if body is not None or version is None:
+            return body if body is not None else compute()
+        with self._lock:
+            running = self._computing.get((key, version))
+            if running is None:
+                running = self._computing[(key, version)] = threading.Event()
+                leader = True
+            else:
+                leader = False
+        if not leader:
+            running.wait(wait_seconds)
+            body = self.get(key, version)
+            return body if body is not None else compute()
+        try:
+            body = compute()
+            self.put(key, version, body)
+            return body
+        finally:
+            with self._lock:
+                self._computing.pop((key, version), None)
+            running.set()
 
     def get(self, key: str, version: Any) -> bytes | None:
         if version is None:
