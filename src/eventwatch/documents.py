@@ -305,6 +305,7 @@ def iter_csv(stream: BinaryIO, source: str) -> Iterator[Item]:
 
     reader = csv.reader(lines(), strict=True)
     header: list[str] | None = None
+    rows = 0  # rows under the header, read or refused
     while True:
         first = last + 1
         try:
@@ -323,6 +324,7 @@ def iter_csv(stream: BinaryIO, source: str) -> Iterator[Item]:
                 continue
             yield InputProblem(source, "CSV needs a header row with a 'text' column (id,text,date,url,title,source)", 1)
             return
+        rows += problem is not None or bool(row)
         if problem is not None:
             yield problem
         elif row and len(row) > len(header):
@@ -335,8 +337,12 @@ def iter_csv(stream: BinaryIO, source: str) -> Iterator[Item]:
             yield from warnings
             yield item
     yield from pending
-    if header is None and not any(p.line is None for p in pending):
+    if any(p.line is None for p in pending):
+        return  # the file was refused as a whole and has said why
+    if header is None:
         yield InputProblem(source, "input is empty")
+    elif not rows:
+        yield InputProblem(source, "input is empty: a header row and no records under it", 1)
 
 
 def _csv_problem(exc: csv.Error, source: str, first: int, last: int) -> InputProblem:

@@ -32,6 +32,7 @@ CORPUS = {
     "undoubled_quote.csv": (["after"], [(2, E, "a quote inside a quoted field is not doubled")]),
     "unquoted_comma.csv": (["after"], [(2, E, "row has 3 fields but the header has 2")]),
     "cr_only.csv": (["one", "two"], []),
+    "header_only.csv": ([], [(1, E, "input is empty: a header row and no records")]),
     "stray_byte.txt": (["stray_byte"], [(None, W, "1 byte(s) not valid utf-8 replaced with U+FFFD")]),
     "legacy_cp1252.txt": (["legacy_cp1252"], []),
     "nul_bytes.jsonl": (["raw", "escaped", "after"], []),

@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventwatch import __version__
 from eventwatch.api import models
-from eventwatch.api.admission import HeavyLane, TooBusy, Weigher
+from eventwatch.api.admission import HeavyLane, OverShare, TooBusy, Weigher
 from eventwatch.api.cache import AnswerCache
 from eventwatch.api.coding import CoderBusy, CodingPool
 from eventwatch.api.database import Database
@@ -47,7 +47,7 @@ from eventwatch.store.dialect import Connection
 STATIC = Path(__file__).parent / "static"
 ACTOR = r"^[A-Za-z0-9]{2,24}$"  # a country (RUS) or CAMEO actor code (IGOWSTNAT)
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": models.ErrorBody} for code in (400, 401, 403, 404, 413, 422, 503)
+    code: {"model": models.ErrorBody} for code in (400, 401, 403, 404, 413, 422, 429, 503)
 }
 _CODES = {
     400: "bad_request",
@@ -57,6 +57,7 @@ _CODES = {
     405: "method_not_allowed",
     413: "too_large",
     422: "invalid_request",
+    429: "too_many_requests",
     503: "unavailable",
 }
 
@@ -71,6 +72,14 @@ def error_response(status: int, message: str, details: list[dict[str, Any]] | No
     )
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
+
+
+def retry_later(status: int, exc: Exception, seconds: int = 5) -> JSONResponse:
+    """``status`` (503: the server is busy; 429: this client asks for more than its share) with
+    ``Retry-After``."""
+    response = error_response(status, str(exc))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 REQUEST_THREADS = 200  # request threads: reads, and heavy reads waiting for their slot
@@ -100,10 +109,13 @@ def create_app(
     cfg.validate()
     database = Database(db, announce_url=announce_url, request_seconds=cfg.request_seconds)
     coding = CodingPool(
-        cfg.code_workers, cfg.code_queue, coder_factory, long_chars=cfg.code_long_chars, nice=cfg.code_nice
-    )
+        cfg.code_workers, cfg.code_queue, coder_factory, long_chars=cfg.code_long_chars, nice=cfg.code_nice,
+        long_nice=cfg.code_long_nice, long_per_client=cfg.code_long_per_client,
+    )  # fmt: skip
     watchdog = Watchdog()
-    weigher, heavy_lane = Weigher(), HeavyLane(cfg.heavy_reads, wait_seconds=2 * cfg.request_seconds)
+    weigher, heavy_lane = Weigher(), HeavyLane(
+        cfg.heavy_reads, wait_seconds=2 * cfg.request_seconds, per_client=cfg.heavy_per_client
+    )
     max_response_bytes = int(cfg.max_response_mb * 2**20)
 
     @asynccontextmanager
@@ -162,9 +174,11 @@ def create_app(
     @app.exception_handler(TooBusy)
     @app.exception_handler(CoderBusy)
     async def _busy(_: Request, exc: Exception) -> JSONResponse:
-        response = error_response(503, str(exc))
-        response.headers["Retry-After"] = "5"
-        return response
+        return retry_later(503, exc)
+
+    @app.exception_handler(OverShare)
+    async def _over_share(_: Request, exc: Exception) -> JSONResponse:
+        return retry_later(429, exc)
 
     @app.exception_handler(AnswerTooLarge)
     async def _too_large(_: Request, exc: Exception) -> JSONResponse:
@@ -198,7 +212,7 @@ def create_app(
         key = request.url.path + "?" + urlencode(sorted(request.query_params.multi_items()))
 
         def fresh() -> bytes:
-            with heavy_lane.slot(heavy):
+            with heavy_lane.slot(heavy, client_of(request)):
                 with database.read() as con:
                     value = within_budget(con, compute)
                 body = json_bytes(model, value)
@@ -357,12 +371,12 @@ def create_app(
     # -- coding and writing ---------------------------------------------------------------------------
 
     @app.post("/code", response_model=models.CodeResponse, tags=["coding"])
-    async def code(body: models.CodeRequest) -> Any:
+    async def code(request: Request, body: models.CodeRequest) -> Any:
         """Code the posted text and return its events; nothing is stored. Coding runs in a bounded pool
         of workers (``code_workers``, ``code_queue``): when it is full the answer is 503 with Retry-After."""
         if len(body.text) > cfg.max_text_chars:
             raise HTTPException(413, f"text is longer than {cfg.max_text_chars} characters")
-        events = await coding.code(body.text, body.date.isoformat() if body.date else None)
+        events = await coding.code(body.text, body.date.isoformat() if body.date else None, client_of(request))
         return {"events": [e if isinstance(e, dict) else e.to_dict() for e in events]}  # dicts from processes
 
     @app.post("/ingest", response_model=models.IngestResponse, tags=["coding"], dependencies=[Depends(require_token)])
@@ -401,6 +415,11 @@ def json_bytes(model: type, value: Any) -> bytes:
     """
     adapter = _adapter(model)
     return adapter.dump_json(adapter.validate_python(value))
+
+
+def client_of(request: Request) -> str | None:
+    """Who is asking, for per-client shares (``api.admission``): the address the request comes from."""
+    return request.client.host if request.client else None
 
 
 def found(value: Any, what: str, key: str) -> Any:
