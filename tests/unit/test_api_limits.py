@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from eventwatch.api.admission import HeavyLane, TooBusy, Weigher
+from eventwatch.api.admission import HeavyLane, OverShare, Shares, TooBusy, Weigher
 from eventwatch.api.app import create_app
+from eventwatch.api.cache import AnswerCache
 from eventwatch.api.coding import CoderBusy, CodingPool
 from eventwatch.api.server import api_config
 from eventwatch.monitor import network
@@ -216,3 +217,78 @@ def test_heavy_reads_are_told_apart_and_take_turns() -> None:
             pass
     with lane.slot(heavy=True):
         pass  # free again
+
+
+def test_a_client_over_its_share_is_told_429_others_are_not() -> None:
+    shares = Shares(per_client=1, what="long texts")
+    with shares.hold("10.0.0.1"):
+        with pytest.raises(OverShare, match="from 10.0.0.1 at once"), shares.hold("10.0.0.1"):
+            pass
+        with shares.hold("10.0.0.2"):
+            pass  # another client has a share of its own
+    with shares.hold("10.0.0.1"):
+        pass  # given back
+    lane = HeavyLane(slots=1, wait_seconds=0.1, per_client=1)
+    with lane.slot(heavy=True, client="a"):
+        with pytest.raises(OverShare), lane.slot(heavy=True, client="a"):
+            pass  # refused at once, not after waiting
+        with pytest.raises(TooBusy), lane.slot(heavy=True, client="b"):
+            pass  # the lane is full of another client's work: overload, 503
+
+
+def test_code_answers_429_to_a_client_with_a_long_text_already_coding(db: str) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    class SlowCoder:
+        def code(self, text: str, date: str | None) -> list[Any]:
+            started.set()
+            release.wait(10)
+            return []
+
+    config = limited(code_long_chars=100, code_long_per_client=1)
+    with TestClient(create_app(db, coder_factory=SlowCoder, config=config)) as client:
+        results: list[int] = []
+        long = {"text": "x" * 100}
+        first = threading.Thread(target=lambda: results.append(client.post("/code", json=long).status_code))
+        first.start()
+        try:
+            assert started.wait(10)
+            second = client.post("/code", json=long)
+            assert is_error(second, 429) and second.headers["retry-after"]
+        finally:
+            release.set()
+            first.join(10)
+    assert results == [200]
+
+
+def test_identical_requests_arriving_together_are_computed_once() -> None:
+    cache = AnswerCache()
+    calls: list[int] = []
+    gate = threading.Event()
+
+    def compute() -> bytes:
+        calls.append(1)
+        gate.wait(5)
+        return b"answer"
+
+    answers: list[bytes] = []
+    threads = [threading.Thread(target=lambda: answers.append(cache.answer("k", 1, compute, 10))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    gate.set()
+    for thread in threads:
+        thread.join(10)
+    assert answers == [b"answer"] * 8 and len(calls) == 1
+    assert cache.answer("k", 2, lambda: b"new", 10) == b"new"  # a write in between: computed again
+
+
+def test_coding_workers_run_below_the_servers_priority() -> None:
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from eventwatch.api.coding import _lower_priority
+
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_lower_priority, initargs=(10,)) as pool:
+        assert pool.submit(os.nice, 0).result(30) == min(19, os.nice(0) + 10)
