@@ -166,7 +166,14 @@ def test_a_long_text_never_delays_a_short_one() -> None:
         pool.close()
 
 
-def test_code_answers_503_when_the_coder_is_busy(db: str) -> None:
+@pytest.mark.parametrize(
+    ("config", "text", "status"),
+    [({"code_workers": 1, "code_queue": 0}, "a", 503),  # the only worker is busy: overload
+     ({"code_long_chars": 100, "code_long_per_client": 1}, "x" * 100, 429)],  # the client's second long text
+)  # fmt: skip
+def test_code_answers_503_when_the_coder_is_busy_429_over_a_clients_share(
+    db: str, config: dict[str, int], text: str, status: int
+) -> None:
     started, release = threading.Event(), threading.Event()
 
     class SlowCoder:
@@ -175,15 +182,15 @@ def test_code_answers_503_when_the_coder_is_busy(db: str) -> None:
             release.wait(10)
             return []
 
-    app = create_app(db, coder_factory=SlowCoder, config=limited(code_workers=1, code_queue=0))
+    app = create_app(db, coder_factory=SlowCoder, config=limited(**config))
     with TestClient(app) as client:
         results: list[int] = []
-        first = threading.Thread(target=lambda: results.append(client.post("/code", json={"text": "a"}).status_code))
+        first = threading.Thread(target=lambda: results.append(client.post("/code", json={"text": text}).status_code))
         first.start()
         try:
-            assert started.wait(10)  # the first request holds the only worker
-            second = client.post("/code", json={"text": "b"})
-            assert is_error(second, 503) and second.headers["retry-after"]
+            assert started.wait(10)  # the first request holds the worker
+            second = client.post("/code", json={"text": text})
+            assert is_error(second, status) and second.headers["retry-after"]
             assert client.get("/health").status_code == 200  # reads never wait for coding
         finally:
             release.set()
@@ -234,31 +241,6 @@ def test_a_client_over_its_share_is_told_429_others_are_not() -> None:
             pass  # refused at once, not after waiting
         with pytest.raises(TooBusy), lane.slot(heavy=True, client="b"):
             pass  # the lane is full of another client's work: overload, 503
-
-
-def test_code_answers_429_to_a_client_with_a_long_text_already_coding(db: str) -> None:
-    started, release = threading.Event(), threading.Event()
-
-    class SlowCoder:
-        def code(self, text: str, date: str | None) -> list[Any]:
-            started.set()
-            release.wait(10)
-            return []
-
-    config = limited(code_long_chars=100, code_long_per_client=1)
-    with TestClient(create_app(db, coder_factory=SlowCoder, config=config)) as client:
-        results: list[int] = []
-        long = {"text": "x" * 100}
-        first = threading.Thread(target=lambda: results.append(client.post("/code", json=long).status_code))
-        first.start()
-        try:
-            assert started.wait(10)
-            second = client.post("/code", json=long)
-            assert is_error(second, 429) and second.headers["retry-after"]
-        finally:
-            release.set()
-            first.join(10)
-    assert results == [200]
 
 
 def test_identical_requests_arriving_together_are_computed_once() -> None:

@@ -16,7 +16,6 @@ from contextlib import asynccontextmanager
 from functools import cache, partial
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
@@ -30,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from eventwatch import __version__
 from eventwatch.api import models
 from eventwatch.api.admission import HeavyLane, OverShare, TooBusy, Weigher
-from eventwatch.api.cache import AnswerCache
+from eventwatch.api.cache import AnswerCache, ServeCached, answer_key
 from eventwatch.api.coding import CoderBusy, CodingPool
 from eventwatch.api.database import Database
 from eventwatch.api.handoff import MAX_BATCH_BYTES, handoff_router
@@ -146,6 +145,9 @@ def create_app(
         responses=ERRORS,
     )
     app.state.database = database
+    cache = AnswerCache(cfg.cache_entries, cfg.cache_mb * 2**20)
+    app.state.cache = cache
+    app.add_middleware(ServeCached, cache=cache, version=lambda: database.backend.data_version())
     app.add_middleware(SecurityHeaders)
     app.add_middleware(
         BodyLimit, max_bytes=cfg.max_body_bytes, error=error_response, larger={"/store/": MAX_BATCH_BYTES}
@@ -202,14 +204,11 @@ def create_app(
 
     # -- reads ----------------------------------------------------------------------------------------
 
-    cache = AnswerCache(cfg.cache_entries, cfg.cache_mb * 2**20)
-    app.state.cache = cache
-
     def answer(request: Request, model: type, compute: Callable[[Connection], Any], heavy: bool = False) -> Response:
         """``compute``'s value on a read connection, as ``model`` JSON; reused while the store is unchanged,
         computed once for identical requests arriving together. A ``heavy`` read waits for a slot of its
         own (``api.admission``)."""
-        key = request.url.path + "?" + urlencode(sorted(request.query_params.multi_items()))
+        key = answer_key(request.scope["path"], request.scope.get("query_string", b""))
 
         def fresh() -> bytes:
             with heavy_lane.slot(heavy, client_of(request)):
