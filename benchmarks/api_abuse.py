@@ -7,9 +7,10 @@ short POST /code texts) or, with probability ``--abusive``, abusive: seven-thous
 scans, 0001-01-01 / 9999-12-31 dates, the largest page over all time, 50-page-deep cursor walks, POST
 /code with the largest text allowed and bodies over the cap. Prints the status counts, the number of
 5xx answers (target 0; 503 is broken down, as it is the limits' own answer when the coder or time
-budget is exhausted), the normal requests' p95 (target <= 500 ms) and the server's peak RSS (target
-<= 1.5 GB). Only loopback traffic; the run is bounded (every request has a 60 s client timeout and the
-clients stop at the deadline).
+budget is exhausted; 429 is a client over its share - the 50 clients all come from 127.0.0.1, so to
+the server they are one client), the normal requests' p95 (target <= 500 ms), every route's p50/p95
+and statuses, and the server's peak RSS (target <= 1.5 GB). Only loopback traffic; the run is bounded
+(every request has a 60 s client timeout and the clients stop at the deadline).
 
     python benchmarks/api_abuse.py [--events 100000] [--clients 50] [--seconds 60] [--abusive 0.3]
                                    [--backend duckdb|postgresql] [--pg postgresql://...] [--cache DIR]

@@ -274,3 +274,45 @@ def test_coding_workers_run_below_the_servers_priority() -> None:
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(1, mp_context=context, initializer=_lower_priority, initargs=(10,)) as pool:
         assert pool.submit(os.nice, 0).result(30) == min(19, os.nice(0) + 10)
+
+
+def test_coding_workers_end_with_their_server() -> None:
+    """However the server ends (killed, or stopped while a long text was coding), its workers follow."""
+    import multiprocessing
+    import os
+    import subprocess
+    import sys
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    from eventwatch.api.coding import _start_worker
+
+    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    context = multiprocessing.get_context("forkserver")
+    pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker, initargs=(0, server.pid))
+    try:
+        worker = pool.submit(os.getpid).result(30)
+        server.kill()
+        server.wait(10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _alive(worker):
+            time.sleep(0.2)
+        assert not _alive(worker)
+    finally:
+        server.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A worker that ended stays a zombie until the pool's manager reaps it: that is not alive.
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False

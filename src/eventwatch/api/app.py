@@ -372,7 +372,8 @@ def create_app(
     @app.post("/code", response_model=models.CodeResponse, tags=["coding"])
     async def code(request: Request, body: models.CodeRequest) -> Any:
         """Code the posted text and return its events; nothing is stored. Coding runs in a bounded pool
-        of workers (``code_workers``, ``code_queue``): when it is full the answer is 503 with Retry-After."""
+        of workers (``code_workers``, ``code_queue``): when it is full the answer is 503 with Retry-After;
+        a client with a long text already coding or waiting gets 429 for the next one."""
         if len(body.text) > cfg.max_text_chars:
             raise HTTPException(413, f"text is longer than {cfg.max_text_chars} characters")
         events = await coding.code(body.text, body.date.isoformat() if body.date else None, client_of(request))
