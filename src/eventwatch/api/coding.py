@@ -15,8 +15,7 @@ could not import it.
 
 The workers run at a lower CPU priority (``nice``: 10 for short texts, 19 for the long lane, whose
 documents are batch work): on a busy machine coding takes the CPU the reads leave over instead of
-making every read wait its turn (measured in ``benchmarks/api_abuse.py``:
-two coders at full priority doubled the reads' p95). Each worker parses one chunk of a long text at a
+making every read wait its turn (``benchmarks/api_abuse.py``). Each worker parses one chunk of a long text at a
 time (``batch_size=1``): a request codes one document, so batching only cost memory - a 200,000-character
 text peaked at 850 MB parsed four chunks at once, 500 MB one at a time.
 """

@@ -7,8 +7,8 @@ target - and responses that are not text, so a link to a video or a PDF costs on
 download. Connections go only to public addresses unless ``allow_private`` (see ``network``).
 
 The size cap holds for the decompressed body too: a gzip or deflate body is inflated here, chunk by
-chunk, never more than the bytes still allowed at once, so a 5 MB "gzip bomb" that would inflate to
-gigabytes (or a body compressed twice) is refused after ``max_bytes``, not held in memory.
+chunk, never more than the bytes still allowed at once, so a small "gzip bomb" that would inflate to
+gigabytes is refused after ``max_bytes``, not held in memory; a body compressed twice is refused.
 
 Proxies: like other HTTP clients the fetcher honours ``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY`` and
 ``NO_PROXY`` (``proxy``, when given, replaces them). Through a proxy the fetcher cannot see the address
