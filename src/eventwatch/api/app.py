@@ -112,9 +112,8 @@ def create_app(
         long_nice=cfg.code_long_nice, long_per_client=cfg.code_long_per_client,
     )  # fmt: skip
     watchdog = Watchdog()
-    weigher, heavy_lane = Weigher(), HeavyLane(
-        cfg.heavy_reads, wait_seconds=2 * cfg.request_seconds, per_client=cfg.heavy_per_client
-    )
+    weigher = Weigher()
+    heavy_lane = HeavyLane(cfg.heavy_reads, wait_seconds=2 * cfg.request_seconds, per_client=cfg.heavy_per_client)
     max_response_bytes = int(cfg.max_response_mb * 2**20)
 
     @asynccontextmanager
