@@ -7,9 +7,10 @@ short POST /code texts) or, with probability ``--abusive``, abusive: seven-thous
 scans, 0001-01-01 / 9999-12-31 dates, the largest page over all time, 50-page-deep cursor walks, POST
 /code with the largest text allowed and bodies over the cap. Prints the status counts, the number of
 5xx answers (target 0; 503 is broken down, as it is the limits' own answer when the coder or time
-budget is exhausted), the normal requests' p95 (target <= 500 ms) and the server's peak RSS (target
-<= 1.5 GB). Only loopback traffic; the run is bounded (every request has a 60 s client timeout and the
-clients stop at the deadline).
+budget is exhausted; 429 is a client over its share - the 50 clients all come from 127.0.0.1, so to
+the server they are one client), the normal requests' p95 (target <= 500 ms), every route's p50/p95
+and statuses, and the server's peak RSS (target <= 1.5 GB). Only loopback traffic; the run is bounded
+(every request has a 60 s client timeout and the clients stop at the deadline).
 
     python benchmarks/api_abuse.py [--events 100000] [--clients 50] [--seconds 60] [--abusive 0.3]
                                    [--backend duckdb|postgresql] [--pg postgresql://...] [--cache DIR]
@@ -57,12 +58,14 @@ class Tally:
     abusive_ms: list[float] = field(default_factory=list)
     coding_ms: list[float] = field(default_factory=list)
     by_path: dict[str, list[float]] = field(default_factory=dict)  # "kind METHOD /path" -> ms
+    path_statuses: dict[str, Counter] = field(default_factory=dict)  # "kind METHOD /path" -> statuses
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, kind: str, what: str, status: int, ms: float) -> None:
         with self.lock:
             self.statuses[(kind, status)] += 1
             self.by_path.setdefault(f"{kind} {what}", []).append(ms)
+            self.path_statuses.setdefault(f"{kind} {what}", Counter())[status] += 1
             {"normal": self.normal_ms, "coding": self.coding_ms, "abusive": self.abusive_ms}[kind].append(ms)
 
 
@@ -263,7 +266,9 @@ def bench(name: str, location: str, args: argparse.Namespace) -> None:
           f"{'ok' if normal_p95 <= NORMAL_P95_MS else 'MISS'}")  # fmt: skip
     print(f"short POST /code p95: {p95(tally.coding_ms):.0f} ms; abusive requests p95: {p95(tally.abusive_ms):.0f} ms")
     for what, times in sorted(tally.by_path.items()):
-        print(f"  {what:<28} {len(times):>6,} requests  p50 {p95_of(times, 0.5):>7.0f} ms  p95 {p95(times):>7.0f} ms")
+        statuses = " ".join(f"{status or 'none'}:{n}" for status, n in sorted(tally.path_statuses[what].items()))
+        print(f"  {what:<28} {len(times):>6,} requests  p50 {p95_of(times, 0.5):>7.0f} ms  p95 {p95(times):>7.0f} ms"
+              f"  [{statuses}]")  # fmt: skip
     print(f"server peak RSS (with its coding workers): {rss:,.0f} MB  target <= {MAX_RSS_GB * 1024:,.0f} MB  "
           f"{'ok' if rss <= MAX_RSS_GB * 1024 else 'MISS'}")  # fmt: skip
 

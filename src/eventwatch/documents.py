@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from eventwatch.compression import DAMAGED, CompressionBomb, compression, inner_suffix, open_input
 from eventwatch.decoding import (
     BINARY_SNIFF_BYTES,
     LEGACY_ENCODING,
@@ -305,6 +306,7 @@ def iter_csv(stream: BinaryIO, source: str) -> Iterator[Item]:
 
     reader = csv.reader(lines(), strict=True)
     header: list[str] | None = None
+    rows = 0  # rows under the header, read or refused
     while True:
         first = last + 1
         try:
@@ -323,6 +325,7 @@ def iter_csv(stream: BinaryIO, source: str) -> Iterator[Item]:
                 continue
             yield InputProblem(source, "CSV needs a header row with a 'text' column (id,text,date,url,title,source)", 1)
             return
+        rows += problem is not None or bool(row)
         if problem is not None:
             yield problem
         elif row and len(row) > len(header):
@@ -335,8 +338,12 @@ def iter_csv(stream: BinaryIO, source: str) -> Iterator[Item]:
             yield from warnings
             yield item
     yield from pending
-    if header is None and not any(p.line is None for p in pending):
+    if any(p.line is None for p in pending):
+        return  # the file was refused as a whole and has said why
+    if header is None:
         yield InputProblem(source, "input is empty")
+    elif not rows:
+        yield InputProblem(source, "input is empty: a header row and no records under it", 1)
 
 
 def _csv_problem(exc: csv.Error, source: str, first: int, last: int) -> InputProblem:
@@ -417,27 +424,36 @@ def read_html_document(path: Path, date: str | None = None) -> Iterator[Item]:
 
 
 def read_records(path: Path) -> Iterator[Item]:
-    """The records of a .jsonl/.ndjson or .csv file, streamed."""
-    reader = iter_csv if path.suffix.lower() == ".csv" else iter_jsonl
+    """The records of a .jsonl/.ndjson or .csv file - or of one compressed (``news.jsonl.gz``, .bz2,
+    .xz: inflated as it is read, see ``eventwatch.compression``) - streamed."""
+    reader = iter_csv if inner_suffix(path) == ".csv" else iter_jsonl
     try:
-        stream = path.open("rb")
+        stream = open_input(path)
     except OSError as exc:
         yield InputProblem(str(path), f"cannot read: {exc.strerror or exc}")
         return
-    with stream:
-        if not stream.peek(1):
-            yield InputProblem(str(path), "input is empty")
-            return
-        yield from reader(stream, str(path))
+    try:
+        with stream:
+            if not stream.peek(1):  # type: ignore[attr-defined]
+                yield InputProblem(str(path), "input is empty")
+                return
+            yield from reader(stream, str(path))
+    except CompressionBomb as exc:
+        yield InputProblem(str(path), str(exc))
+    except DAMAGED as exc:
+        if not compression(path):
+            raise  # a plain file's read error: reported by the batch's guard
+        message = f"cannot decompress ({type(exc).__name__}: {exc}); the rest of the file is not read"
+        yield InputProblem(str(path), message)
 
 
 def read_path(path: Path, date: str | None = None) -> Iterator[Item]:
-    """Documents from one local file, chosen by its suffix (.jsonl/.ndjson, .csv, .html, anything else as
-    text). ``date`` is given to documents that have none."""
+    """Documents from one local file, chosen by its suffix (.jsonl/.ndjson, .csv - also compressed, as
+    .jsonl.gz -, .html, anything else as text). ``date`` is given to documents that have none."""
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES:
         yield from read_html_document(path, date)
-    elif suffix in RECORD_SUFFIXES:
+    elif suffix in RECORD_SUFFIXES or (compression(path) and inner_suffix(path) in RECORD_SUFFIXES):
         yield from with_default_date(read_records(path), date)
     else:
         yield from read_text_document(path, date)

@@ -7,6 +7,7 @@ the other inputs are stored or coded, the exit code is 1, and there is no traceb
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import resource
@@ -58,8 +59,10 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "b_deep.jsonl").write_text("[" * 200_000 + "]" * 200_000 + "\n" + GOOD + "\n")
     (folder / "d_long_field.csv").write_text('id,text\nlong,"' + "Moscow met Kyiv. " * 9000 + '"\n')
     for name in ("lone_surrogate.jsonl", "bare_cr.csv", "unclosed_quote.csv", "stray_byte.txt", "nul_bytes.jsonl",
-                 "line_separators.jsonl", "pdf_named_txt.txt"):  # fmt: skip
+                 "line_separators.jsonl", "pdf_named_txt.txt", "header_only.csv"):  # fmt: skip
         shutil.copy(HOSTILE / name, folder / f"c_{name}")
+    # A gzip bomb: 100 KB that would inflate to 100 MB; inflated as read, it is stopped at 16 MB.
+    (folder / "c_bomb.jsonl.gz").write_bytes(gzip.compress(b"{" * 100 * 2**20, compresslevel=9))
     (folder / "z_last.txt").write_text("Washington condemned Moscow over the strike.")
     return folder
 
@@ -67,20 +70,27 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 EXPECTED_ERRORS = [
     "b_deep.jsonl:1: not a readable JSON record (JSON nested deeper than 32 levels)",
     "c_bare_cr.csv:2: a bare carriage return (\\r) inside an unquoted field; line 2 not read",
+    "c_bomb.jsonl.gz: inflates more than 100-fold (",  # (the byte counts follow)
+    "c_header_only.csv:1: input is empty: a header row and no records under it",
     "c_lone_surrogate.jsonl:1: 1 lone surrogate(s) (half a character, not valid Unicode) in the text; record not read",
     "c_pdf_named_txt.txt: input looks like a PDF document, not text",
     "c_unclosed_quote.csv:3: a quote opened here is never closed; lines 3-5 not read",
 ]
 
 
+def assert_errors(result: subprocess.CompletedProcess, batch: Path) -> None:
+    found, expected = errors(result), [f"{batch}/{line}" for line in EXPECTED_ERRORS]
+    assert len(found) == len(expected) and all(f.startswith(e) for f, e in zip(found, expected, strict=True)), found
+
+
 def test_ingest_reports_each_bad_input_and_stores_the_rest(batch: Path, tmp_path: Path) -> None:
     db = tmp_path / "store.duckdb"
     result = run("ingest", str(batch), "--db", str(db), *FAKE)
     assert result.returncode == 1
-    assert errors(result) == [f"{batch}/{line}" for line in EXPECTED_ERRORS]
+    assert_errors(result, batch)
     assert f"warning: {batch}/c_stray_byte.txt: 1 byte(s) not valid utf-8" in result.stderr
-    assert "5 failed sources, 1 warnings" in result.stderr
-    assert "5 source(s) failed; the rest were ingested." in result.stderr
+    assert "7 failed sources, 1 warnings" in result.stderr
+    assert "7 source(s) failed; the rest were ingested." in result.stderr
     texts = stored(db)
     assert len(texts) == 10  # every readable record (12, two of them repeats of others), first and last included
     assert "Israel attacked Hamas near Rafah." in texts and "Washington condemned Moscow over the strike." in texts
@@ -92,8 +102,8 @@ def test_code_reports_each_bad_input_and_codes_the_rest(batch: Path) -> None:
     inputs = sorted(str(p) for p in batch.iterdir() if p.name != "d_long_field.csv")
     result = run("code", *inputs, "--include-unreal")
     assert result.returncode == 1
-    assert errors(result) == [f"{batch}/{line}" for line in EXPECTED_ERRORS]
-    assert "5 input(s) could not be read; the rest were coded." in result.stderr
+    assert_errors(result, batch)
+    assert "7 input(s) could not be read; the rest were coded." in result.stderr
     events = [json.loads(line) for line in result.stdout.split("\n") if line]
     assert {"first", "good", "z_last"} <= {e["doc_id"] for e in events}
 

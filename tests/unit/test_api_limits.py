@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from eventwatch.api.admission import HeavyLane, TooBusy, Weigher
+from eventwatch.api.admission import HeavyLane, OverShare, Shares, TooBusy, Weigher
 from eventwatch.api.app import create_app
+from eventwatch.api.cache import AnswerCache
 from eventwatch.api.coding import CoderBusy, CodingPool
 from eventwatch.api.server import api_config
 from eventwatch.monitor import network
@@ -165,7 +166,14 @@ def test_a_long_text_never_delays_a_short_one() -> None:
         pool.close()
 
 
-def test_code_answers_503_when_the_coder_is_busy(db: str) -> None:
+@pytest.mark.parametrize(
+    ("config", "text", "status"),
+    [({"code_workers": 1, "code_queue": 0}, "a", 503),  # the only worker is busy: overload
+     ({"code_long_chars": 100, "code_long_per_client": 1}, "x" * 100, 429)],  # the client's second long text
+)  # fmt: skip
+def test_code_answers_503_when_the_coder_is_busy_429_over_a_clients_share(
+    db: str, config: dict[str, int], text: str, status: int
+) -> None:
     started, release = threading.Event(), threading.Event()
 
     class SlowCoder:
@@ -174,15 +182,15 @@ def test_code_answers_503_when_the_coder_is_busy(db: str) -> None:
             release.wait(10)
             return []
 
-    app = create_app(db, coder_factory=SlowCoder, config=limited(code_workers=1, code_queue=0))
+    app = create_app(db, coder_factory=SlowCoder, config=limited(**config))
     with TestClient(app) as client:
         results: list[int] = []
-        first = threading.Thread(target=lambda: results.append(client.post("/code", json={"text": "a"}).status_code))
+        first = threading.Thread(target=lambda: results.append(client.post("/code", json={"text": text}).status_code))
         first.start()
         try:
-            assert started.wait(10)  # the first request holds the only worker
-            second = client.post("/code", json={"text": "b"})
-            assert is_error(second, 503) and second.headers["retry-after"]
+            assert started.wait(10)  # the first request holds the worker
+            second = client.post("/code", json={"text": text})
+            assert is_error(second, status) and second.headers["retry-after"]
             assert client.get("/health").status_code == 200  # reads never wait for coding
         finally:
             release.set()
@@ -203,8 +211,7 @@ def test_limits_come_from_a_config_file_then_options(tmp_path: Path) -> None:
 
 
 def test_heavy_reads_are_told_apart_and_take_turns() -> None:
-    weigh = Weigher(max_light_page=100, max_light_days=400)
-    assert not weigh.is_heavy(page=50) and weigh.is_heavy(page=500)
+    weigh = Weigher(max_light_days=400)
     assert not weigh.is_heavy(start=date(2024, 1, 1), end=date(2024, 3, 31))
     assert weigh.is_heavy(start=date(1, 1, 1), end=date(9999, 12, 31))
     assert weigh.is_heavy(start=date(1, 1, 1))  # up to today
@@ -217,3 +224,95 @@ def test_heavy_reads_are_told_apart_and_take_turns() -> None:
             pass
     with lane.slot(heavy=True):
         pass  # free again
+
+
+def test_a_client_over_its_share_is_told_429_others_are_not() -> None:
+    shares = Shares(per_client=1, what="long texts")
+    with shares.hold("10.0.0.1"):
+        with pytest.raises(OverShare, match="from 10.0.0.1 at once"), shares.hold("10.0.0.1"):
+            pass
+        with shares.hold("10.0.0.2"):
+            pass  # another client has a share of its own
+    with shares.hold("10.0.0.1"):
+        pass  # given back
+    lane = HeavyLane(slots=1, wait_seconds=0.1, per_client=1)
+    with lane.slot(heavy=True, client="a"):
+        with pytest.raises(OverShare), lane.slot(heavy=True, client="a"):
+            pass  # refused at once, not after waiting
+        with pytest.raises(TooBusy), lane.slot(heavy=True, client="b"):
+            pass  # the lane is full of another client's work: overload, 503
+
+
+def test_identical_requests_arriving_together_are_computed_once() -> None:
+    cache = AnswerCache()
+    calls: list[int] = []
+    gate = threading.Event()
+
+    def compute() -> bytes:
+        calls.append(1)
+        gate.wait(5)
+        return b"answer"
+
+    answers: list[bytes] = []
+    threads = [threading.Thread(target=lambda: answers.append(cache.answer("k", 1, compute, 10))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    gate.set()
+    for thread in threads:
+        thread.join(10)
+    assert answers == [b"answer"] * 8 and len(calls) == 1
+    assert cache.answer("k", 2, lambda: b"new", 10) == b"new"  # a write in between: computed again
+
+
+def test_coding_workers_run_below_the_servers_priority() -> None:
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from eventwatch.api.coding import _lower_priority
+
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_lower_priority, initargs=(10,)) as pool:
+        assert pool.submit(os.nice, 0).result(30) == min(19, os.nice(0) + 10)
+
+
+def test_coding_workers_end_with_their_server() -> None:
+    """However the server ends (killed, or stopped while a long text was coding), its workers follow."""
+    import multiprocessing
+    import os
+    import subprocess
+    import sys
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    from eventwatch.api.coding import _start_worker
+
+    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    context = multiprocessing.get_context("forkserver")
+    pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker, initargs=(0, server.pid))
+    try:
+        worker = pool.submit(os.getpid).result(30)
+        server.kill()
+        server.wait(10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _alive(worker):
+            time.sleep(0.2)
+        assert not _alive(worker)
+    finally:
+        server.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A worker that ended stays a zombie until the pool's manager reaps it: that is not alive.
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False

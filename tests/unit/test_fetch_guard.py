@@ -174,3 +174,143 @@ def test_feed_entries_are_checked_like_any_url(server: LocalServer) -> None:
     assert problems[server.url("/article").replace("127.0.0.1", "127.0.0.2")].startswith(
         "refusing to connect to 127.0.0.2: a loopback address"
     )
+
+
+# -- compressed bodies: the cap holds for the inflated size -------------------------------------------
+
+
+def _gzip_bomb(inflated: int) -> bytes:
+    import gzip
+
+    return gzip.compress(b"<p>" + b"a" * inflated, compresslevel=9)
+
+
+@pytest.fixture(scope="module")
+def packed(server: LocalServer) -> LocalServer:
+    import gzip
+    import zlib
+
+    bomb = _gzip_bomb(200 * 2**20)  # 200 MB of text in about 200 KB
+    server.routes.update({
+        "/bomb": (200, "text/html", bomb, {"Content-Encoding": "gzip"}),
+        "/bomb-twice": (200, "text/html", gzip.compress(bomb), {"Content-Encoding": "gzip, gzip"}),
+        "/gzipped": (200, "text/html", gzip.compress(ARTICLE), {"Content-Encoding": "gzip"}),
+        "/deflated": (200, "text/html", zlib.compress(ARTICLE), {"Content-Encoding": "deflate"}),
+        "/raw-deflated": (200, "text/html", zlib.compress(ARTICLE)[2:-4], {"Content-Encoding": "deflate"}),
+        "/broken-gzip": (200, "text/html", b"\x1f\x8bnot gzip at all", {"Content-Encoding": "gzip"}),
+    })  # fmt: skip
+    return server
+
+
+def test_a_gzip_bomb_is_refused_at_the_cap_without_inflating_it(packed: LocalServer) -> None:
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with Fetcher(quick(max_bytes=2**20)) as fetcher:
+        with pytest.raises(FetchError, match=r"over the 1\.0 MB limit once decompressed \(gzip\)"):
+            fetcher.fetch(packed.url("/bomb"))
+        with pytest.raises(FetchError, match="unsupported Content-Encoding 'gzip, gzip'"):
+            fetcher.fetch(packed.url("/bomb-twice"))
+        with pytest.raises(FetchError, match="does not decompress"):
+            fetcher.fetch(packed.url("/broken-gzip"))
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 50, f"the fetcher's memory grew by {grown_mb:.0f} MB"
+
+
+@pytest.mark.parametrize("path", ["/gzipped", "/deflated", "/raw-deflated"])
+def test_compressed_pages_are_read(packed: LocalServer, path: str) -> None:
+    with Fetcher(quick()) as fetcher:
+        assert fetcher.fetch(packed.url(path)).body == ARTICLE
+
+
+# -- proxies: honoured from the environment, the target still checked --------------------------------
+
+
+class ForwardProxy:
+    """A plain HTTP forward proxy on 127.0.0.1 sending every request to ``upstream`` (it resolves no
+    names: every host is the test server), recording the URLs it was asked for."""
+
+    def __init__(self, upstream: LocalServer) -> None:
+        import http.client
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import urlsplit
+
+        proxy = self
+        self.asked: list[str] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                proxy.asked.append(self.path)
+                con = http.client.HTTPConnection("127.0.0.1", upstream.httpd.server_address[1], timeout=5)
+                con.request("GET", urlsplit(self.path).path)
+                answer = con.getresponse()
+                body = answer.read()
+                self.send_response(answer.status)
+                for name, value in answer.getheaders():
+                    if name.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def unresolvable_here(host: str, port: int, timeout: float | None) -> list[str]:
+    """This machine's resolver behind a proxy: outside names are unknown, the test names as in NAMES."""
+    from eventwatch.ingest.network import HostNotFound
+
+    if host in NAMES:
+        return NAMES[host]
+    try:
+        return [str(ipaddress.ip_address(host))]
+    except ValueError:
+        raise HostNotFound(f"cannot resolve {host}") from None
+
+
+@pytest.fixture
+def proxy(server: LocalServer, monkeypatch: pytest.MonkeyPatch):
+    forward = ForwardProxy(server)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", forward.url)
+    yield forward
+    forward.close()
+
+
+def test_the_environments_proxy_is_used_for_outside_names(proxy: ForwardProxy) -> None:
+    """The proxy is on loopback - the user's choice, not a target - and the name resolves only there."""
+    with Fetcher(FetchConfig(timeout=3.0, retries=0), resolver=unresolvable_here) as fetcher:
+        fetched = fetcher.fetch("http://news.example/article")
+    assert fetched.body == ARTICLE and proxy.asked == ["http://news.example/article"]
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [("http://169.254.169.254/latest/meta-data/", "refusing to connect to 169.254.169.254: a link-local"),
+     ("http://metadata.test/", "metadata.test (it resolves to 169.254.169.254)"),
+     ("http://127.0.0.1:8000/", "refusing to connect to 127.0.0.1: a loopback address")],
+)  # fmt: skip
+def test_through_a_proxy_private_targets_are_still_refused(proxy: ForwardProxy, url: str, reason: str) -> None:
+    config = FetchConfig(timeout=3.0, retries=0)
+    with Fetcher(config, resolver=unresolvable_here) as fetcher, pytest.raises(FetchError) as refused:
+        fetcher.fetch(url)
+    assert "checked before asking the proxy" in str(refused.value)
+    assert reason in str(refused.value) and proxy.asked == []
+
+
+def test_no_proxy_hosts_are_fetched_directly(proxy: ForwardProxy, server: LocalServer, monkeypatch) -> None:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    with Fetcher(quick()) as fetcher:
+        assert fetcher.fetch(server.url("/article")).body == ARTICLE
+    assert proxy.asked == []

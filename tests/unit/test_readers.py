@@ -32,6 +32,7 @@ CORPUS = {
     "undoubled_quote.csv": (["after"], [(2, E, "a quote inside a quoted field is not doubled")]),
     "unquoted_comma.csv": (["after"], [(2, E, "row has 3 fields but the header has 2")]),
     "cr_only.csv": (["one", "two"], []),
+    "header_only.csv": ([], [(1, E, "input is empty: a header row and no records")]),
     "stray_byte.txt": (["stray_byte"], [(None, W, "1 byte(s) not valid utf-8 replaced with U+FFFD")]),
     "legacy_cp1252.txt": (["legacy_cp1252"], []),
     "nul_bytes.jsonl": (["raw", "escaped", "after"], []),
@@ -222,3 +223,40 @@ def test_ingest_names_a_document_that_breaks_the_coder_by_file_and_line(tmp_path
     report = Store(tmp_path / "s.duckdb").ingest([str(path)], coder=FakeCoder())
     assert report.articles == 2
     assert [str(p) for p in report.problems] == [f"{path}:2: coder failed: fake coder crashed"]
+
+
+def test_compressed_record_files_are_read_as_they_inflate(tmp_path: Path) -> None:
+    import bz2
+    import gzip
+    import lzma
+
+    record = json.dumps({"id": "z", "text": "Russia attacked Ukraine near Kharkiv.", "date": "2022-03-01"}) + "\n"
+    for suffix, compress in ((".gz", gzip.compress), (".bz2", bz2.compress), (".xz", lzma.compress)):
+        (tmp_path / f"news.jsonl{suffix}").write_bytes(compress(record.encode()))
+    (tmp_path / "news.csv.gz").write_bytes(gzip.compress(b'id,text\nc,"Moscow met Kyiv."\n'))
+    (tmp_path / "notes.txt.gz").write_bytes(gzip.compress(b"not read: only record files are inflated"))
+    names = sorted(p.name for p in files_in(tmp_path) if isinstance(p, Path))
+    assert names == ["news.csv.gz", "news.jsonl.bz2", "news.jsonl.gz", "news.jsonl.xz"]
+    for name in names:
+        assert outcome(list(read_path(tmp_path / name)))[0] in (["z"], ["c"]), name
+
+
+def test_a_compression_bomb_is_stopped_in_bounded_memory_and_keeps_what_came_before(tmp_path: Path) -> None:
+    import gzip
+    import resource
+
+    bomb = tmp_path / "bomb.jsonl.gz"
+    before = json.dumps({"id": "kept", "text": "Israel attacked Hamas near Gaza."}) + "\n"
+    # 200 MB of one endless line in about 200 KB (a real bomb inflates to gigabytes the same way).
+    bomb.write_bytes(gzip.compress(before.encode() + b"{" * 200 * 2**20, compresslevel=9))
+    truncated = tmp_path / "truncated.jsonl.gz"
+    truncated.write_bytes(gzip.compress(before.encode() * 3)[:-12])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    items = list(read_path(bomb))
+    assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak) / 1024 < 100  # MB: not 200 MB held
+    assert_clean(items)
+    docs, problems = outcome(items)
+    assert docs == ["kept"] and len(problems) == 1
+    assert problems[0][2].startswith("inflates more than 100-fold") and "compression bomb" in problems[0][2]
+    docs, problems = outcome(list(read_path(truncated)))
+    assert problems and problems[-1][2].startswith("cannot decompress (EOFError")

@@ -16,7 +16,6 @@ from contextlib import asynccontextmanager
 from functools import cache, partial
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
@@ -29,8 +28,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventwatch import __version__
 from eventwatch.api import models
-from eventwatch.api.admission import HeavyLane, TooBusy, Weigher
-from eventwatch.api.cache import AnswerCache
+from eventwatch.api.admission import HeavyLane, OverShare, TooBusy, Weigher
+from eventwatch.api.cache import AnswerCache, ServeCached, answer_key
 from eventwatch.api.coding import CoderBusy, CodingPool
 from eventwatch.api.database import Database
 from eventwatch.api.handoff import MAX_BATCH_BYTES, handoff_router
@@ -47,7 +46,7 @@ from eventwatch.store.dialect import Connection
 STATIC = Path(__file__).parent / "static"
 ACTOR = r"^[A-Za-z0-9]{2,24}$"  # a country (RUS) or CAMEO actor code (IGOWSTNAT)
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": models.ErrorBody} for code in (400, 401, 403, 404, 413, 422, 503)
+    code: {"model": models.ErrorBody} for code in (400, 401, 403, 404, 413, 422, 429, 503)
 }
 _CODES = {
     400: "bad_request",
@@ -57,6 +56,7 @@ _CODES = {
     405: "method_not_allowed",
     413: "too_large",
     422: "invalid_request",
+    429: "too_many_requests",
     503: "unavailable",
 }
 
@@ -71,6 +71,14 @@ def error_response(status: int, message: str, details: list[dict[str, Any]] | No
     )
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
+
+
+def retry_later(status: int, exc: Exception, seconds: int = 5) -> JSONResponse:
+    """``status`` (503: the server is busy; 429: this client asks for more than its share) with
+    ``Retry-After``."""
+    response = error_response(status, str(exc))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 REQUEST_THREADS = 200  # request threads: reads, and heavy reads waiting for their slot
@@ -99,9 +107,13 @@ def create_app(
     cfg = config or default_config().api
     cfg.validate()
     database = Database(db, announce_url=announce_url, request_seconds=cfg.request_seconds)
-    coding = CodingPool(cfg.code_workers, cfg.code_queue, coder_factory, long_chars=cfg.code_long_chars)
+    coding = CodingPool(
+        cfg.code_workers, cfg.code_queue, coder_factory, long_chars=cfg.code_long_chars, nice=cfg.code_nice,
+        long_nice=cfg.code_long_nice, long_per_client=cfg.code_long_per_client,
+    )  # fmt: skip
     watchdog = Watchdog()
-    weigher, heavy_lane = Weigher(), HeavyLane(cfg.heavy_reads, wait_seconds=2 * cfg.request_seconds)
+    weigher = Weigher()
+    heavy_lane = HeavyLane(cfg.heavy_reads, wait_seconds=2 * cfg.request_seconds, per_client=cfg.heavy_per_client)
     max_response_bytes = int(cfg.max_response_mb * 2**20)
 
     @asynccontextmanager
@@ -132,6 +144,9 @@ def create_app(
         responses=ERRORS,
     )
     app.state.database = database
+    cache = AnswerCache(cfg.cache_entries, cfg.cache_mb * 2**20)
+    app.state.cache = cache
+    app.add_middleware(ServeCached, cache=cache, version=lambda: database.backend.data_version())
     app.add_middleware(SecurityHeaders)
     app.add_middleware(
         BodyLimit, max_bytes=cfg.max_body_bytes, error=error_response, larger={"/store/": MAX_BATCH_BYTES}
@@ -160,9 +175,11 @@ def create_app(
     @app.exception_handler(TooBusy)
     @app.exception_handler(CoderBusy)
     async def _busy(_: Request, exc: Exception) -> JSONResponse:
-        response = error_response(503, str(exc))
-        response.headers["Retry-After"] = "5"
-        return response
+        return retry_later(503, exc)
+
+    @app.exception_handler(OverShare)
+    async def _over_share(_: Request, exc: Exception) -> JSONResponse:
+        return retry_later(429, exc)
 
     @app.exception_handler(AnswerTooLarge)
     async def _too_large(_: Request, exc: Exception) -> JSONResponse:
@@ -186,17 +203,14 @@ def create_app(
 
     # -- reads ----------------------------------------------------------------------------------------
 
-    cache = AnswerCache(cfg.cache_entries, cfg.cache_mb * 2**20)
-    app.state.cache = cache
-
     def answer(request: Request, model: type, compute: Callable[[Connection], Any], heavy: bool = False) -> Response:
-        """``compute``'s value on a read connection, as ``model`` JSON; reused while the store is unchanged.
-        A ``heavy`` read waits for a slot of its own (``api.admission``)."""
-        key = request.url.path + "?" + urlencode(sorted(request.query_params.multi_items()))
-        version = database.backend.data_version()
-        body = cache.get(key, version)
-        if body is None:
-            with heavy_lane.slot(heavy):
+        """``compute``'s value on a read connection, as ``model`` JSON; reused while the store is unchanged,
+        computed once for identical requests arriving together. A ``heavy`` read waits for a slot of its
+        own (``api.admission``)."""
+        key = answer_key(request.scope["path"], request.scope.get("query_string", b""))
+
+        def fresh() -> bytes:
+            with heavy_lane.slot(heavy, client_of(request)):
                 with database.read() as con:
                     value = within_budget(con, compute)
                 body = json_bytes(model, value)
@@ -205,7 +219,9 @@ def create_app(
                     f"the answer is {len(body) / 2**20:.1f} MB, more than the limit of {cfg.max_response_mb:g} MB: "
                     "ask for a shorter date range, a longer period or fewer items"
                 )
-            cache.put(key, version, body)
+            return body
+
+        body = cache.answer(key, database.backend.data_version(), fresh, wait_seconds=2 * cfg.request_seconds)
         return Response(body, media_type="application/json")
 
     def within_budget(con: Connection, compute: Callable[[Connection], Any]) -> Any:
@@ -262,8 +278,9 @@ def create_app(
             found = browse.list_events(con, filters, limit=limit, cursor=cursor)
             return {"items": found.items, "next_cursor": found.next_cursor, "limit": found.limit}
 
-        # A keyset page costs its size, whatever the date range.
-        return answer(request, models.EventPage, page, weigher.is_heavy(page=limit))
+        # Never heavy: a keyset page costs its size (at most max_page_size), whatever the date range; a
+        # page of 500 is read and serialised in tens of milliseconds, no more than a light aggregate.
+        return answer(request, models.EventPage, page)
 
     @app.get("/events/{event_id}", response_model=models.EventDetail, tags=["events"])
     def get_event(request: Request, event_id: str) -> Any:
@@ -314,7 +331,7 @@ def create_app(
             rows = network.dyads(con, start=date_from, end=date_to, by=by, directed=directed, limit=limit)
             return {"items": [r.to_dict() for r in rows]}
 
-        return answer(request, models.DyadList, items, weigher.is_heavy(page=limit, start=date_from, end=date_to))
+        return answer(request, models.DyadList, items, weigher.is_heavy(start=date_from, end=date_to))
 
     @app.get("/actors", response_model=models.ActorList, tags=["monitor"])
     def get_actors(
@@ -326,7 +343,7 @@ def create_app(
             rows = network.actors(con, start=date_from, end=date_to, by=by, limit=limit)
             return {"items": [r.to_dict() for r in rows]}
 
-        return answer(request, models.ActorList, items, weigher.is_heavy(page=limit, start=date_from, end=date_to))
+        return answer(request, models.ActorList, items, weigher.is_heavy(start=date_from, end=date_to))
 
     @app.get("/alerts", response_model=models.AlertList, tags=["monitor"])
     def get_alerts(
@@ -352,12 +369,13 @@ def create_app(
     # -- coding and writing ---------------------------------------------------------------------------
 
     @app.post("/code", response_model=models.CodeResponse, tags=["coding"])
-    async def code(body: models.CodeRequest) -> Any:
+    async def code(request: Request, body: models.CodeRequest) -> Any:
         """Code the posted text and return its events; nothing is stored. Coding runs in a bounded pool
-        of workers (``code_workers``, ``code_queue``): when it is full the answer is 503 with Retry-After."""
+        of workers (``code_workers``, ``code_queue``): when it is full the answer is 503 with Retry-After;
+        a client with a long text already coding or waiting gets 429 for the next one."""
         if len(body.text) > cfg.max_text_chars:
             raise HTTPException(413, f"text is longer than {cfg.max_text_chars} characters")
-        events = await coding.code(body.text, body.date.isoformat() if body.date else None)
+        events = await coding.code(body.text, body.date.isoformat() if body.date else None, client_of(request))
         return {"events": [e if isinstance(e, dict) else e.to_dict() for e in events]}  # dicts from processes
 
     @app.post("/ingest", response_model=models.IngestResponse, tags=["coding"], dependencies=[Depends(require_token)])
@@ -396,6 +414,11 @@ def json_bytes(model: type, value: Any) -> bytes:
     """
     adapter = _adapter(model)
     return adapter.dump_json(adapter.validate_python(value))
+
+
+def client_of(request: Request) -> str | None:
+    """Who is asking, for per-client shares (``api.admission``): the address the request comes from."""
+    return request.client.host if request.client else None
 
 
 def found(value: Any, what: str, key: str) -> Any:

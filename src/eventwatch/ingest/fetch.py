@@ -5,19 +5,44 @@ all included), a size cap, a user-agent and a few retries with exponential backo
 retrying (dropped connections, 429 and 5xx). It refuses schemes other than http(s) - also as a redirect
 target - and responses that are not text, so a link to a video or a PDF costs one header, not a
 download. Connections go only to public addresses unless ``allow_private`` (see ``network``).
+
+The size cap holds for the decompressed body too: a gzip or deflate body is inflated here, chunk by
+chunk, never more than the bytes still allowed at once, so a small "gzip bomb" that would inflate to
+gigabytes is refused after ``max_bytes``, not held in memory; a body compressed twice is refused.
+
+Proxies: like other HTTP clients the fetcher honours ``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY`` and
+``NO_PROXY`` (``proxy``, when given, replaces them). Through a proxy the fetcher cannot see the address
+the proxy connects to, so the guard checks the target instead, before every request and redirect: an IP
+literal or a name resolving (here) to a loopback, private or link-local address is refused as without a
+proxy. A name this machine cannot resolve is left to the proxy (behind a proxy, outside names often
+resolve only there); the proxy itself may be on the private network - the user chose it.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import urllib.request
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from eventwatch import __version__
-from eventwatch.ingest.network import AddressRefused, HostNotFound, Resolver, deadline, guarded_transport, time_left
+from eventwatch.ingest.network import (
+    AddressRefused,
+    GuardedBackend,
+    HostNotFound,
+    Resolver,
+    deadline,
+    guarded_transport,
+    proxied_transport,
+    resolve,
+    time_left,
+)
 from eventwatch.isolation import one_line
 
 TEXT_TYPES = (
@@ -36,6 +61,7 @@ class FetchConfig:
     allow_private: bool = False  # also fetch from loopback, private and link-local addresses (intranet)
     allowed_networks: tuple[str, ...] = ()  # or only from these (CIDR, "10.20.0.0/16"): finer than allow_private
     max_redirects: int = 5
+    proxy: str | None = None  # http://proxy:3128 for every URL; None: $HTTP_PROXY/$HTTPS_PROXY/$NO_PROXY
     user_agent: str = f"eventwatch/{__version__} (news event coder; +https://pypi.org/project/eventwatch/)"
 
 
@@ -103,10 +129,11 @@ def _fetch_once(client: httpx.Client, url: str, config: FetchConfig) -> Fetched 
                 )
             chunks: list[bytes] = []
             size = 0
-            for chunk in response.iter_bytes():
+            encoding = response.headers.get("content-encoding", "")
+            for chunk in _inflated(response.iter_raw(), encoding, config.max_bytes):
                 size += len(chunk)
                 if size > config.max_bytes:
-                    raise FetchError(f"response is over the {config.max_bytes / 1e6:.1f} MB limit")
+                    raise FetchError(f"response is over the {config.max_bytes / 1e6:.1f} MB limit{_unpacked(encoding)}")
                 chunks.append(chunk)
             return Fetched(str(response.url), content_type, b"".join(chunks), response.charset_encoding)
     except _Redirect as redirect:
@@ -128,6 +155,55 @@ def _fetch_once(client: httpx.Client, url: str, config: FetchConfig) -> Fetched 
         raise FetchError(f"cannot fetch ({type(exc).__name__}: {one_line(exc)})") from exc
 
 
+ACCEPT_ENCODING = "gzip, deflate"  # what ``_inflated`` can bound; brotli and zstd are not asked for
+
+
+def _unpacked(encoding: str) -> str:
+    return f" once decompressed ({encoding})" if encoding.strip().lower() not in ("", "identity") else ""
+
+
+def _inflated(raw: Iterator[bytes], encoding: str, max_bytes: int) -> Iterator[bytes]:
+    """The body decoded from its Content-Encoding, each piece at most ``max_bytes + 1`` bytes however
+    much the compressed chunk would inflate to (the caller stops at ``max_bytes``)."""
+    codings = [c.strip().lower() for c in encoding.split(",") if c.strip() and c.strip().lower() != "identity"]
+    if not codings:
+        yield from raw
+        return
+    if len(codings) > 1 or codings[0] not in ("gzip", "x-gzip", "deflate"):
+        raise FetchError(f"unsupported Content-Encoding {encoding[:60]!r} (only one layer of gzip or deflate)")
+    # gzip: wbits 16+15; deflate: zlib-wrapped as the standard says, or raw as some servers send it.
+    inflater = zlib.decompressobj(31 if codings[0] != "deflate" else 15)
+    first = True
+    for chunk in raw:
+        if first and codings[0] == "deflate" and chunk and (chunk[0] & 0x0F) != 8:
+            inflater = zlib.decompressobj(-15)
+        first = False
+        pending = chunk
+        while pending:
+            try:
+                piece = inflater.decompress(pending, max_bytes + 1)
+            except zlib.error as exc:
+                raise FetchError(f"the body does not decompress ({codings[0]}: {exc})") from None
+            if piece:
+                yield piece
+            pending = inflater.unconsumed_tail
+            if inflater.eof:
+                return  # trailing bytes after the compressed stream are ignored, as browsers do
+
+
+def proxy_for(url: str, config: FetchConfig) -> str | None:
+    """The proxy ``url`` is fetched through: ``config.proxy``, else the one the environment gives its
+    scheme (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``) unless ``NO_PROXY`` names its host."""
+    if config.proxy:
+        return config.proxy
+    proxies = urllib.request.getproxies_environment()
+    parts = urlsplit(url)
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy or urllib.request.proxy_bypass_environment(parts.netloc, proxies):
+        return None
+    return proxy
+
+
 class Fetcher:
     """One HTTP client reused for many fetches (keep-alive); thread-safe, so workers can share it.
 
@@ -137,24 +213,31 @@ class Fetcher:
         self.config = config or FetchConfig()
         self.resolver = resolver
         self._lock = threading.Lock()
-        self._http: httpx.Client | None = None
+        self._clients: dict[str | None, httpx.Client] = {}  # by proxy (None: direct)
+        self._guard = GuardedBackend(self.config.allow_private, self.config.allowed_networks, resolver)
 
-    @property
-    def _client(self) -> httpx.Client:
+    def _client(self, proxy: str | None) -> httpx.Client:
         # Made on first use: building the TLS context costs tens of milliseconds, wasted on local files.
         with self._lock:
-            if self._http is None:
-                self._http = self._make_client()
-            return self._http
+            if proxy not in self._clients:
+                self._clients[proxy] = self._make_client(proxy)
+            return self._clients[proxy]
 
-    def _make_client(self) -> httpx.Client:
+    def _make_client(self, proxy: str | None) -> httpx.Client:
+        config = self.config
+        transport = (
+            proxied_transport(proxy) if proxy
+            else guarded_transport(config.allow_private, config.allowed_networks, self.resolver)
+        )  # fmt: skip
         return httpx.Client(
-            transport=guarded_transport(self.config.allow_private, self.config.allowed_networks, self.resolver),
+            transport=transport,
+            trust_env=False,  # the environment's proxies are chosen by ``proxy_for``, per URL
             timeout=httpx.Timeout(self.config.timeout),
             follow_redirects=False,  # followed by ``fetch``, which checks every target
             event_hooks={"response": [_stop_at_redirects]},
             headers={
                 "User-Agent": self.config.user_agent,
+                "Accept-Encoding": ACCEPT_ENCODING,
                 "Accept": "text/html,application/xhtml+xml,"
                 "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/*;q=0.8",
             },
@@ -180,15 +263,36 @@ class Fetcher:
 
     def _follow(self, url: str) -> Fetched:
         for _ in range(self.config.max_redirects + 1):
-            found = _fetch_once(self._client, url, self.config)
+            proxy = proxy_for(url, self.config)
+            if proxy:
+                self._check_target(url)
+            found = _fetch_once(self._client(proxy), url, self.config)
             if isinstance(found, Fetched):
                 return found
             url = found
         raise FetchError(f"too many redirects (more than {self.config.max_redirects})")
 
+    def _check_target(self, url: str) -> None:
+        """Before a request through a proxy: refuse a target host that is, or resolves here to, an
+        address the fetcher would not connect to itself; a name that does not resolve here is the
+        proxy's to resolve."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            addresses = (self.resolver or resolve)(host, port, max(0.1, min(time_left(), self.config.timeout)))
+        except (HostNotFound, httpcore.ConnectError, httpcore.ConnectTimeout):
+            return
+        try:
+            self._guard.check(host, addresses)
+        except AddressRefused as exc:
+            raise FetchError(f"{exc} (checked before asking the proxy)") from None
+
     def close(self) -> None:
-        if self._http is not None:
-            self._http.close()
+        with self._lock:
+            for client in self._clients.values():
+                client.close()
+            self._clients.clear()
 
     def __enter__(self) -> Fetcher:
         return self

@@ -159,7 +159,8 @@ class GuardedBackend(httpcore.NetworkBackend):
         self.resolver = resolver or resolve
         self._tcp = httpcore.SyncBackend()
 
-    def _check(self, host: str, addresses: Iterable[str]) -> list[IPAddress]:
+    def check(self, host: str, addresses: Iterable[str]) -> list[IPAddress]:
+        """The ``addresses`` of ``host``, all allowed; else ``AddressRefused`` saying why."""
         checked = [ipaddress.ip_address(a.partition("%")[0]) for a in addresses]
         for address in checked:  # one refused address refuses the host: no picking among its answers
             reason = refusal(host, address, self.allow_private, self.allowed)
@@ -179,7 +180,7 @@ class GuardedBackend(httpcore.NetworkBackend):
         if not addresses:
             raise httpcore.ConnectError(f"{host} has no address")
         failure: Exception | None = None
-        for address in self._check(host, addresses):
+        for address in self.check(host, addresses):
             try:
                 stream = self._tcp.connect_tcp(
                     str(address), port, _within(timeout, httpcore.ConnectTimeout), local_address, socket_options
@@ -188,7 +189,7 @@ class GuardedBackend(httpcore.NetworkBackend):
                 failure = exc
                 continue
             try:
-                self._check(host, [stream.get_extra_info("server_addr")[0]])
+                self.check(host, [stream.get_extra_info("server_addr")[0]])
             except AddressRefused:
                 stream.close()
                 raise
@@ -213,6 +214,26 @@ def guarded_transport(
     # is replaced by one that uses ours; tests/unit/test_fetch_guard.py fails if httpx stops using it.
     transport._pool = httpcore.ConnectionPool(
         ssl_context=ssl_context, network_backend=GuardedBackend(allow_private, allowed_networks, resolver),
+        max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0,
+    )  # fmt: skip
+    return transport
+
+
+def proxied_transport(proxy: str) -> httpx.HTTPTransport:
+    """An httpx transport through ``proxy``. Its connections - to the proxy, which the user chose and
+    which may well be on the private network - get the fetch's deadline; the guard checks the target
+    before each request instead (``Fetcher``)."""
+    ssl_context = httpx.create_ssl_context()
+    url = httpx.URL(proxy if "://" in proxy else f"http://{proxy}")
+    if url.scheme not in ("http", "https"):
+        raise ValueError(f"unsupported proxy {proxy!r}: only http:// and https:// proxies")
+    settings = httpx.Proxy(url)
+    transport = httpx.HTTPTransport(verify=ssl_context, proxy=settings)
+    # As in ``guarded_transport``: the pool is replaced by one whose connections obey the deadline.
+    transport._pool = httpcore.HTTPProxy(
+        proxy_url=httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path),
+        proxy_auth=settings.raw_auth, proxy_headers=settings.headers.raw, ssl_context=ssl_context,
+        proxy_ssl_context=settings.ssl_context, network_backend=GuardedBackend(allow_private=True),
         max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0,
     )  # fmt: skip
     return transport

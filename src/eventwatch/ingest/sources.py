@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from eventwatch.compression import compression, inner_suffix
 from eventwatch.documents import (
     HTML_SUFFIXES,
     RECORD_SUFFIXES,
@@ -47,6 +48,11 @@ def is_url(source: str) -> bool:
     return bool(sep) and len(scheme) > 1 and scheme.isalpha()
 
 
+def _is_read(path: Path) -> bool:
+    """Whether a folder's file is one ingest reads: by its suffix, or a compressed record file's."""
+    return path.suffix.lower() in FILE_SUFFIXES or (bool(compression(path)) and inner_suffix(path) in RECORD_SUFFIXES)
+
+
 def files_in(folder: Path) -> Iterator[Path | InputProblem]:
     """The files of a folder and its sub-folders that ingest reads, in name order, hidden ones left out;
     a problem for every sub-folder that cannot be listed (instead of skipping it silently)."""
@@ -58,7 +64,7 @@ def files_in(folder: Path) -> Iterator[Path | InputProblem]:
     files: list[Path] = []
     for root, folders, names in os.walk(folder, onerror=report):
         folders[:] = [name for name in folders if not name.startswith(".")]
-        files += (Path(root, n) for n in names if not n.startswith(".") and Path(n).suffix.lower() in FILE_SUFFIXES)
+        files += (Path(root, n) for n in names if not n.startswith(".") and _is_read(Path(n)))
     yield from unreadable
     if not files and not unreadable:
         yield InputProblem(str(folder), f"folder has no {', '.join(FILE_SUFFIXES)} files")

@@ -74,8 +74,12 @@ class ApiConfig:
     max_periods: int = 10_000  # periods per GET /series answer or alert scan (400 beyond)
     code_workers: int = 1  # documents POST /code codes at once
     code_queue: int = 8  # POST /code requests waiting for a worker (503 beyond)
-    heavy_reads: int = 1  # heavy reads (big pages, long spans: api.admission) running at once
+    heavy_reads: int = 1  # heavy reads (long spans, all-history alert scans: api.admission) running at once
     code_long_chars: int = 20_000  # texts this long are coded in a lane of their own (one at a time)
+    code_nice: int = 10  # the short-text coding workers' CPU priority below the server's (0: the same)
+    code_long_nice: int = 19  # ... and the long-text worker's
+    heavy_per_client: int = 2  # heavy reads one client may have running or waiting (429 beyond; 0: no limit)
+    code_long_per_client: int = 1  # long texts one client may have coding or waiting (429 beyond; 0: no limit)
 
     def validate(self) -> None:
         for name in ("max_page_size", "max_body_bytes", "max_text_chars", "request_seconds", "max_response_mb",
@@ -167,6 +171,10 @@ def _parse(raw: dict[str, Any]) -> MonitorConfig:
             code_queue=int(api.get("code_queue", 8)),
             code_long_chars=int(api.get("code_long_chars", 20_000)),
             heavy_reads=int(api.get("heavy_reads", 1)),
+            code_nice=int(api.get("code_nice", 10)),
+            code_long_nice=int(api.get("code_long_nice", 19)),
+            heavy_per_client=int(api.get("heavy_per_client", 2)),
+            code_long_per_client=int(api.get("code_long_per_client", 1)),
         ),
     )
     config.api.validate()

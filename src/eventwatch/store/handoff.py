@@ -88,9 +88,11 @@ def find_server(db: str | Path, *, check_alive: bool = True) -> ServerInfo | Non
 def _client(server: ServerInfo) -> Any:
     import httpx
 
+    # trust_env off: the server is on this machine, and a proxy from $HTTP_PROXY must not see its token.
     return httpx.Client(
-        base_url=server.url, headers={"Authorization": f"Bearer {server.token}"}, timeout=httpx.Timeout(300, connect=2)
-    )
+        base_url=server.url, headers={"Authorization": f"Bearer {server.token}"}, timeout=httpx.Timeout(300, connect=2),
+        trust_env=False,
+    )  # fmt: skip
 
 
 def _post(client: Any, server: ServerInfo, path: str, body: dict[str, Any]) -> Any:
