@@ -22,16 +22,18 @@ import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import islice
 from pathlib import Path
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from eventwatch.coding.classify import ClassifyPass
 from eventwatch.coding.context import ContextPass
 from eventwatch.coding.knowledge import Knowledge
 from eventwatch.coding.layout import LayoutPass
-from eventwatch.coding.parse import ParsePass, index, load_model
+from eventwatch.coding.parse import ParsePass, index, load_model, require_model
 from eventwatch.coding.passes import Pass, run, run_batch
 from eventwatch.coding.predicates import PredicatesPass, find_predicates
 from eventwatch.coding.registry import RegistryPass
@@ -57,6 +59,9 @@ class CoderConfig:
 
 class Coder:
     """Codes documents into events. Loads the model and knowledge once; reuse one Coder for many documents.
+
+    With ``n_process`` > 1 the worker processes code and each loads its own; this process loads them only
+    if it is asked to code itself (``pipe_states``, ``code_parsed``, ``explain``).
 
     >>> coder = Coder()
     >>> events = coder.code("Russia attacked Ukraine on Monday.", date="2022-02-28")
@@ -84,13 +89,26 @@ class Coder:
             max_length=max_length,
         )
         self.n_process = max(1, n_process)
-        self.nlp = load_model(model)
-        self.knowledge = Knowledge.load(
-            self.nlp, lexicon_dir=lexicon_dir, actors_dir=actors_dir, words_dir=words_dir
-        )
-        self.passes: list[Pass] = [
+        if self.n_process == 1:
+            self.passes  # noqa: B018 - loaded now, so a missing model or a bad data file is said at once
+        else:
+            require_model(model)  # the workers load it: here it would cost seconds and memory for nothing
+
+    @cached_property
+    def nlp(self) -> Language:
+        return load_model(self.config.model)
+
+    @cached_property
+    def knowledge(self) -> Knowledge:
+        c = self.config
+        return Knowledge.load(self.nlp, lexicon_dir=c.lexicon_dir, actors_dir=c.actors_dir, words_dir=c.words_dir)
+
+    @cached_property
+    def passes(self) -> list[Pass]:
+        c = self.config
+        passes: list[Pass] = [
             LayoutPass(),
-            ParsePass(self.nlp, batch_size, max_length, needs_entities=self._may_have_events),
+            ParsePass(self.nlp, c.batch_size, c.max_length, needs_entities=self._may_have_events),
             RegistryPass(self.knowledge),
             PredicatesPass(self.knowledge),
             ClassifyPass(self.knowledge),
@@ -102,6 +120,7 @@ class Coder:
         # about 6% of the coder's time on news).
         gc.collect()
         gc.freeze()
+        return passes
 
     def _may_have_events(self, doc: Doc) -> bool:
         """Whether a parsed text has a predicate the lexicon codes: events are built only from those, so a

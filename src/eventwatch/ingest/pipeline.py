@@ -8,7 +8,6 @@ costs reading, not coding. Coded articles are written in small batches, each one
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import queue
 import re
 import threading
@@ -79,32 +78,14 @@ class IngestReport:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class CoderPool:
-    """The Coder in ``workers`` processes, each building its own from ``config``, with no Coder in this
-    process: a Coder with ``n_process`` > 1 also loads the model and knowledge here, which only the
-    workers use (measured: 7-10 s of wall and CPU before the first document is coded, all of it in the
-    process that writes the store)."""
-
-    config: Any  # coding.coder.CoderConfig
-    workers: int
-
-    def pipe_documents(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Any]]]:
-        from eventwatch.coding.coder import _parallel, as_document
-
-        return _parallel((as_document(d) for d in documents), self.config, self.workers)
-
-
 def make_coder(spec: str | None = None, workers: int = 1) -> DocumentCoder:
     """The default Coder (keeping unreal mentions, as the store does), or the object a ``module:callable``
     factory makes (anything with ``pipe_documents``). Raises ValueError when the factory cannot be loaded."""
     if spec is None:
-        from eventwatch.coding.coder import Coder, CoderConfig
-        from eventwatch.coding.parse import MODEL_PACKAGES
+        from eventwatch.coding.coder import Coder
 
-        if workers > 1 and any(importlib.util.find_spec(package) for package in MODEL_PACKAGES):
-            return CoderPool(CoderConfig(include_unreal=True), workers)
-        return Coder(include_unreal=True, n_process=workers)  # (which says how to install a missing model)
+        # With workers > 1 this process (the one that writes the store) loads no model: the workers do.
+        return Coder(include_unreal=True, n_process=workers)
     module, _, name = spec.partition(":")
     try:
         factory = getattr(importlib.import_module(module), name or "make_coder")
