@@ -7,10 +7,13 @@ short POST /code texts) or, with probability ``--abusive``, abusive: seven-thous
 scans, 0001-01-01 / 9999-12-31 dates, the largest page over all time, 50-page-deep cursor walks, POST
 /code with the largest text allowed and bodies over the cap. Prints the status counts, the number of
 5xx answers (target 0; 503 is broken down, as it is the limits' own answer when the coder or time
-budget is exhausted; 429 is a client over its share - the 50 clients all come from 127.0.0.1, so to
-the server they are one client), the normal requests' p95 (target <= 500 ms), every route's p50/p95
+budget is exhausted; 429 is a client over its share), the normal requests' p95 (target <= 500 ms), every route's p50/p95
 and statuses, and the server's peak RSS (target <= 1.5 GB). Only loopback traffic; the run is bounded
 (every request has a 60 s client timeout and the clients stop at the deadline).
+
+The clients all connect from 127.0.0.1, as through a reverse proxy on this machine: the server is
+started with ``--trusted-proxy 127.0.0.1`` and each client names its own address (10.0.x.y) in
+``X-Forwarded-For``, so per-client shares see 50 clients (``--one-address``: no header, one client).
 
     python benchmarks/api_abuse.py [--events 100000] [--clients 50] [--seconds 60] [--abusive 0.3]
                                    [--backend duckdb|postgresql] [--pg postgresql://...] [--cache DIR]
@@ -127,16 +130,19 @@ def abusive_request(rng: random.Random, max_text: int) -> tuple[str, str, dict |
     return "POST", "/code", {"text": "x" * EVEN_LONGER}
 
 
-def send(con: http.client.HTTPConnection, method: str, path: str, params: dict | None) -> tuple[int, bytes]:
+def send(
+    con: http.client.HTTPConnection, method: str, path: str, params: dict | None, headers: dict | None = None
+) -> tuple[int, bytes]:
+    headers = headers or {}
     if method == "POST":
-        con.request("POST", path, body=json.dumps(params), headers={"Content-Type": "application/json"})
+        con.request("POST", path, body=json.dumps(params), headers={"Content-Type": "application/json", **headers})
     else:
-        con.request("GET", f"{path}?{urlencode(params)}" if params else path)
+        con.request("GET", f"{path}?{urlencode(params)}" if params else path, headers=headers)
     response = con.getresponse()
     return response.status, response.read()
 
 
-def walk_cursor(con: http.client.HTTPConnection, params: dict, deadline: float) -> tuple[int, bytes]:
+def walk_cursor(con: http.client.HTTPConnection, params: dict, deadline: float, headers: dict) -> tuple[int, bytes]:
     """Follow next_cursor ``pages`` deep (or until the deadline); the status of the last page (or the first
     failure)."""
     query = {"limit": params["limit"]}
@@ -144,7 +150,7 @@ def walk_cursor(con: http.client.HTTPConnection, params: dict, deadline: float) 
     for _ in range(params["pages"]):
         if time.monotonic() > deadline:
             break
-        status, body = send(con, "GET", "/events", query)
+        status, body = send(con, "GET", "/events", query, headers)
         if status != 200:
             break
         cursor = json.loads(body).get("next_cursor")
@@ -154,8 +160,12 @@ def walk_cursor(con: http.client.HTTPConnection, params: dict, deadline: float) 
     return status, body
 
 
-def client(port: int, seed: int, deadline: float, abusive: float, max_text: int, code: bool, tally: Tally) -> None:
+def client(
+    port: int, seed: int, deadline: float, abusive: float, max_text: int, code: bool, tally: Tally, named: bool
+) -> None:
     rng = random.Random(seed)
+    # Its own address, as a reverse proxy in front of the server reports it.
+    headers = {"X-Forwarded-For": f"10.0.{seed // 250}.{seed % 250 + 1}"} if named else {}
     con = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     while time.monotonic() < deadline:
         kind = "abusive" if rng.random() < abusive else "normal"
@@ -166,7 +176,10 @@ def client(port: int, seed: int, deadline: float, abusive: float, max_text: int,
             kind = "coding"  # a short text to code: timed apart from the reads (it waits for a coder)
         started = time.perf_counter()
         try:
-            status, _ = walk_cursor(con, params, deadline) if method == "CURSOR" else send(con, method, path, params)
+            if method == "CURSOR":
+                status, _ = walk_cursor(con, params, deadline, headers)
+            else:
+                status, _ = send(con, method, path, params, headers)
         except (OSError, http.client.HTTPException):
             status = 0  # no answer: counted apart from the statuses
             con.close()
@@ -179,7 +192,8 @@ def start_server(location: str, port: int) -> subprocess.Popen:
     """``eventwatch serve`` as a user starts it, with its default limits."""
     eventwatch = Path(sys.executable).with_name("eventwatch")
     command = [str(eventwatch), "serve"] if eventwatch.exists() else [sys.executable, "-m", "eventwatch", "serve"]
-    server = subprocess.Popen([*command, "--db", location, "--port", str(port), "--host", "127.0.0.1"],
+    server = subprocess.Popen([*command, "--db", location, "--port", str(port), "--host", "127.0.0.1",
+                               "--trusted-proxy", "127.0.0.1"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -233,7 +247,9 @@ def bench(name: str, location: str, args: argparse.Namespace) -> None:
         deadline = time.monotonic() + args.seconds
         threads = [
             threading.Thread(
-                target=client, args=(port, seed, deadline, args.abusive, max_text, not args.no_code, tally), daemon=True
+                target=client,
+                args=(port, seed, deadline, args.abusive, max_text, not args.no_code, tally, not args.one_address),
+                daemon=True,
             )
             for seed in range(args.clients)
         ]
@@ -280,6 +296,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--abusive", type=float, default=0.3, help="share of abusive requests")
     parser.add_argument("--no-code", action="store_true", help="no POST /code: reads only (what coding costs them)")
+    parser.add_argument("--one-address", action="store_true", help="no X-Forwarded-For: the server sees one client")
     parser.add_argument("--backend", choices=("duckdb", "postgresql"), default="duckdb")
     parser.add_argument("--pg", default=os.environ.get("EVENTWATCH_BENCH_PG"), help="PostgreSQL URL")
     parser.add_argument("--cache", type=Path, help="keep the built store here and reuse it")

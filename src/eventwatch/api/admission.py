@@ -11,14 +11,16 @@ for a slot.
 Beyond that, one client may hold only its share of a lane (``Shares``): a client that already has
 ``per_client`` heavy reads running or waiting is told to slow down (429, ``Retry-After``) at once,
 instead of filling the queue others wait in; the same holds for the long-text lane of POST /code
-(``api.coding``). A client is the address the request comes from (``request.client.host``; behind a
-reverse proxy on this machine, uvicorn takes it from ``X-Forwarded-For``). The 503 stays the answer
+(``api.coding``). A client is the address the request comes from (``request.client.host``); behind a
+reverse proxy listed in ``api.trusted_proxies``, the address its ``X-Forwarded-For`` names (only then:
+any client could write the header). The 503 stays the answer
 when the lane is full of *other* clients' work: that is overload, not a client's excess.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -103,3 +105,43 @@ class HeavyLane:
             yield
         finally:
             self._slots.release()
+
+
+class PageRows:
+    """Large pages of events take turns: at most ``rows`` rows of pages longer than ``light_rows`` are
+    read and serialised at once; a page waits up to ``wait_seconds`` for its rows (then ``TooBusy``).
+
+    A keyset page costs its size, but a page of 500 still holds the interpreter lock for tens of
+    milliseconds to convert, validate and serialise; fifty clients walking such pages at once left every
+    cheap request queueing for the lock. A page weighs its ``limit`` (at most ``rows``, so any page
+    can run alone); pages of ``light_rows`` or fewer - a dashboard's - never wait.
+    """
+
+    def __init__(self, rows: int, light_rows: int, wait_seconds: float) -> None:
+        self.rows = max(1, rows)
+        self.light_rows = light_rows
+        self.wait_seconds = wait_seconds
+        self._free = self.rows
+        self._turn = threading.Condition()
+
+    @contextmanager
+    def hold(self, limit: int) -> Iterator[None]:
+        if limit <= self.light_rows:
+            yield
+            return
+        weight = min(limit, self.rows)
+        deadline = time.monotonic() + self.wait_seconds
+        with self._turn:
+            while self._free < weight:
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._turn.wait(left) and self._free < weight:
+                    raise TooBusy(
+                        "the server is busy serving other large pages: try again shortly, or ask for smaller pages"
+                    )
+            self._free -= weight
+        try:
+            yield
+        finally:
+            with self._turn:
+                self._free += weight
+                self._turn.notify_all()

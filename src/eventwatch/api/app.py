@@ -25,10 +25,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import TypeAdapter
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from eventwatch import __version__
 from eventwatch.api import models
-from eventwatch.api.admission import HeavyLane, OverShare, TooBusy, Weigher
+from eventwatch.api.admission import HeavyLane, OverShare, PageRows, TooBusy, Weigher
 from eventwatch.api.cache import AnswerCache, ServeCached, answer_key
 from eventwatch.api.coding import CoderBusy, CodingPool
 from eventwatch.api.database import Database
@@ -109,11 +110,12 @@ def create_app(
     database = Database(db, announce_url=announce_url, request_seconds=cfg.request_seconds)
     coding = CodingPool(
         cfg.code_workers, cfg.code_queue, coder_factory, long_chars=cfg.code_long_chars, nice=cfg.code_nice,
-        long_nice=cfg.code_long_nice, long_per_client=cfg.code_long_per_client,
+        long_nice=cfg.code_long_nice, long_per_client=cfg.code_long_per_client, wait_seconds=cfg.request_seconds,
     )  # fmt: skip
     watchdog = Watchdog()
     weigher = Weigher()
     heavy_lane = HeavyLane(cfg.heavy_reads, wait_seconds=2 * cfg.request_seconds, per_client=cfg.heavy_per_client)
+    page_rows = PageRows(cfg.page_rows, cfg.light_page_rows, wait_seconds=2 * cfg.request_seconds)
     max_response_bytes = int(cfg.max_response_mb * 2**20)
 
     @asynccontextmanager
@@ -151,6 +153,9 @@ def create_app(
     app.add_middleware(
         BodyLimit, max_bytes=cfg.max_body_bytes, error=error_response, larger={"/store/": MAX_BATCH_BYTES}
     )
+    if cfg.trusted_proxies:
+        # Outermost, so the shares (``client_of``) see the client the proxy names, not the proxy.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(cfg.trusted_proxies))
     app.include_router(handoff_router(database))
 
     # -- errors: one body shape for all of them ------------------------------------------------------
@@ -203,14 +208,16 @@ def create_app(
 
     # -- reads ----------------------------------------------------------------------------------------
 
-    def answer(request: Request, model: type, compute: Callable[[Connection], Any], heavy: bool = False) -> Response:
+    def answer(
+        request: Request, model: type, compute: Callable[[Connection], Any], heavy: bool = False, rows: int = 0
+    ) -> Response:
         """``compute``'s value on a read connection, as ``model`` JSON; reused while the store is unchanged,
         computed once for identical requests arriving together. A ``heavy`` read waits for a slot of its
-        own (``api.admission``)."""
+        own, a page of ``rows`` events for its rows (``api.admission``)."""
         key = answer_key(request.scope["path"], request.scope.get("query_string", b""))
 
         def fresh() -> bytes:
-            with heavy_lane.slot(heavy, client_of(request)):
+            with heavy_lane.slot(heavy, client_of(request)), page_rows.hold(rows):
                 with database.read() as con:
                     value = within_budget(con, compute)
                 body = json_bytes(model, value)
@@ -243,20 +250,18 @@ def create_app(
     top = default_config().network_limit
 
     @app.get("/health", response_model=models.Health, tags=["meta"])
-    def health() -> models.Health:
-        with database.read() as con:
+    def health(request: Request) -> Any:
+        # Cached like any read (the counts change only with the store): under load a monitor's probe is
+        # then a dictionary look-up in ServeCached, not a scan of the events queued behind other reads.
+        def status(con: Connection) -> dict[str, Any]:
             events, first, last = con.execute("SELECT count(*), min(date), max(date) FROM events").fetchone()
             articles = con.scalar("SELECT count(*) FROM articles")
-        return models.Health(
-            status="ok",
-            version=__version__,
-            database=database.location,
-            events=events,
-            articles=articles,
-            first_date=first,
-            last_date=last,
-            ingest_enabled=bool(token),
-        )
+            return {
+                "status": "ok", "version": __version__, "database": database.location, "events": events,
+                "articles": articles, "first_date": first, "last_date": last, "ingest_enabled": bool(token),
+            }  # fmt: skip
+
+        return answer(request, models.Health, status)
 
     @app.get("/events", response_model=models.EventPage, tags=["events"])
     def list_events(
@@ -278,9 +283,9 @@ def create_app(
             found = browse.list_events(con, filters, limit=limit, cursor=cursor)
             return {"items": found.items, "next_cursor": found.next_cursor, "limit": found.limit}
 
-        # Never heavy: a keyset page costs its size (at most max_page_size), whatever the date range; a
-        # page of 500 is read and serialised in tens of milliseconds, no more than a light aggregate.
-        return answer(request, models.EventPage, page)
+        # Never heavy: a keyset page costs its size (at most max_page_size), whatever the date range; but
+        # large pages take turns for the interpreter lock their rows hold (api.admission.PageRows).
+        return answer(request, models.EventPage, page, rows=limit)
 
     @app.get("/events/{event_id}", response_model=models.EventDetail, tags=["events"])
     def get_event(request: Request, event_id: str) -> Any:
@@ -417,7 +422,8 @@ def json_bytes(model: type, value: Any) -> bytes:
 
 
 def client_of(request: Request) -> str | None:
-    """Who is asking, for per-client shares (``api.admission``): the address the request comes from."""
+    """Who is asking, for per-client shares (``api.admission``): the address the request comes from - or,
+    from a proxy listed in ``trusted_proxies``, the client its X-Forwarded-For names."""
     return request.client.host if request.client else None
 
 

@@ -6,8 +6,13 @@ serve reads; coded in threads of the server, it still held the interpreter lock 
 load even GET /health waited a second. Here the coder runs in worker processes (each with a pipeline of
 its own, started from a forkserver and kept), in two lanes: short texts (the usual article) in
 ``workers`` processes, texts of ``long_chars`` characters or more in one process of their own, so a long
-document never delays a short one. Each lane holds at most ``queue`` waiting requests; one beyond that
-is refused at once with 503 and ``Retry-After`` instead of piling up, and reads never wait for coding.
+document never delays a short one. A short text waits for its coder - in the event loop, costing no
+thread - as long as the request's time budget allows: it is refused with 503 and ``Retry-After`` only
+when ``queue`` requests already wait or, by the recent coding times, its turn would come after the
+budget (so the refusal is immediate, not after the budget). Shedding a short text from a client within
+its share only because a burst of others arrived a moment earlier (the old fixed queue of 8) answered
+113 of 269 short texts 503 under ``benchmarks/api_abuse.py``. The long lane holds one waiting text.
+Reads never wait for coding.
 A client (its address) codes one long text at a time: a second one while its first is coding or queued
 is refused with 429 (``admission.Shares``), so one client cannot hold the whole long lane.
 A coder factory given by the caller (tests, other coders) runs in threads instead, as a worker process
@@ -41,6 +46,15 @@ class CoderBusy(Exception):
 
 
 class _Lane:
+    """``workers`` coders and the requests waiting for them.
+
+    A request waits for a free coder (in the event loop, so waiting costs no thread) up to
+    ``wait_seconds``; it is refused at once (``CoderBusy``) when ``queue`` requests already wait, or
+    when the coders would not get to it in time by the recent coding times - a client then hears 503
+    at once instead of after its whole budget. ``wait_seconds`` 0: refused whenever every coder is busy
+    and ``queue`` are waiting (no wait bound).
+    """
+
     def __init__(
         self,
         name: str,
@@ -49,9 +63,12 @@ class _Lane:
         make_coder: Callable[[], Any] | None,
         nice: int = 0,
         per_client: int = 0,
+        wait_seconds: float = 0.0,
     ) -> None:
         self.name = name
         self.workers = workers
+        self.queue = max(0, queue)
+        self.wait_seconds = wait_seconds
         self._shares = Shares(per_client, f"{name} texts to code")
         self._executor: Executor
         if make_coder is None:
@@ -63,9 +80,12 @@ class _Lane:
         else:
             self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"eventwatch-coder-{name}")
             self._run = self._code_in_thread
-        self._slots = threading.BoundedSemaphore(workers + max(0, queue))
         self._make_coder = make_coder
         self._local = threading.local()
+        self._coders: asyncio.Semaphore | None = None  # free coders, of the event loop serving requests
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiting = 0
+        self.seconds_per_text = 0.0  # recent coding time (moving average): how long a wait would be
 
     def _code_in_thread(self, text: str, date: str | None) -> list[Any]:
         coder = getattr(self._local, "coder", None)
@@ -77,19 +97,51 @@ class _Lane:
         with self._shares.hold(client):
             return await self._code(text, date)
 
+    def _free_coders(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if self._coders is None or self._loop is not loop:
+            self._coders, self._loop = asyncio.Semaphore(self.workers), loop
+        return self._coders
+
+    def expected_wait(self) -> float:
+        """Seconds a request arriving now would wait for a coder, by the recent coding times."""
+        return (self._waiting // self.workers + 1) * self.seconds_per_text
+
     async def _code(self, text: str, date: str | None) -> list[Any]:
-        if not self._slots.acquire(blocking=False):
-            raise CoderBusy(
-                f"the coder is busy ({self.workers} coding {self.name} texts, the queue is full): "
-                "try again in a few seconds"
-            )
+        coders = self._free_coders()
+        if coders.locked():
+            if self._waiting >= self.queue or (self.wait_seconds and self.expected_wait() > self.wait_seconds):
+                raise CoderBusy(self._busy())
+            self._waiting += 1
+            try:
+                async with asyncio.timeout(self.wait_seconds or None):
+                    await coders.acquire()
+            except TimeoutError:
+                raise CoderBusy(self._busy()) from None
+            finally:
+                self._waiting -= 1
+        else:
+            await coders.acquire()
+        loop, started = asyncio.get_running_loop(), time.monotonic()
+
+        def finished() -> None:  # in the event loop
+            elapsed = time.monotonic() - started
+            self.seconds_per_text = 0.8 * self.seconds_per_text + 0.2 * elapsed if self.seconds_per_text else elapsed
+            coders.release()
+
         try:
             future = self._executor.submit(self._run, text, date)
         except BaseException:
-            self._slots.release()
+            coders.release()
             raise
-        future.add_done_callback(lambda _: self._slots.release())
+        future.add_done_callback(lambda _: loop.call_soon_threadsafe(finished))
         return await asyncio.wrap_future(future)
+
+    def _busy(self) -> str:
+        return (
+            f"the coder is busy ({self.workers} coding {self.name} texts, {self._waiting} waiting, about "
+            f"{self.expected_wait():.0f} s to wait): try again in a few seconds"
+        )
 
     def close(self) -> None:
         """Stop the workers now, one still coding included: left to finish, a worker coding a long text
@@ -111,9 +163,10 @@ class CodingPool:
         nice: int = 10,
         long_nice: int = 19,
         long_per_client: int = 1,
+        wait_seconds: float = 10.0,
     ) -> None:
         self.long_chars = long_chars
-        self._short = _Lane("short", workers, queue, coder_factory, nice)
+        self._short = _Lane("short", workers, queue, coder_factory, nice, wait_seconds=wait_seconds)
         self._long = (
             _Lane("long", 1, 1, coder_factory, long_nice, per_client=long_per_client) if long_chars else self._short
         )

@@ -46,12 +46,14 @@ def api_config(
     max_response_mb: float | None = None,
     max_text_chars: int | None = None,
     code_workers: int | None = None,
+    trusted_proxies: Sequence[str] = (),
 ) -> ApiConfig:
     """The API's limits: data/monitor.yaml, then ``config_file``'s values, then the given ones."""
     config = load_config(config_file) if config_file else default_config()
     given = {
         "request_seconds": request_timeout, "max_periods": max_periods, "max_response_mb": max_response_mb,
         "max_text_chars": max_text_chars, "code_workers": code_workers,
+        "trusted_proxies": tuple(trusted_proxies) or None,
     }  # fmt: skip
     api = replace(config.api, **{k: v for k, v in given.items() if v is not None})
     api.validate()
@@ -112,7 +114,9 @@ def serve(
         db, token=token, announce_url=local_url(host, port), tasks=tasks, fetch_config=fetch_config, config=config
     )
     log(f"eventwatch dashboard for {display(str(db))} on http://{host}:{port}/ (API docs at /docs); Ctrl-C to stop")
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+    # proxy_headers off: uvicorn would trust X-Forwarded-For from 127.0.0.1 by default, letting any local
+    # client name itself anyone; the app honours the header from api.trusted_proxies only.
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False, proxy_headers=False)
 
 
 def _watcher(

@@ -213,6 +213,11 @@ def alerts_command(db, since, until, period, method, metric, by, min_events, thr
 @click.option("--max-response-mb", type=click.FloatRange(0.01), help="Largest answer (MB); then 413 [default: 32].")
 @click.option("--max-text-chars", type=click.IntRange(1), help="Longest POST /code text [default: 200000].")
 @click.option("--code-workers", type=click.IntRange(1, 64), help="Documents POST /code codes at once [default: 1].")
+@click.option(
+    "--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDRESS",
+    help="A reverse proxy (address or network) whose X-Forwarded-For names the client, for per-client limits "
+    "[default: none].",
+)  # fmt: skip
 @_one_line_errors
 def serve_command(db, host, port, token, feeds, every, allow_private, config_file, **limits):
     """Serve the REST API and the dashboard (all assets local; no network needed).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -73,19 +74,27 @@ class ApiConfig:
     max_alerts: int = 1000  # alerts per GET /alerts answer
     max_periods: int = 10_000  # periods per GET /series answer or alert scan (400 beyond)
     code_workers: int = 1  # documents POST /code codes at once
-    code_queue: int = 8  # POST /code requests waiting for a worker (503 beyond)
+    code_queue: int = 64  # short POST /code texts waiting for a worker (503 beyond, or past request_seconds)
     heavy_reads: int = 1  # heavy reads (long spans, all-history alert scans: api.admission) running at once
     code_long_chars: int = 20_000  # texts this long are coded in a lane of their own (one at a time)
     code_nice: int = 10  # the short-text coding workers' CPU priority below the server's (0: the same)
     code_long_nice: int = 19  # ... and the long-text worker's
     heavy_per_client: int = 2  # heavy reads one client may have running or waiting (429 beyond; 0: no limit)
     code_long_per_client: int = 1  # long texts one client may have coding or waiting (429 beyond; 0: no limit)
+    trusted_proxies: tuple[str, ...] = ()  # proxies (addresses, networks) whose X-Forwarded-For names the client
+    page_rows: int = 1000  # rows of large event pages read and serialised at once (api.admission.PageRows)
+    light_page_rows: int = 100  # pages of at most this many rows never wait for page_rows
 
     def validate(self) -> None:
         for name in ("max_page_size", "max_body_bytes", "max_text_chars", "request_seconds", "max_response_mb",
-                     "max_alerts", "max_periods", "code_workers"):  # fmt: skip
+                     "max_alerts", "max_periods", "code_workers", "page_rows", "light_page_rows"):  # fmt: skip
             if getattr(self, name) <= 0:
                 raise ValueError(f"api.{name} must be positive, not {getattr(self, name)!r}")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"api.trusted_proxies: {proxy!r} is not an IP address or network") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,17 +177,28 @@ def _parse(raw: dict[str, Any]) -> MonitorConfig:
             max_alerts=int(api.get("max_alerts", 1000)),
             max_periods=max_periods,
             code_workers=int(api.get("code_workers", 1)),
-            code_queue=int(api.get("code_queue", 8)),
+            code_queue=int(api.get("code_queue", 64)),
             code_long_chars=int(api.get("code_long_chars", 20_000)),
             heavy_reads=int(api.get("heavy_reads", 1)),
             code_nice=int(api.get("code_nice", 10)),
             code_long_nice=int(api.get("code_long_nice", 19)),
             heavy_per_client=int(api.get("heavy_per_client", 2)),
             code_long_per_client=int(api.get("code_long_per_client", 1)),
+            trusted_proxies=_addresses(api.get("trusted_proxies")),
+            page_rows=int(api.get("page_rows", 1000)),
+            light_page_rows=int(api.get("light_page_rows", 100)),
         ),
     )
     config.api.validate()
     return config
+
+
+def _addresses(value: Any) -> tuple[str, ...]:
+    """A list of addresses from YAML: a list, or one string of comma-separated addresses."""
+    if not value:
+        return ()
+    items = value.split(",") if isinstance(value, str) else value
+    return tuple(str(item).strip() for item in items if str(item).strip())
 
 
 @cache
