@@ -145,3 +145,28 @@ class PageRows:
             with self._turn:
                 self._free += weight
                 self._turn.notify_all()
+
+
+class ReadSlots:
+    """At most ``slots`` reads compute at once (query, conversion, serialisation); the others wait their
+    turn, asleep, up to ``wait_seconds`` (then ``TooBusy``).
+
+    Every computing read holds the interpreter lock between its queries. With fifty of them runnable,
+    the event loop - which parses every request and sends every answer, cached ones included - got the
+    lock about one turn in fifty: under ``benchmarks/api_abuse.py`` a cached GET /health waited 190 ms
+    (p50) though it costs 1.5 ms. Queued on a lock instead, waiting reads cost nothing, the loop gets its
+    turns, and a cheap read waits for a few running ones, not for all of them.
+    """
+
+    def __init__(self, slots: int, wait_seconds: float) -> None:
+        self._slots = threading.BoundedSemaphore(max(1, slots))
+        self.wait_seconds = wait_seconds
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        if not self._slots.acquire(timeout=self.wait_seconds):
+            raise TooBusy("the server is busy answering other requests: try again shortly")
+        try:
+            yield
+        finally:
+            self._slots.release()

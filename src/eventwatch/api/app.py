@@ -29,7 +29,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from eventwatch import __version__
 from eventwatch.api import models
-from eventwatch.api.admission import HeavyLane, OverShare, PageRows, TooBusy, Weigher
+from eventwatch.api.admission import HeavyLane, OverShare, PageRows, ReadSlots, TooBusy, Weigher
 from eventwatch.api.cache import AnswerCache, ServeCached, answer_key
 from eventwatch.api.coding import CoderBusy, CodingPool
 from eventwatch.api.database import Database
@@ -40,7 +40,7 @@ from eventwatch.monitor.alerts import alerts as find_alerts
 from eventwatch.monitor.browse import BadCursor, EventFilters
 from eventwatch.monitor.config import LEVELS, METHODS, METRICS, PERIODS, UNITS, ApiConfig, default_config
 from eventwatch.monitor.series import series as dyad_series
-from eventwatch.store.backends import Backend, QueryError, StoreError
+from eventwatch.store.backends import Backend, HeldDuckDB, QueryError, StoreError
 from eventwatch.store.budget import OutOfTime, Watchdog
 from eventwatch.store.dialect import Connection
 
@@ -116,6 +116,7 @@ def create_app(
     weigher = Weigher()
     heavy_lane = HeavyLane(cfg.heavy_reads, wait_seconds=2 * cfg.request_seconds, per_client=cfg.heavy_per_client)
     page_rows = PageRows(cfg.page_rows, cfg.light_page_rows, wait_seconds=2 * cfg.request_seconds)
+    read_slots = ReadSlots(cfg.read_workers, wait_seconds=2 * cfg.request_seconds)
     max_response_bytes = int(cfg.max_response_mb * 2**20)
 
     @asynccontextmanager
@@ -148,7 +149,10 @@ def create_app(
     app.state.database = database
     cache = AnswerCache(cfg.cache_entries, cfg.cache_mb * 2**20)
     app.state.cache = cache
-    app.add_middleware(ServeCached, cache=cache, version=lambda: database.backend.data_version())
+    app.add_middleware(
+        ServeCached, cache=cache, version=lambda: database.backend.data_version(),
+        version_is_local=lambda: isinstance(database.backend, HeldDuckDB),
+    )  # fmt: skip
     app.add_middleware(SecurityHeaders)
     app.add_middleware(
         BodyLimit, max_bytes=cfg.max_body_bytes, error=error_response, larger={"/store/": MAX_BATCH_BYTES}
@@ -217,7 +221,7 @@ def create_app(
         key = answer_key(request.scope["path"], request.scope.get("query_string", b""))
 
         def fresh() -> bytes:
-            with heavy_lane.slot(heavy, client_of(request)), page_rows.hold(rows):
+            with heavy_lane.slot(heavy, client_of(request)), page_rows.hold(rows), read_slots.slot():
                 with database.read() as con:
                     value = within_budget(con, compute)
                 body = json_bytes(model, value)

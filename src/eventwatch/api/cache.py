@@ -106,17 +106,22 @@ class ServeCached:
     walking the same pages, then cost a dictionary look-up and a write each.
     """
 
-    def __init__(self, app: ASGIApp, cache: AnswerCache, version: Callable[[], Any]) -> None:
+    def __init__(
+        self, app: ASGIApp, cache: AnswerCache, version: Callable[[], Any], version_is_local: Callable[[], bool]
+    ) -> None:
         self.app = app
         self.cache = cache
         self.version = version
+        self.version_is_local = version_is_local  # the version is a value in memory, not a query
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             key = answer_key(scope["path"], scope.get("query_string", b""))
             if self.cache.holds(key):
-                # In a thread: a PostgreSQL store's version is a query.
-                body = self.cache.get(key, await anyio.to_thread.run_sync(self.version))
+                # A PostgreSQL store's version is a query: in a thread. A held DuckDB file's is an attribute:
+                # read here, as a hop through the busy request thread pool cost a cached answer its speed.
+                local = self.version_is_local()
+                body = self.cache.get(key, self.version() if local else await anyio.to_thread.run_sync(self.version))
                 if body is not None:
                     await Response(body, media_type="application/json")(scope, receive, send)
                     return

@@ -14,15 +14,20 @@ its share only because a burst of others arrived a moment earlier (the old fixed
 113 of 269 short texts 503 under ``benchmarks/api_abuse.py``. The long lane holds one waiting text.
 Reads never wait for coding.
 A client (its address) codes one long text at a time: a second one while its first is coding or queued
-is refused with 429 (``admission.Shares``), so one client cannot hold the whole long lane.
+is refused with 429 (``admission.Shares``), so one client cannot hold the whole long lane. The long
+lane is a quota all clients share - one long text coding, one waiting - not a measure of the server's
+health: a long text arriving while it is taken is told 429 with ``Retry-After`` too (slow down: long
+texts are taken one at a time), while the server goes on answering everything else.
 A coder factory given by the caller (tests, other coders) runs in threads instead, as a worker process
 could not import it.
 
-The workers run at a lower CPU priority (``nice``: 10 for short texts, 19 for the long lane, whose
-documents are batch work): on a busy machine coding takes the CPU the reads leave over instead of
-making every read wait its turn (``benchmarks/api_abuse.py``). Each worker parses one chunk of a long text at a
-time (``batch_size=1``): a request codes one document, so batching only cost memory - a 200,000-character
-text peaked at 850 MB parsed four chunks at once, 500 MB one at a time.
+The long-text worker runs at a lower CPU priority (``nice`` 19: long documents are batch work), so on a
+busy machine it takes the CPU the reads leave over. Short texts are interactive like reads and run at
+the server's priority by default (``code_nice``): at nice 10 on a busy machine they waited 5-10 s for
+the CPU and, their turn coming after the budget, were shed (``benchmarks/api_abuse.py``).
+Each worker parses one chunk of a long text at a time (``batch_size=1``): a request codes one document,
+so batching only cost memory - a 200,000-character text peaked at 850 MB parsed four chunks at once,
+500 MB one at a time.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
-from eventwatch.api.admission import Shares
+from eventwatch.api.admission import OverShare, Shares
 
 
 class CoderBusy(Exception):
@@ -64,8 +69,10 @@ class _Lane:
         nice: int = 0,
         per_client: int = 0,
         wait_seconds: float = 0.0,
+        full: type[Exception] = CoderBusy,
     ) -> None:
         self.name = name
+        self._full = full  # what a request refused at once hears
         self.workers = workers
         self.queue = max(0, queue)
         self.wait_seconds = wait_seconds
@@ -111,7 +118,7 @@ class _Lane:
         coders = self._free_coders()
         if coders.locked():
             if self._waiting >= self.queue or (self.wait_seconds and self.expected_wait() > self.wait_seconds):
-                raise CoderBusy(self._busy())
+                raise self._full(self._busy())
             self._waiting += 1
             try:
                 async with asyncio.timeout(self.wait_seconds or None):
@@ -160,7 +167,7 @@ class CodingPool:
         queue: int,
         coder_factory: Callable[[], Any] | None = None,
         long_chars: int | None = None,
-        nice: int = 10,
+        nice: int = 0,
         long_nice: int = 19,
         long_per_client: int = 1,
         wait_seconds: float = 10.0,
@@ -168,7 +175,9 @@ class CodingPool:
         self.long_chars = long_chars
         self._short = _Lane("short", workers, queue, coder_factory, nice, wait_seconds=wait_seconds)
         self._long = (
-            _Lane("long", 1, 1, coder_factory, long_nice, per_client=long_per_client) if long_chars else self._short
+            _Lane("long", 1, 1, coder_factory, long_nice, per_client=long_per_client, full=OverShare)
+            if long_chars
+            else self._short
         )
 
     async def code(self, text: str, date: str | None, client: str | None = None) -> list[Any]:

@@ -77,17 +77,19 @@ class ApiConfig:
     code_queue: int = 64  # short POST /code texts waiting for a worker (503 beyond, or past request_seconds)
     heavy_reads: int = 1  # heavy reads (long spans, all-history alert scans: api.admission) running at once
     code_long_chars: int = 20_000  # texts this long are coded in a lane of their own (one at a time)
-    code_nice: int = 10  # the short-text coding workers' CPU priority below the server's (0: the same)
+    code_nice: int = 0  # the short-text coding workers' CPU priority below the server's (0: the same)
     code_long_nice: int = 19  # ... and the long-text worker's
     heavy_per_client: int = 2  # heavy reads one client may have running or waiting (429 beyond; 0: no limit)
     code_long_per_client: int = 1  # long texts one client may have coding or waiting (429 beyond; 0: no limit)
     trusted_proxies: tuple[str, ...] = ()  # proxies (addresses, networks) whose X-Forwarded-For names the client
+    read_workers: int = 4  # reads computing at once (api.admission.ReadSlots); the rest wait their turn
     page_rows: int = 1000  # rows of large event pages read and serialised at once (api.admission.PageRows)
     light_page_rows: int = 100  # pages of at most this many rows never wait for page_rows
 
     def validate(self) -> None:
         for name in ("max_page_size", "max_body_bytes", "max_text_chars", "request_seconds", "max_response_mb",
-                     "max_alerts", "max_periods", "code_workers", "page_rows", "light_page_rows"):  # fmt: skip
+                     "max_alerts", "max_periods", "code_workers", "read_workers", "page_rows",
+                     "light_page_rows"):  # fmt: skip
             if getattr(self, name) <= 0:
                 raise ValueError(f"api.{name} must be positive, not {getattr(self, name)!r}")
         for proxy in self.trusted_proxies:
@@ -180,11 +182,12 @@ def _parse(raw: dict[str, Any]) -> MonitorConfig:
             code_queue=int(api.get("code_queue", 64)),
             code_long_chars=int(api.get("code_long_chars", 20_000)),
             heavy_reads=int(api.get("heavy_reads", 1)),
-            code_nice=int(api.get("code_nice", 10)),
+            code_nice=int(api.get("code_nice", 0)),
             code_long_nice=int(api.get("code_long_nice", 19)),
             heavy_per_client=int(api.get("heavy_per_client", 2)),
             code_long_per_client=int(api.get("code_long_per_client", 1)),
             trusted_proxies=_addresses(api.get("trusted_proxies")),
+            read_workers=int(api.get("read_workers", 4)),
             page_rows=int(api.get("page_rows", 1000)),
             light_page_rows=int(api.get("light_page_rows", 100)),
         ),
