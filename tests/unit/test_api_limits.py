@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from eventwatch.api.admission import HeavyLane, OverShare, Shares, TooBusy, Weigher
+from eventwatch.api.admission import HeavyLane, OverShare, PageRows, ReadSlots, Shares, TooBusy, Weigher
 from eventwatch.api.app import create_app
 from eventwatch.api.cache import AnswerCache
 from eventwatch.api.coding import CoderBusy, CodingPool
@@ -316,3 +316,155 @@ def _alive(pid: int) -> bool:
             return stat.read().split(") ")[1][0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def run_scenario(scenario: Any) -> list[Any]:
+    """``scenario()``'s result, run in an event loop of its own thread (another test may have left an
+    event loop set in this one)."""
+    result: list[Any] = []
+    runner = threading.Thread(target=lambda: result.append(asyncio.run(scenario())))
+    runner.start()
+    runner.join(20)
+    return result
+
+
+def test_a_short_text_waits_for_a_coder_within_the_budget_instead_of_being_shed() -> None:
+    started, release = threading.Event(), threading.Event()
+
+    class SlowCoder:
+        def code(self, text: str, date: str | None) -> list[str]:
+            if text == "one":
+                started.set()
+                release.wait(10)
+            return [text]
+
+    pool = CodingPool(workers=1, queue=4, coder_factory=SlowCoder, wait_seconds=10)
+
+    async def scenario() -> list[str]:
+        first = asyncio.ensure_future(pool.code("one", None))
+        await asyncio.get_running_loop().run_in_executor(None, started.wait, 10)
+        second = asyncio.ensure_future(pool.code("two", None))  # the coder is busy: it waits, not 503
+        await asyncio.sleep(0.2)
+        assert not second.done()
+        release.set()
+        return await first + await second
+
+    try:
+        assert run_scenario(scenario) == [["one", "two"]]
+    finally:
+        release.set()
+        pool.close()
+
+
+def test_a_short_text_is_refused_at_once_when_its_turn_would_come_after_the_budget() -> None:
+    started, release = threading.Event(), threading.Event()
+
+    class SlowCoder:
+        def code(self, text: str, date: str | None) -> list[str]:
+            started.set()
+            release.wait(10)
+            return [text]
+
+    pool = CodingPool(workers=1, queue=4, coder_factory=SlowCoder, wait_seconds=1)
+
+    async def scenario() -> str:
+        first = asyncio.ensure_future(pool.code("one", None))
+        await asyncio.get_running_loop().run_in_executor(None, started.wait, 10)
+        pool._short.seconds_per_text = 5.0  # recent texts took 5 s each: a wait of 1 s cannot be met
+        loop = asyncio.get_running_loop()
+        before = loop.time()
+        with pytest.raises(CoderBusy, match="5 s to wait"):
+            await pool.code("two", None)
+        assert loop.time() - before < 0.5  # at once, not after the budget
+        release.set()
+        await first
+        return "done"
+
+    try:
+        assert run_scenario(scenario) == ["done"]
+    finally:
+        release.set()
+        pool.close()
+
+
+def test_the_long_lane_taken_by_other_clients_answers_429() -> None:
+    release = threading.Event()
+
+    class Coder:
+        def code(self, text: str, date: str | None) -> list[int]:
+            release.wait(10)
+            return [len(text)]
+
+    pool = CodingPool(workers=1, queue=0, coder_factory=Coder, long_chars=100)
+
+    async def scenario() -> list[int]:
+        coding = asyncio.ensure_future(pool.code("x" * 100, None, "10.0.0.1"))
+        waiting = asyncio.ensure_future(pool.code("y" * 100, None, "10.0.0.2"))  # the lane's one waiting place
+        await asyncio.sleep(0.2)
+        with pytest.raises(OverShare, match="long texts"):
+            await pool.code("z" * 100, None, "10.0.0.3")  # a quota all clients share: slow down, not overload
+        release.set()
+        return await coding + await waiting
+
+    try:
+        assert run_scenario(scenario) == [[100, 100]]
+    finally:
+        release.set()
+        pool.close()
+
+
+@pytest.mark.parametrize(
+    ("trusted", "seen"), [((), "127.0.0.1"), (("127.0.0.1",), "10.0.0.7"), (("10.9.0.0/16",), "127.0.0.1")]
+)
+def test_x_forwarded_for_names_the_client_only_from_a_trusted_proxy(db: str, trusted: tuple, seen: str) -> None:
+    """The per-client shares see the address a trusted proxy names; anyone else's header is ignored."""
+    started, release = threading.Event(), threading.Event()
+
+    class SlowCoder:
+        def code(self, text: str, date: str | None) -> list[Any]:
+            started.set()
+            release.wait(10)
+            return []
+
+    config = limited(code_long_chars=100, code_long_per_client=1, trusted_proxies=trusted)
+    forwarded = {"X-Forwarded-For": "10.0.0.7"}
+    with TestClient(create_app(db, coder_factory=SlowCoder, config=config), client=("127.0.0.1", 5000)) as client:
+        first = threading.Thread(target=lambda: client.post("/code", json={"text": "x" * 100}, headers=forwarded))
+        first.start()
+        try:
+            assert started.wait(10)
+            second = client.post("/code", json={"text": "x" * 100}, headers=forwarded)
+            assert is_error(second, 429) and f"from {seen} at once" in second.json()["error"]["message"]
+        finally:
+            release.set()
+            first.join(10)
+
+
+def test_trusted_proxies_come_from_the_config_and_are_checked(tmp_path: Path) -> None:
+    assert default_config().api.trusted_proxies == ()  # no proxy trusted by default
+    own = tmp_path / "proxy.yaml"
+    own.write_text("api:\n  trusted_proxies: [127.0.0.1, 10.0.0.0/8]\n")
+    assert load_config(own).api.trusted_proxies == ("127.0.0.1", "10.0.0.0/8")
+    assert api_config(None, trusted_proxies=["::1"]).trusted_proxies == ("::1",)
+    own.write_text("api:\n  trusted_proxies: proxy.example.org\n")
+    with pytest.raises(ValueError, match="trusted_proxies"):
+        load_config(own)
+
+
+def test_large_pages_take_turns_small_ones_never_wait() -> None:
+    rows = PageRows(rows=1000, light_rows=100, wait_seconds=0.1)
+    with rows.hold(500), rows.hold(500):
+        with rows.hold(100), rows.hold(50):
+            pass  # a dashboard's page never waits
+        with pytest.raises(TooBusy, match="smaller pages"), rows.hold(200):
+            pass
+    with rows.hold(5000):
+        pass  # weighs at most all the rows: any page can run alone
+
+
+def test_reads_compute_a_few_at_a_time() -> None:
+    slots = ReadSlots(slots=2, wait_seconds=0.1)
+    with slots.slot(), slots.slot(), pytest.raises(TooBusy), slots.slot():
+        pass
+    with slots.slot():
+        pass  # given back
