@@ -92,3 +92,17 @@ def test_sql_handed_to_the_server_is_confined(served: tuple[str, Path]) -> None:
         assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
         assert len(refused.stderr.strip().splitlines()) == 1
     assert not Path("/tmp/eventwatch_stolen.csv").exists()
+
+
+def test_a_body_over_the_cap_is_answered_413_not_reset(served: tuple[str, Path]) -> None:
+    """Sent whole before the answer is read (Python's http.client does so), a body twice the cap still
+    gets its 413: the server reads and drops it before answering instead of closing mid-upload."""
+    import http.client
+    import json
+
+    host, port = served[0].removeprefix("http://").split(":")
+    con = http.client.HTTPConnection(host, int(port), timeout=30)
+    body = json.dumps({"text": "x" * 2_000_000})  # the default cap is 1 MB
+    con.request("POST", "/code", body=body, headers={"Content-Type": "application/json"})
+    response = con.getresponse()
+    assert response.status == 413 and json.loads(response.read())["error"]["code"] == "too_large"

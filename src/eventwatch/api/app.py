@@ -221,7 +221,10 @@ def create_app(
         key = answer_key(request.scope["path"], request.scope.get("query_string", b""))
 
         def fresh() -> bytes:
-            with heavy_lane.slot(heavy, client_of(request)), page_rows.hold(rows), read_slots.slot():
+            # A heavy read or large page is bounded by its own lane; a light read by the read slots, so
+            # the abusive kinds never take the places ordinary reads compute in.
+            light = not heavy and rows <= cfg.light_page_rows
+            with heavy_lane.slot(heavy, client_of(request)), page_rows.hold(rows), read_slots.slot(light):
                 with database.read() as con:
                     value = within_budget(con, compute)
                 body = json_bytes(model, value)

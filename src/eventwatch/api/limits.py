@@ -38,11 +38,24 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+DRAIN_TIMES = 8  # a refused body up to this many times the cap is read (and dropped) before the 413
+
+
+async def _drain(receive: Receive) -> None:
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
+
+
 class BodyLimit:
     """Refuses request bodies larger than ``max_bytes`` with 413, before any route parses them.
 
     The body is read up front (it is small by construction) and replayed to the app, so a client that
-    streams without a Content-Length is held to the same cap.
+    streams without a Content-Length is held to the same cap. A body refused for its declared length is
+    read and thrown away first, up to ``DRAIN_TIMES`` the cap: answered while still sending it, a client
+    (Python's http.client, curl without ``Expect``) lost the connection before reading the 413 and saw
+    only a reset. A larger one is answered at once and the connection closed.
     """
 
     def __init__(
@@ -61,6 +74,8 @@ class BodyLimit:
         cap = next((size for prefix, size in self.larger.items() if path.startswith(prefix)), self.max_bytes)
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > cap:
+            if int(declared) <= DRAIN_TIMES * cap:
+                await _drain(receive)
             await self._refuse(scope, receive, send, cap)
             return
         messages: list[Message] = []
