@@ -111,6 +111,7 @@ def create_app(
     coding = CodingPool(
         cfg.code_workers, cfg.code_queue, coder_factory, long_chars=cfg.code_long_chars, nice=cfg.code_nice,
         long_nice=cfg.code_long_nice, long_per_client=cfg.code_long_per_client, wait_seconds=cfg.request_seconds,
+        long_queue=cfg.code_long_queue,
     )  # fmt: skip
     watchdog = Watchdog()
     weigher = Weigher()

@@ -81,6 +81,7 @@ class ApiConfig:
     code_long_nice: int = 19  # ... and the long-text worker's
     heavy_per_client: int = 2  # heavy reads one client may have running or waiting (429 beyond; 0: no limit)
     code_long_per_client: int = 1  # long texts one client may have coding or waiting (429 beyond; 0: no limit)
+    code_long_queue: int = 0  # long texts waiting for the long lane's worker (429 beyond)
     trusted_proxies: tuple[str, ...] = ()  # proxies (addresses, networks) whose X-Forwarded-For names the client
     read_workers: int = 4  # reads computing at once (api.admission.ReadSlots); the rest wait their turn
     page_rows: int = 1000  # rows of large event pages read and serialised at once (api.admission.PageRows)
@@ -186,6 +187,7 @@ def _parse(raw: dict[str, Any]) -> MonitorConfig:
             code_long_nice=int(api.get("code_long_nice", 19)),
             heavy_per_client=int(api.get("heavy_per_client", 2)),
             code_long_per_client=int(api.get("code_long_per_client", 1)),
+            code_long_queue=int(api.get("code_long_queue", 0)),
             trusted_proxies=_addresses(api.get("trusted_proxies")),
             read_workers=int(api.get("read_workers", 4)),
             page_rows=int(api.get("page_rows", 1000)),
