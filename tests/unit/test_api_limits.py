@@ -44,6 +44,35 @@ def is_error(response: Any, status: int) -> bool:
     return response.status_code == status == error.get("status") and bool(error.get("message"))
 
 
+class GatedCoder:
+    """A coder (and its own factory) holding every text of ``gated_chars`` or more until ``release``; it
+    answers the text itself, or no events (``events_found=False``, for the API's routes)."""
+
+    def __init__(self, gated_chars: int = 0, events_found: bool = True) -> None:
+        self.started, self.release = threading.Event(), threading.Event()
+        self.gated_chars = gated_chars
+        self.events_found = events_found
+
+    def __call__(self) -> GatedCoder:
+        return self
+
+    def code(self, text: str, date: str | None) -> list[str]:
+        if len(text) >= self.gated_chars:
+            self.started.set()
+            self.release.wait(10)
+        return [text] if self.events_found else []
+
+
+def run_scenario(scenario: Any) -> list[Any]:
+    """``scenario()``'s result, run in an event loop of its own thread (another test may have left an
+    event loop set in this one)."""
+    result: list[Any] = []
+    runner = threading.Thread(target=lambda: result.append(asyncio.run(scenario())))
+    runner.start()
+    runner.join(20)
+    return result
+
+
 def test_long_series_are_refused_before_anything_is_built(client: TestClient) -> None:
     huge = client.get("/series", params={"source": "RUS", "target": "UKR", "from": "0001-01-01", "to": "9999-12-30"})
     assert is_error(huge, 400) and "more than the limit of 400" in huge.json()["error"]["message"]
@@ -108,61 +137,38 @@ def test_a_request_out_of_time_is_stopped_and_answered_503(db: str, monkeypatch:
 
 
 def test_coding_pool_refuses_beyond_its_queue() -> None:
-    started, release = threading.Event(), threading.Event()
-
-    class SlowCoder:
-        def code(self, text: str, date: str | None) -> list[str]:
-            started.set()
-            release.wait(10)
-            return [text]
-
-    pool = CodingPool(workers=1, queue=0, coder_factory=SlowCoder)
+    coder = GatedCoder()
+    pool = CodingPool(workers=1, queue=0, coder_factory=coder)
 
     async def scenario() -> list[str]:
         first = asyncio.ensure_future(pool.code("one", None))
-        await asyncio.get_running_loop().run_in_executor(None, started.wait, 10)
+        await asyncio.get_running_loop().run_in_executor(None, coder.started.wait, 10)
         with pytest.raises(CoderBusy):
             await pool.code("two", None)
-        release.set()
+        coder.release.set()
         done = await first
         return done + await pool.code("three", None)  # the slot is free again
 
-    result: list[list[str]] = []
-    # In a thread of its own: another test may have left an event loop set in this one.
-    runner = threading.Thread(target=lambda: result.append(asyncio.run(scenario())))
     try:
-        runner.start()
-        runner.join(20)
-        assert result == [["one", "three"]]
+        assert run_scenario(scenario) == [["one", "three"]]
     finally:
         pool.close()
 
 
 def test_a_long_text_never_delays_a_short_one() -> None:
-    release = threading.Event()
+    coder = GatedCoder(gated_chars=100)
+    pool = CodingPool(workers=1, queue=0, coder_factory=coder, long_chars=100)
 
-    class Coder:
-        def code(self, text: str, date: str | None) -> list[int]:
-            if len(text) >= 100:
-                release.wait(10)
-            return [len(text)]
-
-    pool = CodingPool(workers=1, queue=0, coder_factory=Coder, long_chars=100)
-
-    async def scenario() -> list[int]:
+    async def scenario() -> list[str]:
         long = asyncio.ensure_future(pool.code("x" * 100, None))
         short = await asyncio.wait_for(pool.code("short", None), 5)  # not behind the long one
-        release.set()
+        coder.release.set()
         return short + await long
 
-    result: list[list[int]] = []
-    runner = threading.Thread(target=lambda: result.append(asyncio.run(scenario())))
     try:
-        runner.start()
-        runner.join(20)
-        assert result == [[5, 100]]
+        assert run_scenario(scenario) == [["short", "x" * 100]]
     finally:
-        release.set()
+        coder.release.set()
         pool.close()
 
 
@@ -174,26 +180,19 @@ def test_a_long_text_never_delays_a_short_one() -> None:
 def test_code_answers_503_when_the_coder_is_busy_429_over_a_clients_share(
     db: str, config: dict[str, int], text: str, status: int
 ) -> None:
-    started, release = threading.Event(), threading.Event()
-
-    class SlowCoder:
-        def code(self, text: str, date: str | None) -> list[Any]:
-            started.set()
-            release.wait(10)
-            return []
-
-    app = create_app(db, coder_factory=SlowCoder, config=limited(**config))
+    coder = GatedCoder(events_found=False)
+    app = create_app(db, coder_factory=coder, config=limited(**config))
     with TestClient(app) as client:
         results: list[int] = []
         first = threading.Thread(target=lambda: results.append(client.post("/code", json={"text": text}).status_code))
         first.start()
         try:
-            assert started.wait(10)  # the first request holds the worker
+            assert coder.started.wait(10)  # the first request holds the worker
             second = client.post("/code", json={"text": text})
             assert is_error(second, status) and second.headers["retry-after"]
             assert client.get("/health").status_code == 200  # reads never wait for coding
         finally:
-            release.set()
+            coder.release.set()
             first.join(10)
     assert results == [200]
 
@@ -318,100 +317,68 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def run_scenario(scenario: Any) -> list[Any]:
-    """``scenario()``'s result, run in an event loop of its own thread (another test may have left an
-    event loop set in this one)."""
-    result: list[Any] = []
-    runner = threading.Thread(target=lambda: result.append(asyncio.run(scenario())))
-    runner.start()
-    runner.join(20)
-    return result
-
-
 def test_a_short_text_waits_for_a_coder_within_the_budget_instead_of_being_shed() -> None:
-    started, release = threading.Event(), threading.Event()
-
-    class SlowCoder:
-        def code(self, text: str, date: str | None) -> list[str]:
-            if text == "one":
-                started.set()
-                release.wait(10)
-            return [text]
-
-    pool = CodingPool(workers=1, queue=4, coder_factory=SlowCoder, wait_seconds=10)
+    coder = GatedCoder(gated_chars=5)
+    pool = CodingPool(workers=1, queue=4, coder_factory=coder, wait_seconds=10)
 
     async def scenario() -> list[str]:
-        first = asyncio.ensure_future(pool.code("one", None))
-        await asyncio.get_running_loop().run_in_executor(None, started.wait, 10)
+        first = asyncio.ensure_future(pool.code("first", None))
+        await asyncio.get_running_loop().run_in_executor(None, coder.started.wait, 10)
         second = asyncio.ensure_future(pool.code("two", None))  # the coder is busy: it waits, not 503
         await asyncio.sleep(0.2)
         assert not second.done()
-        release.set()
+        coder.release.set()
         return await first + await second
 
     try:
-        assert run_scenario(scenario) == [["one", "two"]]
+        assert run_scenario(scenario) == [["first", "two"]]
     finally:
-        release.set()
+        coder.release.set()
         pool.close()
 
 
 def test_a_short_text_is_refused_at_once_when_its_turn_would_come_after_the_budget() -> None:
-    started, release = threading.Event(), threading.Event()
-
-    class SlowCoder:
-        def code(self, text: str, date: str | None) -> list[str]:
-            started.set()
-            release.wait(10)
-            return [text]
-
-    pool = CodingPool(workers=1, queue=4, coder_factory=SlowCoder, wait_seconds=1)
+    coder = GatedCoder()
+    pool = CodingPool(workers=1, queue=4, coder_factory=coder, wait_seconds=1)
 
     async def scenario() -> str:
         first = asyncio.ensure_future(pool.code("one", None))
-        await asyncio.get_running_loop().run_in_executor(None, started.wait, 10)
+        await asyncio.get_running_loop().run_in_executor(None, coder.started.wait, 10)
         pool._short.seconds_per_text = 5.0  # recent texts took 5 s each: a wait of 1 s cannot be met
         loop = asyncio.get_running_loop()
         before = loop.time()
         with pytest.raises(CoderBusy, match="5 s to wait"):
             await pool.code("two", None)
         assert loop.time() - before < 0.5  # at once, not after the budget
-        release.set()
+        coder.release.set()
         await first
         return "done"
 
     try:
         assert run_scenario(scenario) == ["done"]
     finally:
-        release.set()
+        coder.release.set()
         pool.close()
 
 
 def test_the_long_lane_taken_by_other_clients_answers_429() -> None:
-    release = threading.Event()
+    coder = GatedCoder(gated_chars=100)
+    pool = CodingPool(workers=1, queue=0, coder_factory=coder, long_chars=100, long_queue=1)
 
-    class Coder:
-        def code(self, text: str, date: str | None) -> list[int]:
-            if len(text) >= 100:
-                release.wait(10)
-            return [len(text)]
-
-    pool = CodingPool(workers=1, queue=0, coder_factory=Coder, long_chars=100, long_queue=1)
-
-    async def scenario() -> list[int]:
+    async def scenario() -> list[str]:
         coding = asyncio.ensure_future(pool.code("x" * 100, None, "10.0.0.1"))
         waiting = asyncio.ensure_future(pool.code("y" * 100, None, "10.0.0.2"))  # the lane's one waiting place
         await asyncio.sleep(0.2)
         with pytest.raises(OverShare, match="long texts"):
             await pool.code("z" * 100, None, "10.0.0.3")  # a quota all clients share: slow down, not overload
-        assert (await pool.code("short", None, "10.0.0.3")) == [5]  # short texts are not held up
-        release.set()
+        assert (await pool.code("short", None, "10.0.0.3")) == ["short"]  # short texts are not held up
+        coder.release.set()
         return await coding + await waiting
 
     try:
-        assert run_scenario(scenario) == [[100, 100]]
+        assert run_scenario(scenario) == [["x" * 100, "y" * 100]]
     finally:
-        release.set()
+        coder.release.set()
         pool.close()
 
 
@@ -420,25 +387,18 @@ def test_the_long_lane_taken_by_other_clients_answers_429() -> None:
 )
 def test_x_forwarded_for_names_the_client_only_from_a_trusted_proxy(db: str, trusted: tuple, seen: str) -> None:
     """The per-client shares see the address a trusted proxy names; anyone else's header is ignored."""
-    started, release = threading.Event(), threading.Event()
-
-    class SlowCoder:
-        def code(self, text: str, date: str | None) -> list[Any]:
-            started.set()
-            release.wait(10)
-            return []
-
+    coder = GatedCoder(events_found=False)
     config = limited(code_long_chars=100, code_long_per_client=1, trusted_proxies=trusted)
     forwarded = {"X-Forwarded-For": "10.0.0.7"}
-    with TestClient(create_app(db, coder_factory=SlowCoder, config=config), client=("127.0.0.1", 5000)) as client:
+    with TestClient(create_app(db, coder_factory=coder, config=config), client=("127.0.0.1", 5000)) as client:
         first = threading.Thread(target=lambda: client.post("/code", json={"text": "x" * 100}, headers=forwarded))
         first.start()
         try:
-            assert started.wait(10)
+            assert coder.started.wait(10)
             second = client.post("/code", json={"text": "x" * 100}, headers=forwarded)
             assert is_error(second, 429) and f"from {seen} at once" in second.json()["error"]["message"]
         finally:
-            release.set()
+            coder.release.set()
             first.join(10)
 
 
