@@ -207,20 +207,44 @@ def start_server(location: str, port: int) -> subprocess.Popen:
     raise SystemExit(f"the server did not start within 120 s: {server.stderr.read()[-500:] if server.stderr else ''}")
 
 
-def peak_rss_mb(pid: int) -> float:
-    """The peak resident set (VmHWM), MB, of the server and every process below it (its coding workers)."""
-    total, pending = 0.0, [pid]
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (the server's coding workers)."""
+    found, pending = [], [pid]
     while pending:
         current = pending.pop()
+        found.append(current)
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    total += int(line.split()[1]) / 1024
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending += [int(child) for child in (task / "children").read_text().split()]
         except OSError:  # the process ended meanwhile
             continue
+    return found
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The peak resident set (VmHWM), MB, of the server and every process below it (its coding workers)."""
+    total = 0.0
+    for current in process_tree(pid):
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            continue
     return total
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by the server process and by the processes below it: on a shared machine
+    how much CPU the server got says as much about its latencies as the load average."""
+    used = []
+    for current in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used.append((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+    return (used[0], sum(used[1:])) if used else (0.0, 0.0)
 
 
 def p95_of(values: list[float], share: float) -> float:
@@ -245,6 +269,7 @@ def bench(name: str, location: str, args: argparse.Namespace) -> None:
         print(f"\n{name}: {args.clients} clients for {args.seconds:g} s, {args.abusive:.0%} abusive requests; "
               f"load average {load()}", flush=True)  # fmt: skip
         deadline = time.monotonic() + args.seconds
+        cpu_before = cpu_seconds(server.pid)
         threads = [
             threading.Thread(
                 target=client,
@@ -258,6 +283,7 @@ def bench(name: str, location: str, args: argparse.Namespace) -> None:
         for thread in threads:
             thread.join(timeout=args.seconds + 90)  # a request in flight at the deadline may take its 60 s
         rss = peak_rss_mb(server.pid)
+        cpu_after = cpu_seconds(server.pid)
     finally:
         server.terminate()
         try:
@@ -285,6 +311,9 @@ def bench(name: str, location: str, args: argparse.Namespace) -> None:
         statuses = " ".join(f"{status or 'none'}:{n}" for status, n in sorted(tally.path_statuses[what].items()))
         print(f"  {what:<28} {len(times):>6,} requests  p50 {p95_of(times, 0.5):>7.0f} ms  p95 {p95(times):>7.0f} ms"
               f"  [{statuses}]")  # fmt: skip
+    server_cpu, workers_cpu = (after - before for after, before in zip(cpu_after, cpu_before, strict=True))
+    print(f"CPU used during the run: server {server_cpu:.0f} s, coding workers {workers_cpu:.0f} s "
+          f"({(server_cpu + workers_cpu) / args.seconds:.2f} of {os.cpu_count()} cores)")  # fmt: skip
     print(f"server peak RSS (with its coding workers): {rss:,.0f} MB  target <= {MAX_RSS_GB * 1024:,.0f} MB  "
           f"{'ok' if rss <= MAX_RSS_GB * 1024 else 'MISS'}")  # fmt: skip
 
