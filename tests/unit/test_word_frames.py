@@ -88,3 +88,12 @@ def test_unknown_frame_is_a_clear_error(tmp_path):
     (tmp_path / "01_statement.yaml").write_text(entry)
     with pytest.raises(LexiconError, match="unknown frame"):
         Lexicon.load(tmp_path, Ontology.load())
+
+
+def test_comments_are_no_declined_comment(coder):
+    assert "comments" not in codes(coder, "The envoy's comments on social media angered Ankara.")
+    assert codes(coder, "A spokesman for the embassy declined comment.").get("declined") == "011"
+
+
+def test_a_call_to_the_author_is_no_political_event(coder):
+    assert "called" not in codes(coder, "A stranger called me from Mosul and said my cousin was alive.")

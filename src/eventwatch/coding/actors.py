@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from eventwatch.coding.grammar import HOME_PREPS, NAME_GAP_POS, NON_PHRASE_DEPS
+from eventwatch.coding.grammar import ATTRIBUTIVE_DEPS, HOME_PREPS, NAME_GAP_POS, NON_PHRASE_DEPS
 from eventwatch.coding.words import word_lists
 from eventwatch.records import Actor
 
@@ -94,6 +94,7 @@ class NonActors:
     abstract: frozenset[str] = frozenset()  # "the war", "the deal": never a party
     topics: frozenset[str] = frozenset()  # "praised the talks": what an act is about, never its target
     words: frozenset[str] = frozenset()
+    patrons: frozenset[str] = frozenset()  # "US-backed forces": the name before the participle is no party of the forces
 
     @classmethod
     def load(cls, path: Path) -> NonActors:
@@ -106,6 +107,7 @@ class NonActors:
             quantities=lists.get("quantities", frozenset()),
             abstract=lists.get("abstract", frozenset()),
             topics=lists.get("topics", frozenset()),
+            patrons=lists.get("patrons", frozenset()),
             words=frozenset(str(w) for w in raw.get("words") or ()),  # proper nouns: case kept
         )
 
@@ -115,6 +117,15 @@ class NonActors:
             return None
         of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+
+    def patron_tokens(self, tokens: list[Token]) -> set[int]:
+        """The tokens of a patron inside a phrase: "US" in "US-backed forces", "Iranian" in "Iranian-funded
+        militias" (the participle and what hangs from it), which name a relation of the party, not its country."""
+        found: set[int] = set()
+        for token in tokens:
+            if token.lower_ in self.patrons and token.dep_ in ATTRIBUTIVE_DEPS:
+                found |= {t.i for t in token.subtree}
+        return found
 
     def may_name(self, head: Token) -> bool:
         """Whether a head the knowledge base does not know can still stand for the party its modifiers
@@ -418,6 +429,9 @@ class PhraseResolver:
         no party, however many names modify it ("Syria's Friday", "the Iraqi town of Tal Afar").
         """
         doc = head.doc
+        indexes = indexes - self.non_actors.patron_tokens([doc[i] for i in indexes])
+        if not indexes:
+            return None
         inside = [
             m
             for m in self.around(min(indexes), max(indexes))

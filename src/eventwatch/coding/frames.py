@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from eventwatch.coding.grammar import ATTRIBUTIVE_DEPS
 from eventwatch.coding.predicates import Predicate
 
-# Pre-nominal participles and participial clauses that describe a noun: "US-backed forces",
-# "a town called Ashford", "the so-called caliphate".
-ATTRIBUTIVE_DEPS = frozenset({"amod", "acl", "compound"})
 CLAUSE_COMPLEMENT_DEPS = frozenset({"ccomp", "advcl"})
 CLAUSE_HEAD_POS = frozenset({"VERB", "AUX"})
 NOMINAL_OR_ADJECTIVE_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM"})

@@ -50,6 +50,8 @@ NOUN_MODIFIER_DEPS = frozenset({"det", "amod", "neg", "advmod"})  # "no concessi
 DETERMINER_DEPS = frozenset({"det", "amod"})
 NOUN_ACTOR_DEPS = frozenset({"poss", "nmod", "compound", "amod"})  # "Russia's invasion", "US sanctions"
 MODIFIER_DEPS = frozenset({"poss", "compound", "amod"})
+# A participle describing a noun: "US-backed forces", "a town called Ashford", "the so-called caliphate".
+ATTRIBUTIVE_DEPS = frozenset({"amod", "acl", "compound"})
 NAMED_OWNER_DEPS = frozenset({"poss", "compound", "nmod"})  # "the OGA's attempt", "Colombia´s actions"
 INNER_NAME_DEPS = frozenset({"compound", "amod", "nmod", "nummod", "quantmod", "det", "case", "punct", "prt"})
 COMPLEMENT_WORD_DEPS = frozenset({"dobj", "prt", "xcomp"})

@@ -17,7 +17,7 @@ import yaml
 from spacy.tokens import Token
 
 from eventwatch.coding.frames import FRAMES, frames_of
-from eventwatch.coding.grammar import CLAUSE_DEPS, COMPLEMENT_WORD_DEPS
+from eventwatch.coding.grammar import CLAUSE_DEPS, COMPLEMENT_WORD_DEPS, OBJECT_DEPS
 from eventwatch.coding.ontology import Ontology
 from eventwatch.coding.predicates import Predicate
 from eventwatch.coding.violence import ViolenceWords, load_violence_words
@@ -26,15 +26,15 @@ ENTRY_KEYS = {
     "lemma", "pos", "particle", "prep", "code", "target", "source", "confidence", "patterns", "not_when", "note",
 }  # fmt: skip
 PATTERN_KEYS = {
-    "object", "complement", "purpose", "prep_object", "subject", "adjective", "frame", "prep", "code", "target",
-    "source", "confidence", "note",
+    "object", "complement", "purpose", "prep_object", "subject", "adjective", "frame", "prep", "governor", "determiner",
+    "code", "target", "source", "confidence", "note",
 }  # fmt: skip
 DEFAULT_CONFIDENCE = 0.6
 # An entry whose own confidence is below this fires only through its patterns ("put" alone is no event;
 # "put troops on alert" is). Entries may also leave out ``code`` and list only patterns.
 MIN_DEFAULT_CONFIDENCE = 0.1
 # pattern slots that hold words
-WORD_SLOTS = ("object", "complement", "purpose", "subject", "adjective", "frame", "prep")
+WORD_SLOTS = ("object", "complement", "purpose", "subject", "adjective", "frame", "prep", "governor", "determiner")
 WORD_KEYS = ("prep", "particle")  # entry keys whose value is one word
 PARTS_OF_SPEECH = ("verb", "noun")
 SPECIAL_FILES = {
@@ -58,6 +58,8 @@ class Pattern:
     adjective: frozenset[str] = frozenset()
     frame: frozenset[str] = frozenset()  # names in frames.FRAMES: "naming", "that_clause", ...
     prep: frozenset[str] = frozenset()  # prepositions the trigger governs, whatever their object
+    governor: frozenset[str] = frozenset()  # an event noun's verb: "refused comment"
+    determiner: frozenset[str] = frozenset()  # an event noun's determiner: "no comment"
     target: str | None = None
     source: str | None = None
     confidence: float | None = None
@@ -270,6 +272,11 @@ def pattern_matches(pattern: Pattern, arguments: ArgumentWords) -> bool:
         return False
     if pattern.complement and not pattern.complement & arguments.complements:
         return False
+    trigger = arguments.pred.trigger
+    if pattern.governor and not (trigger.dep_ in OBJECT_DEPS and trigger.head.lemma_.lower() in pattern.governor):
+        return False
+    if pattern.determiner and not any(c.dep_ == "det" and c.lower_ in pattern.determiner for c in trigger.children):
+        return False
     if pattern.purpose and not pattern.purpose & arguments.purposes:
         return False
     if pattern.adjective and not pattern.adjective & set(arguments.pred.adjectives):
@@ -389,6 +396,8 @@ def _pattern(raw: Any, ontology: Ontology, where: str, needs_code: bool = True) 
         object=_words(raw.get("object"), where),
         complement=_words(raw.get("complement"), where),
         purpose=_words(raw.get("purpose"), where),
+        governor=_words(raw.get("governor"), where),
+        determiner=_words(raw.get("determiner"), where),
         prep_object=tuple((str(k).lower(), _words(v, where)) for k, v in prep_object.items()),
         subject=_words(raw.get("subject"), where),
         adjective=_words(raw.get("adjective"), where),

@@ -1,0 +1,26 @@
+"""Admissible parties (issue 7, class 2): a patron named before "-backed" is no country of the party,
+time phrases are no targets. Our own sentences; the words live in ``data/actors/non_actors.yaml``."""
+
+
+def sources(coder, text):
+    return [e.source.code or "" for e in coder.code(text, date="2021-05-04")]
+
+
+def target_texts(coder, text):
+    return [e.target.text for e in coder.code(text, date="2021-05-04") if e.target is not None]
+
+
+def test_a_patron_is_no_country_of_the_backed_party(coder):
+    found = sources(coder, "Turkish-backed militias shelled the Kurdish villages near Manbij.")
+    assert found and not any(code.startswith("TUR") for code in found)
+    found = sources(coder, "Iranian-funded fighters attacked the convoy.")
+    assert found and not any(code.startswith("IRN") for code in found)
+
+
+def test_a_coalition_is_coded_by_its_leader(coder):
+    assert any(code.startswith("SAU") for code in sources(coder, "Saudi-led coalition jets bombed a market."))
+
+
+def test_a_time_phrase_is_no_target(coder):
+    assert not any("moment" in t for t in target_texts(coder, "Russia could attack Ukraine at any moment."))
+    assert not any("moment" in t for t in target_texts(coder, "The rebels might attack at any moment."))
