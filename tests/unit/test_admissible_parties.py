@@ -24,3 +24,11 @@ def test_a_coalition_is_coded_by_its_leader(coder):
 def test_a_time_phrase_is_no_target(coder):
     assert not any("moment" in t for t in target_texts(coder, "Russia could attack Ukraine at any moment."))
     assert not any("moment" in t for t in target_texts(coder, "The rebels might attack at any moment."))
+
+
+def test_staff_of_an_international_body_are_that_body(coder):
+    text = "Inspectors from the Organisation for the Prohibition of Chemical Weapons visited the site in Douma."
+    assert "IGO" in sources(coder, text)
+    assert sources(coder, "Experts from the International Atomic Energy Agency inspected the Natanz plant.")[
+        0
+    ].startswith("IGOUNOIAE")

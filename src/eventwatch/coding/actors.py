@@ -94,7 +94,7 @@ class NonActors:
     abstract: frozenset[str] = frozenset()  # "the war", "the deal": never a party
     topics: frozenset[str] = frozenset()  # "praised the talks": what an act is about, never its target
     words: frozenset[str] = frozenset()
-    patrons: frozenset[str] = frozenset()  # "US-backed forces": the name before the participle is no party of the forces
+    patrons: frozenset[str] = frozenset()  # "US-backed forces": the name before "backed" is not their country
 
     @classmethod
     def load(cls, path: Path) -> NonActors:
@@ -432,10 +432,13 @@ class PhraseResolver:
         indexes = indexes - self.non_actors.patron_tokens([doc[i] for i in indexes])
         if not indexes:
             return None
+        # A known name that holds the head counts even where the parser cut it short: "the Organisation for
+        # the Prohibition of Chemical Weapons" (its "for" phrase is no part of the head's phrase).
         inside = [
             m
             for m in self.around(min(indexes), max(indexes))
             if all(i in indexes or doc[i].pos_ in NAME_GAP_POS for i in range(m.start, m.end)) and head.i >= m.start - 3
+            or m.start <= head.i < m.end and m.start >= min(indexes) and m.entries
         ]
         if not inside:
             return None
