@@ -32,3 +32,8 @@ def test_staff_of_an_international_body_are_that_body(coder):
     assert sources(coder, "Experts from the International Atomic Energy Agency inspected the Natanz plant.")[
         0
     ].startswith("IGOUNOIAE")
+
+
+def test_a_companion_is_no_target(coder):
+    for event in coder.code("Dutch volunteers fought alongside Kurdish units near Raqqa.", date="2021-05-04"):
+        assert event.target is None or "Kurdish" not in event.target.text

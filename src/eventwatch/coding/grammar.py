@@ -96,6 +96,8 @@ TARGET_PREPS = (
     "against", "on", "with", "to", "at", "from", "into", "toward", "towards", "over", "near", "of", "for",
     "between", "among",
 )  # fmt: skip
+# A party in one of these phrases acts with the subject, never against it: "fought alongside US forces".
+COMPANION_PREPS = frozenset({"alongside", "beside", "amongst"})
 NESTED_TARGET_PREPS = frozenset({"against", "on", "into", "with", "to", "from", "by", "of", "for"})
 DAY_SUFFIXES = frozenset({"of", "the", "st", "nd", "rd", "th"})  # "5th of January"
 QUOTE_END_PUNCT = frozenset({",", ".", "?", "!"})

@@ -24,6 +24,7 @@ from eventwatch.coding.domestic import place_parties
 from eventwatch.coding.grammar import (
     ACTING_DEPS,
     ANAPHORIC,
+    COMPANION_PREPS,
     DETERMINER_DEPS,
     DIRECT_OBJECT_DEPS,
     MODIFIER_CLAUSE_DEPS,
@@ -284,7 +285,7 @@ class _PartyFinder:
                 continue
             if any(start <= actor.start < end for start, end in spans):
                 continue  # a name inside the source's own phrase ("Syria's Assad")
-            if _in_other_clause(sentence.doc[i], trigger):
+            if _in_other_clause(sentence.doc[i], trigger) or _companion(sentence.doc[i], trigger):
                 continue
             others.setdefault(actor.country or actor.code, actor)  # "Syria" and "the Syrian army": one party
         if len(others) != 1:
@@ -451,6 +452,16 @@ def target_candidates(pred: Predicate, preferred: str | None, support: Token | N
             elif child.dep_ == "prep" and child.lower_ in NESTED_TARGET_PREPS:
                 groups.append([o for c in child.children if c.dep_ == "pobj" for o in with_conjuncts(c)])
     return [g for g in groups if g]
+
+
+def _companion(token: Token, trigger: Token) -> bool:
+    """'fought alongside US forces': the party acts with the trigger's subject, it is no target."""
+    for ancestor in token.ancestors:
+        if ancestor.i == trigger.i:
+            return False
+        if ancestor.dep_ == "prep" and ancestor.lower_ in COMPANION_PREPS:
+            return True
+    return False
 
 
 def _prep_objects(verb: Token) -> dict[str, list[Token]]:
