@@ -37,3 +37,13 @@ def test_staff_of_an_international_body_are_that_body(coder):
 def test_a_companion_is_no_target(coder):
     for event in coder.code("Dutch volunteers fought alongside Kurdish units near Raqqa.", date="2021-05-04"):
         assert event.target is None or "Kurdish" not in event.target.text
+
+
+def test_acts_between_private_persons_are_no_events(coder):
+    assert sources(coder, "Um Khaled told us that she had met her cousin in the market.") == []
+    assert sources(coder, "A neighbour complained to her about the noise.") == []
+
+
+def test_protest_and_violence_stay_events_whoever_the_parties_are(coder):
+    assert sources(coder, "Protesters marched through the capital on Friday.")
+    assert sources(coder, "Gunmen attacked the market.")

@@ -173,6 +173,7 @@ class ActorKB:
     non_actors: NonActors = field(default_factory=NonActors)
     mutual_roots: frozenset[str] = frozenset()  # CAMEO roots of acts parties named together do together
     addressed_roots: frozenset[str] = frozenset()  # CAMEO roots of acts addressed to a party, not done to a thing
+    political_roots: frozenset[str] = frozenset()  # CAMEO roots that are no event between private persons
 
     @classmethod
     def load(cls, directory: str | Path) -> ActorKB:
@@ -248,6 +249,7 @@ class ActorKB:
             raw = yaml.safe_load(dyads_path.read_text(encoding="utf-8")) or {}
             self.mutual_roots = frozenset(str(code) for code in raw.get("mutual_roots") or ())
             self.addressed_roots = frozenset(str(code) for code in raw.get("addressed_roots") or ())
+            self.political_roots = frozenset(str(code) for code in raw.get("political_roots") or ())
 
 
     def add(self, alias: str, entry: KBEntry) -> None:
