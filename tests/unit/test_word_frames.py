@@ -97,3 +97,8 @@ def test_comments_are_no_declined_comment(coder):
 
 def test_a_call_to_the_author_is_no_political_event(coder):
     assert "called" not in codes(coder, "A stranger called me from Mosul and said my cousin was alive.")
+
+
+def test_a_conditional_warning_is_a_threat(coder):
+    text = "The president warned the ambassador that his government would expel him if he kept interfering."
+    assert codes(coder, text).get("warned", "").startswith("13")

@@ -120,11 +120,11 @@ class NonActors:
 
     def patron_tokens(self, tokens: list[Token]) -> set[int]:
         """The tokens of a patron inside a phrase: "US" in "US-backed forces", "Iranian" in "Iranian-funded
-        militias" (the participle and what hangs from it), which name a relation of the party, not its country."""
+        militias" (what hangs from the participle), which name a relation of the party, not its country."""
         found: set[int] = set()
         for token in tokens:
             if token.lower_ in self.patrons and token.dep_ in ATTRIBUTIVE_DEPS:
-                found |= {t.i for t in token.subtree}
+                found |= {t.i for child in token.children for t in child.subtree}  # "armed men" stay armed
         return found
 
     def may_name(self, head: Token) -> bool:

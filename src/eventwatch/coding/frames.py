@@ -18,6 +18,7 @@ from eventwatch.coding.predicates import Predicate
 CLAUSE_COMPLEMENT_DEPS = frozenset({"ccomp", "advcl"})
 CLAUSE_HEAD_POS = frozenset({"VERB", "AUX"})
 NOMINAL_OR_ADJECTIVE_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM"})
+CONDITION_MARKS = frozenset({"if", "unless"})
 
 
 def _naming(pred: Predicate) -> bool:
@@ -52,7 +53,21 @@ def _own_clause(pred: Predicate) -> bool:
     if not subjects:
         return True
     own = {s.lemma_.lower() for s in pred.subjects}
-    return all(s.pos_ == "PRON" or s.lemma_.lower() in own for s in subjects)
+    return all(s.pos_ == "PRON" or s.lemma_.lower() in own or _possessed(s) for s in subjects)
+
+
+def _possessed(subject: Token) -> bool:
+    """"his government", "its forces": a party of the one who speaks (or of the one warned)."""
+    return any(c.dep_ == "poss" and c.pos_ == "PRON" for c in subject.children)
+
+
+def _conditional(pred: Predicate) -> bool:
+    """The complement clause is tied to a condition: "warned that it would expel him if he continued"."""
+    clause = _clause(pred)
+    return clause is not None and any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in c.children)
+        for c in clause.children
+    )
 
 
 def _copular_clause(pred: Predicate) -> bool:
@@ -84,6 +99,7 @@ FRAMES = {
     "that_clause": _that_clause,
     "own_clause": _own_clause,
     "copular_clause": _copular_clause,
+    "conditional": _conditional,
     "for_clause": _for_clause,
     "attributive": _attributive,
     "no_object": _no_object,

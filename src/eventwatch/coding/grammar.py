@@ -72,7 +72,6 @@ SOURCE_TRIM_DEPS = frozenset({"appos", "relcl", "acl", "punct", "advcl", "parata
 NOT_ACTOR_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 TIME_ENTITIES = frozenset({"DATE", "TIME"})
 PARTY_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
-ORGANISED_ENTITIES = frozenset({"ORG", "NORP", "GPE"})  # a party the knowledge base lacks may still be political
 ENTITY_IOB_INSIDE = frozenset({"B", "I"})
 
 # --- words --------------------------------------------------------------------------------------

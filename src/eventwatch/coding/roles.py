@@ -34,7 +34,7 @@ from eventwatch.coding.grammar import (
     NON_NAME_POS,
     NOT_ACTOR_ENTITIES,
     OBJECT_OR_DATIVE_DEPS,
-    ORGANISED_ENTITIES,
+    PARTY_ENTITIES,
     PASSIVE_MARK_DEPS,
     STATE_PREPS,
     TARGET_PREPS,
@@ -156,16 +156,16 @@ class RolesPass:
 
 
 def _political(actor: Actor, doc: Doc) -> bool:
-    """Whether a party can make an event political: a coded actor, a sector ("police", "rebels"), or an
-    organisation, nationality or country the knowledge base lacks ("Farc"). A private person of no
-    known country ("a man", "my brother", "a mother", "Ahmed") and a thing ("the evidence") cannot
-    (issue 7, class 4: a memory, a complaint to a landlord, a family's journey are no political events)."""
-    if actor.code:
-        return True
+    """Whether a party can make an event political: a coded actor, a sector ("police", "rebels"), or a
+    named person, organisation, nationality or country the knowledge base lacks ("Farc", "Gerald Ford").
+    An unnamed private person of no known country ("a man", "my cousin", "a mother") and a thing ("the
+    evidence") cannot (issue 7, class 4: a memory, a complaint to a landlord, a family's journey)."""
+    if actor.code or (actor.entry or "").startswith("relation:"):
+        return True  # a coded actor, or a party noun of one ("its rivals", "each side")
     if actor.sector and actor.sector != PRIVATE_SECTOR:
         return True  # "police", "rebels", "the ministry" (a country still unknown)
     span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
-    return span is not None and any(t.ent_type_ in ORGANISED_ENTITIES for t in span)
+    return span is not None and any(t.ent_type_ in PARTY_ENTITIES for t in span)
 
 
 def _each_other(sources: list[Actor]) -> list[tuple[Actor, Actor | None]]:
