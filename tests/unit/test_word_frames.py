@@ -102,3 +102,17 @@ def test_a_call_to_the_author_is_no_political_event(coder):
 def test_a_conditional_warning_is_a_threat(coder):
     text = "The president warned the ambassador that his government would expel him if he kept interfering."
     assert codes(coder, text).get("warned", "").startswith("13")
+
+
+@pytest.mark.parametrize(
+    ("text", "root"),
+    [
+        ("The militia vowed to hit back if the army entered the valley.", "13"),
+        ("Pyongyang pledged to respond forcefully if its ships were searched.", "13"),
+        ("The mayor pledged to respond to the audit within a week.", "03"),
+    ],
+)
+def test_a_vow_of_force_is_a_threat(coder, text, root):
+    found = {e.trigger.text: e.cameo for e in coder.code(text, date="2021-05-04")}
+    vow = next(code for trigger, code in found.items() if trigger in ("vowed", "pledged"))
+    assert vow.startswith(root)

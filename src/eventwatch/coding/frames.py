@@ -57,15 +57,16 @@ def _own_clause(pred: Predicate) -> bool:
 
 
 def _possessed(subject: Token) -> bool:
-    """"his government", "its forces": a party of the one who speaks (or of the one warned)."""
+    """ "his government", "its forces": a party of the one who speaks (or of the one warned)."""
     return any(c.dep_ == "poss" and c.pos_ == "PRON" for c in subject.children)
 
 
 def _conditional(pred: Predicate) -> bool:
-    """The complement clause is tied to a condition: "warned that it would expel him if he continued"."""
-    clause = _clause(pred)
-    return clause is not None and any(
+    """The complement clause is tied to a condition: "warned that it would expel him if he continued",
+    "vowed to respond if its ships were seized"."""
+    return any(
         c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in c.children)
+        for clause in pred.complements
         for c in clause.children
     )
 
