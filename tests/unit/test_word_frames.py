@@ -23,6 +23,7 @@ def codes(coder, text):
         ("Residents fled what locals call the zone of death.", "call"),
         ("The minister called the reform a historic opportunity.", "called"),
         ("Back then the generals called the shots in Yangon.", "called"),
+        ("The finance ministry begs to differ.", "begs"),
         # anonymity is no appeal
         ("A diplomat, who asked not to be identified, said the vote was delayed.", "asked"),
         # corroboration is no political support
