@@ -200,6 +200,10 @@ class Lexicon:
         candidates = self.entries.get((pred.lemma, pred.pos))
         if not candidates:
             return f"the lexicon has no {pred.pos} entry for '{pred.lemma}'"
+        arguments = ArgumentWords(pred)
+        vetoes = [pattern_label(v) for e in candidates for v in e.not_when if pattern_matches(v, arguments)]
+        if vetoes:
+            return f"'{pred.lemma}' here is not an event of its entries (not_when {'; '.join(vetoes)})"
         needs = sorted({f"particle '{e.particle}'" for e in candidates if e.particle}
                        | {f"preposition '{e.prep}'" for e in candidates if e.prep})  # fmt: skip
         if needs and all(e.particle or e.prep or not e.code for e in candidates):
