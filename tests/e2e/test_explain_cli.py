@@ -53,3 +53,11 @@ def test_explain_a_bad_file_says_so(cli, tmp_path):
     out = run(cli, str(path))
     assert out.returncode == 1
     assert f"{path}:1: not valid JSON" in out.stderr
+
+
+def test_explain_names_the_word_sense_ruled_out_and_the_private_act_dropped(cli):
+    text = "A diplomat, who asked not to be identified, said a woman had complained to her landlord."
+    out = run(cli, text, "--date", "2023-07-12")
+    assert out.returncode == 0, out.stderr
+    assert "'ask' here is not an event of its entries (not_when complement=" in out.stdout
+    assert "no party is a political actor" in out.stdout

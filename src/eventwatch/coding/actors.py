@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from eventwatch.coding.grammar import HOME_PREPS, NAME_GAP_POS, NON_PHRASE_DEPS
+from eventwatch.coding.grammar import ATTRIBUTIVE_DEPS, HOME_PREPS, NAME_GAP_POS, NON_PHRASE_DEPS
 from eventwatch.coding.words import word_lists
 from eventwatch.records import Actor
 
@@ -94,6 +94,7 @@ class NonActors:
     abstract: frozenset[str] = frozenset()  # "the war", "the deal": never a party
     topics: frozenset[str] = frozenset()  # "praised the talks": what an act is about, never its target
     words: frozenset[str] = frozenset()
+    patrons: frozenset[str] = frozenset()  # "US-backed forces": the name before "backed" is not their country
 
     @classmethod
     def load(cls, path: Path) -> NonActors:
@@ -106,6 +107,7 @@ class NonActors:
             quantities=lists.get("quantities", frozenset()),
             abstract=lists.get("abstract", frozenset()),
             topics=lists.get("topics", frozenset()),
+            patrons=lists.get("patrons", frozenset()),
             words=frozenset(str(w) for w in raw.get("words") or ()),  # proper nouns: case kept
         )
 
@@ -115,6 +117,15 @@ class NonActors:
             return None
         of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+
+    def patron_tokens(self, tokens: list[Token]) -> set[int]:
+        """The tokens of a patron inside a phrase: "US" in "US-backed forces", "Iranian" in "Iranian-funded
+        militias" (what hangs from the participle), which name a relation of the party, not its country."""
+        found: set[int] = set()
+        for token in tokens:
+            if token.lower_ in self.patrons and token.dep_ in ATTRIBUTIVE_DEPS:
+                found |= {t.i for child in token.children for t in child.subtree}  # "armed men" stay armed
+        return found
 
     def may_name(self, head: Token) -> bool:
         """Whether a head the knowledge base does not know can still stand for the party its modifiers
@@ -162,6 +173,7 @@ class ActorKB:
     non_actors: NonActors = field(default_factory=NonActors)
     mutual_roots: frozenset[str] = frozenset()  # CAMEO roots of acts parties named together do together
     addressed_roots: frozenset[str] = frozenset()  # CAMEO roots of acts addressed to a party, not done to a thing
+    political_roots: frozenset[str] = frozenset()  # CAMEO roots that are no event between private persons
 
     @classmethod
     def load(cls, directory: str | Path) -> ActorKB:
@@ -237,6 +249,7 @@ class ActorKB:
             raw = yaml.safe_load(dyads_path.read_text(encoding="utf-8")) or {}
             self.mutual_roots = frozenset(str(code) for code in raw.get("mutual_roots") or ())
             self.addressed_roots = frozenset(str(code) for code in raw.get("addressed_roots") or ())
+            self.political_roots = frozenset(str(code) for code in raw.get("political_roots") or ())
 
 
     def add(self, alias: str, entry: KBEntry) -> None:
@@ -418,10 +431,16 @@ class PhraseResolver:
         no party, however many names modify it ("Syria's Friday", "the Iraqi town of Tal Afar").
         """
         doc = head.doc
+        indexes = indexes - self.non_actors.patron_tokens([doc[i] for i in indexes])
+        if not indexes:
+            return None
+        # A known name that holds the head counts even where the parser cut it short: "the Organisation for
+        # the Prohibition of Chemical Weapons" (its "for" phrase is no part of the head's phrase).
         inside = [
             m
             for m in self.around(min(indexes), max(indexes))
             if all(i in indexes or doc[i].pos_ in NAME_GAP_POS for i in range(m.start, m.end)) and head.i >= m.start - 3
+            or m.start <= head.i < m.end and m.start >= min(indexes) and m.entries
         ]
         if not inside:
             return None

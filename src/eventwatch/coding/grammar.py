@@ -50,6 +50,8 @@ NOUN_MODIFIER_DEPS = frozenset({"det", "amod", "neg", "advmod"})  # "no concessi
 DETERMINER_DEPS = frozenset({"det", "amod"})
 NOUN_ACTOR_DEPS = frozenset({"poss", "nmod", "compound", "amod"})  # "Russia's invasion", "US sanctions"
 MODIFIER_DEPS = frozenset({"poss", "compound", "amod"})
+# A participle describing a noun: "US-backed forces", "a town called Ashford", "the so-called caliphate".
+ATTRIBUTIVE_DEPS = frozenset({"amod", "acl", "compound"})
 NAMED_OWNER_DEPS = frozenset({"poss", "compound", "nmod"})  # "the OGA's attempt", "Colombia´s actions"
 INNER_NAME_DEPS = frozenset({"compound", "amod", "nmod", "nummod", "quantmod", "det", "case", "punct", "prt"})
 COMPLEMENT_WORD_DEPS = frozenset({"dobj", "prt", "xcomp"})
@@ -94,6 +96,8 @@ TARGET_PREPS = (
     "against", "on", "with", "to", "at", "from", "into", "toward", "towards", "over", "near", "of", "for",
     "between", "among",
 )  # fmt: skip
+# A party in one of these phrases acts with the subject, never against it: "fought alongside US forces".
+COMPANION_PREPS = frozenset({"alongside", "beside", "amongst"})
 NESTED_TARGET_PREPS = frozenset({"against", "on", "into", "with", "to", "from", "by", "of", "for"})
 DAY_SUFFIXES = frozenset({"of", "the", "st", "nd", "rd", "th"})  # "5th of January"
 QUOTE_END_PUNCT = frozenset({",", ".", "?", "!"})

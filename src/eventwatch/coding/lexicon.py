@@ -16,20 +16,25 @@ from typing import Any
 import yaml
 from spacy.tokens import Token
 
-from eventwatch.coding.grammar import CLAUSE_DEPS, COMPLEMENT_WORD_DEPS
+from eventwatch.coding.frames import FRAMES, frames_of
+from eventwatch.coding.grammar import CLAUSE_DEPS, COMPLEMENT_WORD_DEPS, OBJECT_DEPS
 from eventwatch.coding.ontology import Ontology
 from eventwatch.coding.predicates import Predicate
 from eventwatch.coding.violence import ViolenceWords, load_violence_words
 
-ENTRY_KEYS = {"lemma", "pos", "particle", "prep", "code", "target", "source", "confidence", "patterns", "note"}
+ENTRY_KEYS = {
+    "lemma", "pos", "particle", "prep", "code", "target", "source", "confidence", "patterns", "not_when", "note",
+}  # fmt: skip
 PATTERN_KEYS = {
-    "object", "complement", "prep_object", "subject", "adjective", "code", "target", "source", "confidence", "note",
+    "object", "complement", "purpose", "prep_object", "subject", "adjective", "frame", "prep", "governor", "determiner",
+    "code", "target", "source", "confidence", "note",
 }  # fmt: skip
 DEFAULT_CONFIDENCE = 0.6
 # An entry whose own confidence is below this fires only through its patterns ("put" alone is no event;
 # "put troops on alert" is). Entries may also leave out ``code`` and list only patterns.
 MIN_DEFAULT_CONFIDENCE = 0.1
-WORD_SLOTS = ("object", "complement", "subject", "adjective")  # pattern slots that hold words
+# pattern slots that hold words
+WORD_SLOTS = ("object", "complement", "purpose", "subject", "adjective", "frame", "prep", "governor", "determiner")
 WORD_KEYS = ("prep", "particle")  # entry keys whose value is one word
 PARTS_OF_SPEECH = ("verb", "noun")
 SPECIAL_FILES = {
@@ -47,9 +52,14 @@ class Pattern:
     code: str
     object: frozenset[str] = frozenset()
     complement: frozenset[str] = frozenset()
+    purpose: frozenset[str] = frozenset()  # the verb of a "to" purpose clause: "travelled to Raqqa to join Isis"
     prep_object: tuple[tuple[str, frozenset[str]], ...] = ()
     subject: frozenset[str] = frozenset()
     adjective: frozenset[str] = frozenset()
+    frame: frozenset[str] = frozenset()  # names in frames.FRAMES: "naming", "that_clause", ...
+    prep: frozenset[str] = frozenset()  # prepositions the trigger governs, whatever their object
+    governor: frozenset[str] = frozenset()  # an event noun's verb: "refused comment"
+    determiner: frozenset[str] = frozenset()  # an event noun's determiner: "no comment"
     target: str | None = None
     source: str | None = None
     confidence: float | None = None
@@ -67,6 +77,7 @@ class Entry:
     source: str | None = None  # a preposition whose object acted: "received weapons from X" (X gave)
     confidence: float = DEFAULT_CONFIDENCE
     patterns: tuple[Pattern, ...] = ()
+    not_when: tuple[Pattern, ...] = ()  # conditions under which the word is not this event ("asked not to be named")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +166,8 @@ class Lexicon:
                 continue
             if entry.prep and not pred.prep_objects(entry.prep):
                 continue
+            if any(pattern_matches(veto, arguments) for veto in entry.not_when):
+                continue
             rank = 2 * bool(entry.particle) + bool(entry.prep)
             confidence = entry.confidence
             if pred.particle and not entry.particle:
@@ -187,6 +200,10 @@ class Lexicon:
         candidates = self.entries.get((pred.lemma, pred.pos))
         if not candidates:
             return f"the lexicon has no {pred.pos} entry for '{pred.lemma}'"
+        arguments = ArgumentWords(pred)
+        vetoes = [pattern_label(v) for e in candidates for v in e.not_when if pattern_matches(v, arguments)]
+        if vetoes:
+            return f"'{pred.lemma}' here is not an event of its entries (not_when {'; '.join(vetoes)})"
         needs = sorted({f"particle '{e.particle}'" for e in candidates if e.particle}
                        | {f"preposition '{e.prep}'" for e in candidates if e.prep})  # fmt: skip
         if needs and all(e.particle or e.prep or not e.code for e in candidates):
@@ -234,6 +251,18 @@ class ArgumentWords:
     def complements(self) -> set[str]:
         return _complement_lemmas(self.pred)
 
+    @cached_property
+    def purposes(self) -> set[str]:
+        return {
+            c.lemma_.lower()
+            for c in self.pred.trigger.children
+            if c.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        }
+
+    @cached_property
+    def frames(self) -> frozenset[str]:
+        return frames_of(self.pred)
+
     def prep(self, prep: str) -> set[str]:
         if prep not in self._preps:
             self._preps[prep] = phrase_lemmas(self.pred.preps.get(prep, []))
@@ -247,7 +276,18 @@ def pattern_matches(pattern: Pattern, arguments: ArgumentWords) -> bool:
         return False
     if pattern.complement and not pattern.complement & arguments.complements:
         return False
+    trigger = arguments.pred.trigger
+    if pattern.governor and not (trigger.dep_ in OBJECT_DEPS and trigger.head.lemma_.lower() in pattern.governor):
+        return False
+    if pattern.determiner and not any(c.dep_ == "det" and c.lower_ in pattern.determiner for c in trigger.children):
+        return False
+    if pattern.purpose and not pattern.purpose & arguments.purposes:
+        return False
     if pattern.adjective and not pattern.adjective & set(arguments.pred.adjectives):
+        return False
+    if pattern.prep and not any(arguments.pred.prep_objects(prep) for prep in pattern.prep):
+        return False
+    if pattern.frame and not pattern.frame & arguments.frames:
         return False
     return all(words & arguments.prep(prep) for prep, words in pattern.prep_object)
 
@@ -278,6 +318,14 @@ def _words(value: Any, where: str) -> frozenset[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise LexiconError(f"{where}: expected a list of words, got {value!r}")
     return frozenset(v.lower() for v in value)
+
+
+def _frames(value: Any, where: str) -> frozenset[str]:
+    names = _words(value, where)
+    unknown = names - FRAMES.keys()
+    if unknown:
+        raise LexiconError(f"{where}: unknown frame {sorted(unknown)} (known: {', '.join(FRAMES)})")
+    return names
 
 
 def _code(value: Any, ontology: Ontology, where: str) -> str:
@@ -312,6 +360,9 @@ def _load_entries(path: Path, ontology: Ontology) -> list[Entry]:
         rule = f"{path.stem}:{lemma}" + (f" {raw['particle']}" if raw.get("particle") else "")
         rule += f" {raw['prep']}" if raw.get("prep") else ""
         patterns = tuple(_pattern(p, ontology, f"{where} ({lemma}) pattern") for p in raw.get("patterns") or [])
+        not_when = tuple(
+            _pattern(p, ontology, f"{where} ({lemma}) not_when", needs_code=False) for p in raw.get("not_when") or []
+        )
         entries.append(
             Entry(
                 lemma=lemma,
@@ -324,14 +375,18 @@ def _load_entries(path: Path, ontology: Ontology) -> list[Entry]:
                 source=raw.get("source"),
                 confidence=float(raw.get("confidence", DEFAULT_CONFIDENCE)),
                 patterns=patterns,
+                not_when=not_when,
             )
         )
     return entries
 
 
-def _pattern(raw: Any, ontology: Ontology, where: str) -> Pattern:
-    if not isinstance(raw, dict) or "code" not in raw:
+def _pattern(raw: Any, ontology: Ontology, where: str, needs_code: bool = True) -> Pattern:
+    """A pattern; a ``not_when`` condition (``needs_code`` false) has the same slots and no code."""
+    if not isinstance(raw, dict) or (needs_code and "code" not in raw):
         raise LexiconError(f"{where}: a pattern needs a 'code'")
+    if not needs_code and set(raw) & {"code", "target", "source", "confidence"}:
+        raise LexiconError(f"{where}: a not_when condition has no code, target, source or confidence")
     unknown = set(raw) - PATTERN_KEYS
     if unknown:
         raise LexiconError(f"{where}: unknown keys {sorted(unknown)}")
@@ -341,12 +396,17 @@ def _pattern(raw: Any, ontology: Ontology, where: str) -> Pattern:
     if any(isinstance(k, bool) for k in prep_object):  # YAML reads a bare on/off/yes/no key as a boolean
         raise LexiconError(f'{where}: quote the preposition in prep_object ({{"on": [...]}}): YAML reads on as true')
     return Pattern(
-        code=_code(raw["code"], ontology, where),
+        code=_code(raw["code"], ontology, where) if needs_code else "",
         object=_words(raw.get("object"), where),
         complement=_words(raw.get("complement"), where),
+        purpose=_words(raw.get("purpose"), where),
+        governor=_words(raw.get("governor"), where),
+        determiner=_words(raw.get("determiner"), where),
         prep_object=tuple((str(k).lower(), _words(v, where)) for k, v in prep_object.items()),
         subject=_words(raw.get("subject"), where),
         adjective=_words(raw.get("adjective"), where),
+        frame=_frames(raw.get("frame"), where),
+        prep=_words(raw.get("prep"), where),
         target=raw.get("target"),
         source=raw.get("source"),
         confidence=float(raw["confidence"]) if "confidence" in raw else None,

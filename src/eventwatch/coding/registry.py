@@ -74,6 +74,7 @@ _KEPT = 4  # antecedents kept per kind: enough to pass over the one a pronoun ca
 _DESCRIBED_KEPT = 40  # earlier parties a definite description ("the minister", "the group") may stand for
 _SECTOR_LINK_SENTENCES = 3  # "the government" stands for the government named in the last sentences only
 _PRONOUN_GENDERS = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
+_OWNER_PREPS = frozenset({"from", "of", "at", "with"})  # "inspectors from the OPCW", "staff at the UN"
 _ROLE_PREPS = frozenset({"of", "for", "at", "in", "to"})  # "a spokesman for X", "an official at the ministry"
 _KB_KIND = re.compile(r"(?:^|->|\+)(leader|org|country|adjective|capital):")
 # The kinds of antecedent a pronoun may stand for, in order of preference: "he" a single person, "it" a
@@ -411,8 +412,12 @@ class _Reading:
         return None
 
     def _of_owner(self, head: Token) -> Actor | None:
-        """'its members', 'the group's commanders': a party noun of the party that possesses it."""
+        """'its members', 'the group's commanders', 'inspectors from the OPCW', 'staff at the UN': a party
+        noun of the party that possesses it or that a preposition names."""
         owner = next((c for c in head.children if c.dep_ == "poss"), None)
+        if owner is None:
+            preps = (c for c in head.children if c.dep_ == "prep" and c.lower_ in _OWNER_PREPS)
+            owner = next((o for prep in preps for o in prep.children if o.dep_ == "pobj"), None)
         found = self.resolve(owner) if owner is not None else None
         if found is None or not found.actor.code:
             return None

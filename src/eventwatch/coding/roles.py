@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from itertools import product
 from typing import ClassVar
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from eventwatch.coding.actors import unresolved
 from eventwatch.coding.classify import Candidate
@@ -24,6 +24,7 @@ from eventwatch.coding.domestic import place_parties
 from eventwatch.coding.grammar import (
     ACTING_DEPS,
     ANAPHORIC,
+    COMPANION_PREPS,
     DETERMINER_DEPS,
     DIRECT_OBJECT_DEPS,
     MODIFIER_CLAUSE_DEPS,
@@ -33,6 +34,7 @@ from eventwatch.coding.grammar import (
     NON_NAME_POS,
     NOT_ACTOR_ENTITIES,
     OBJECT_OR_DATIVE_DEPS,
+    PARTY_ENTITIES,
     PASSIVE_MARK_DEPS,
     STATE_PREPS,
     TARGET_PREPS,
@@ -47,6 +49,7 @@ from eventwatch.coding.state import DocumentState
 from eventwatch.records import Actor, Location
 
 VIOLENT_ROOTS = frozenset({"17", "18", "19", "20"})
+PRIVATE_SECTOR = "CVL"  # civilians: a party of their country, but alone no political actor
 MATERIAL_QUAD_CLASSES = frozenset({2, 4})  # material acts: "killed", "arrested", "freed"
 EARLIER_EVENT_WINDOW = 80  # tokens to look back for the event an anaphoric noun ("the attack") repeats
 
@@ -73,6 +76,7 @@ class RolesPass:
         self.topics = self.abstract | knowledge.actors.non_actors.topics  # what an act is about
         self.mutual_roots = knowledge.actors.mutual_roots
         self.addressed_roots = knowledge.actors.addressed_roots
+        self.political_roots = knowledge.actors.political_roots
         self.places = PlaceFinder(knowledge.places, knowledge.gazetteer)
 
     def __call__(self, state: DocumentState) -> DocumentState:
@@ -91,6 +95,14 @@ class RolesPass:
                 found.append(None)
                 continue
             placed = self._placed(state, candidate, *parties)
+            private = candidate.code[:2] in self.political_roots and not any(
+                _political(a, state.doc) for pair in placed.pairs for a in pair if a is not None
+            )
+            if private:
+                detail = "no party is a political actor (no code, no sector, no organisation or group named)"
+                state.note(self.name, "dropped", detail, **where)
+                found.append(None)
+                continue
             pairs = []
             for source, target in placed.pairs:
                 if target is None and (target := dyads.counterpart(source, candidate.sentence)) is not None:
@@ -141,6 +153,19 @@ class RolesPass:
                     noted.add(key)
                     state.note(self.name, role, describe(actor) if actor else "none", span=key[1], **where)
         return Parties(list(pairs.values()), scene, actor_spans)
+
+
+def _political(actor: Actor, doc: Doc) -> bool:
+    """Whether a party can make an event political: a coded actor, a sector ("police", "rebels"), or a
+    named person, organisation, nationality or country the knowledge base lacks ("Farc", "Gerald Ford").
+    An unnamed private person of no known country ("a man", "my cousin", "a mother") and a thing ("the
+    evidence") cannot (issue 7, class 4: a memory, a complaint to a landlord, a family's journey)."""
+    if actor.code or (actor.entry or "").startswith("relation:"):
+        return True  # a coded actor, or a party noun of one ("its rivals", "each side")
+    if actor.sector and actor.sector != PRIVATE_SECTOR:
+        return True  # "police", "rebels", "the ministry" (a country still unknown)
+    span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
+    return span is not None and any(t.ent_type_ in PARTY_ENTITIES for t in span)
 
 
 def _each_other(sources: list[Actor]) -> list[tuple[Actor, Actor | None]]:
@@ -284,7 +309,7 @@ class _PartyFinder:
                 continue
             if any(start <= actor.start < end for start, end in spans):
                 continue  # a name inside the source's own phrase ("Syria's Assad")
-            if _in_other_clause(sentence.doc[i], trigger):
+            if _in_other_clause(sentence.doc[i], trigger) or _companion(sentence.doc[i], trigger):
                 continue
             others.setdefault(actor.country or actor.code, actor)  # "Syria" and "the Syrian army": one party
         if len(others) != 1:
@@ -451,6 +476,16 @@ def target_candidates(pred: Predicate, preferred: str | None, support: Token | N
             elif child.dep_ == "prep" and child.lower_ in NESTED_TARGET_PREPS:
                 groups.append([o for c in child.children if c.dep_ == "pobj" for o in with_conjuncts(c)])
     return [g for g in groups if g]
+
+
+def _companion(token: Token, trigger: Token) -> bool:
+    """'fought alongside US forces': the party acts with the trigger's subject, it is no target."""
+    for ancestor in token.ancestors:
+        if ancestor.i == trigger.i:
+            return False
+        if ancestor.dep_ == "prep" and ancestor.lower_ in COMPANION_PREPS:
+            return True
+    return False
 
 
 def _prep_objects(verb: Token) -> dict[str, list[Token]]:
