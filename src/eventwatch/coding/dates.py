@@ -27,7 +27,14 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Span, Token
 
-from eventwatch.coding.grammar import AUX_DEPS, DAY_SUFFIXES, SHARED_CLAUSE_DEPS, TIME_ENTITIES, VERBAL_POS
+from eventwatch.coding.grammar import (
+    AUX_DEPS,
+    DAY_SUFFIXES,
+    MODIFIER_CLAUSE_DEPS,
+    SHARED_CLAUSE_DEPS,
+    TIME_ENTITIES,
+    VERBAL_POS,
+)
 
 DAY, WEEK, MONTH, YEAR, DOCUMENT, UNKNOWN = "day", "week", "month", "year", "document", "unknown"
 
@@ -353,16 +360,29 @@ class DateFinder:
     def date_of(self, expressions: list[Span], trigger: Token, doc_date: dt.date | None) -> tuple[str | None, str]:
         """The date of the trigger's event among a sentence's time expressions (``time_expressions``)."""
         future = self.is_future(trigger)
+        span = self.dating_expression(expressions, trigger, doc_date, future)
+        if span is None:
+            return self.undated(doc_date)
+        found = resolve_expression(span.text, doc_date, self.words, future)
+        assert found is not None
+        return found[0].isoformat(), found[1]
+
+    def dating_expression(
+        self, expressions: list[Span], trigger: Token, doc_date: dt.date | None, future: bool
+    ) -> Span | None:
+        """The time expression that dates the trigger's event: attached to it first, then the nearest one
+        that resolves (``future``: an announced act, whose undated weekday is the coming one)."""
         for span in _ranked(expressions, trigger):
             if self._ignored(span) or _elsewhere(span, trigger):
                 continue
-            found = resolve_expression(span.text, doc_date, self.words, future)
-            if found is not None:
-                day, precision = found
-                return day.isoformat(), precision
-        if doc_date is not None:
-            return doc_date.isoformat(), DOCUMENT
-        return None, UNKNOWN
+            if resolve_expression(span.text, doc_date, self.words, future) is not None:
+                return span
+        return None
+
+    @staticmethod
+    def undated(doc_date: dt.date | None) -> tuple[str | None, str]:
+        """An act no expression dates: the document date, or nothing for an undated document."""
+        return (doc_date.isoformat(), DOCUMENT) if doc_date is not None else (None, UNKNOWN)
 
     def is_future(self, trigger: Token) -> bool:
         """Whether the trigger is announced ("will meet", "will try to meet") rather than reported."""
@@ -411,12 +431,24 @@ def _attached(span: Span, trigger: Token) -> bool:
 
 def _elsewhere(span: Span, trigger: Token) -> bool:
     """Whether the expression dates another clause: "the man, arrested 15 months ago, was freed" dates the
-    arrest, not the release. Expressions on the trigger's own verb or a verb above it are this event's."""
+    arrest, not the release. Expressions on the trigger's own verb or a verb above it are this event's, unless
+    the trigger is in a clause that describes a noun ("the Kurds, who have fought IS for years, attacked
+    on Sunday": Sunday dates the attack, not the fighting)."""
     token = span.root
     while token.head.i != token.i:
         token = token.head
         if token.pos_ in VERBAL_POS:
-            return token.i != trigger.i and not token.is_ancestor(trigger)
+            return token.i != trigger.i and not (token.is_ancestor(trigger) and not _describes(trigger, token))
+    return False
+
+
+def _describes(trigger: Token, above: Token) -> bool:
+    """Whether a relative or participle clause lies between the trigger and a verb above it."""
+    token = trigger
+    while token.i != above.i and token.head.i != token.i:
+        if token.dep_ in MODIFIER_CLAUSE_DEPS:
+            return True
+        token = token.head
     return False
 
 

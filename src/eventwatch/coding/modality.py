@@ -66,16 +66,13 @@ class ModalityWords:
     contrast_conjunctions: frozenset[str]
     averting_verbs: frozenset[str]
     belief_verbs: frozenset[str]
-    historical_days: int
     lead_chars: int
 
 
 def load_modality_words(path: str | Path) -> ModalityWords:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     lists = word_lists(data)
-    return ModalityWords(
-        **lists, historical_days=int(data.get("historical_days", 120)), lead_chars=int(data.get("lead_chars", 400))
-    )
+    return ModalityWords(**lists, lead_chars=int(data.get("lead_chars", 400)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,8 +224,10 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
         if head.i == current.i or dep in CLAUSE_STOP_DEPS:
             break
         head_lemma = head.lemma_.lower()
-        if dep == "xcomp" and head_lemma in ("be", "have") and any(
-            c.dep_ == "advmod" and c.lower_ in words.not_yet_markers for c in head.children
+        if (
+            dep == "xcomp"
+            and head_lemma in ("be", "have")
+            and any(c.dep_ == "advmod" and c.lower_ in words.not_yet_markers for c in head.children)
         ):
             return Modality(NEGATED, reason="not yet")  # "is yet to offer", "has yet to release"
         if dep in ("xcomp", "ccomp") and head_lemma in words.wish_verbs:
