@@ -96,7 +96,7 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
     aux = [c.lower_ for c in children if c.dep_ in AUX_DEPS]
     if any(a in words.hypothetical_modals for a in aux):
         return HYPOTHETICAL, "modal"
-    if any(a in words.future_modals for a in aux) or _going_to(verb):
+    if any(a in words.future_modals for a in aux) or going_to(verb):
         return FUTURE, "future"
     adverbs = [c for c in children if c.dep_ in ("advmod", "npadvmod")]
     if any(a.lower_ in words.historical_markers for a in adverbs if a.dep_ == "advmod"):
@@ -105,9 +105,7 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
         return HISTORICAL, "background"
     if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in words.background_subordinators for c in children):
         return HISTORICAL, "background"  # "four years since Russia annexed ..."
-    if any(a.lower_ in words.past_perfect_markers for a in adverbs) and any(
-        c.dep_ == "aux" and c.lower_ == "had" for c in children
-    ):
+    if any(a.lower_ in words.past_perfect_markers for a in adverbs) and is_past_perfect(verb):
         return HISTORICAL, "background"  # "had previously backed"
     if _is_main_past_perfect(verb, children, words):
         return HISTORICAL, "background (past perfect)"
@@ -119,11 +117,21 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
     return ASSERTED, ""
 
 
+def is_past_perfect(verb: Token) -> bool:
+    """'had armed': the verb has the auxiliary 'had'."""
+    return any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children)
+
+
+def is_infinitive(verb: Token) -> bool:
+    """'to fight': the verb has the infinitive marker 'to'."""
+    return any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
+
+
 def _is_main_past_perfect(verb: Token, children: list[Token], words: ModalityWords) -> bool:
     """'Turkey had armed the rebels': a main clause in the past perfect, past the lead, with no date or
     news adverb in its sentence."""
     clause = verb.head if verb.dep_ == "conj" else verb
-    if clause.dep_ != "ROOT" or not any(c.dep_ == "aux" and c.lower_ == "had" for c in clause.children):
+    if clause.dep_ != "ROOT" or not is_past_perfect(clause):
         return False
     if clause.idx < words.lead_chars:
         return False
@@ -157,7 +165,7 @@ def _is_purpose(verb: Token, words: ModalityWords) -> bool:
     fight', 'a truce to evacuate the wounded' - the act is intended, not reported done."""
     if verb.tag_ != "VB" or verb.dep_ not in ("advcl", "acl"):
         return False
-    if not any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+    if not is_infinitive(verb):
         return False
     if any(c.dep_ in ("mark", "nsubj") for c in verb.children):
         return False  # "so as to", "for the army to": left to the other rules
@@ -189,7 +197,7 @@ def _is_habitual(adverb: Token, words: ModalityWords) -> bool:
     return any(c.dep_ == "det" and c.lower_ in words.habitual_determiners for c in adverb.children)
 
 
-def _going_to(verb: Token) -> bool:
+def going_to(verb: Token) -> bool:
     """'is going to strike': the verb is xcomp of a progressive 'go'."""
     head = verb.head
     return verb.dep_ == "xcomp" and head.lemma_ == "go" and head.tag_ == "VBG"
@@ -219,7 +227,7 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
     current = verb
     for _ in range(max_depth):
         dep, head = current.dep_, current.head
-        if dep == "relcl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in current.children):
+        if dep == "relcl" and is_infinitive(current):
             dep = "acl"  # "threats to carry out strikes": an infinitive the parser took for a relative clause
         if head.i == current.i or dep in CLAUSE_STOP_DEPS:
             break
@@ -278,13 +286,16 @@ def _contrasted(conjunct: Token, head: Token, words: ModalityWords) -> bool:
 
 
 def _is_scheduled(noun: Token, words: ModalityWords) -> bool:
-    """'Talks are due to resume', 'a summit is expected to open': the event noun is the subject of a
-    verb or adjective of intent with an infinitive ("a round of talks is expected to ...": through "of")."""
+    """'Talks are due to resume', 'a summit is expected to open', 'a vote is planned': the event noun is
+    the subject of a verb or adjective of intent with an infinitive ("a round of talks is expected to ...":
+    through "of"), or the passive subject of a verb of intent ("a vote is planned")."""
     if noun.dep_ == "pobj" and noun.head.lower_ == "of":
         noun = noun.head.head
     if noun.dep_ not in NOMINAL_SUBJECT_DEPS:
         return False
     head = noun.head
+    if noun.dep_ == "nsubjpass" and head.lemma_.lower() in words.intent_verbs:
+        return True  # "a vote is planned"
     heads = [head, *(c for c in head.children if c.dep_ == "acomp")]
     return any(h.lemma_.lower() in words.intent_verbs and any(c.dep_ == "xcomp" for c in h.children) for h in heads)
 
@@ -309,6 +320,8 @@ def noun_modality(noun: Token, words: ModalityWords) -> Modality:
     averting = {noun.head.lemma_.lower(), noun.head.lower_} & words.averting_verbs
     if noun.dep_ in ("dobj", "nsubjpass", "dative") and averting:
         return Modality(NEGATED, reason=f"averted ({noun.head.lower_})")
+    if noun.dep_ == "nsubjpass" and noun.head.lemma_.lower() in words.belief_verbs:
+        return Modality(HYPOTHETICAL, reason=f"a prediction ({noun.head.lemma_.lower()})")  # "an attack is feared"
     if _is_scheduled(noun, words):
         return Modality(FUTURE, reason="scheduled")
     verb = noun.head

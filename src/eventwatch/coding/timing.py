@@ -31,6 +31,7 @@ from spacy.tokens import Span, Token
 
 from eventwatch.coding.dates import DOCUMENT, UNKNOWN, DateFinder, resolve_expression
 from eventwatch.coding.grammar import AUX_DEPS, PLURAL_TAGS, SHARED_CLAUSE_DEPS, VERBAL_POS
+from eventwatch.coding.modality import going_to, is_infinitive
 from eventwatch.coding.state import DocumentState
 from eventwatch.coding.words import word_lists
 from eventwatch.records import ASSERTED, FUTURE, GENERIC, HISTORICAL
@@ -124,8 +125,7 @@ class TimePass:
         clause = clause_verb(trigger, self.words)
         tense = tense_of(clause, self.dates.words.future_auxiliaries) if clause is not None else UNTENSED
         # an infinitive's time is after its head's: "threatened to strike on Friday", "set to withdraw on Friday"
-        infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in trigger.children)
-        future = self.dates.is_future(trigger) or candidate.modality.value == FUTURE or infinitive
+        future = self.dates.is_future(trigger) or candidate.modality.value == FUTURE or is_infinitive(trigger)
         if tense in (PAST, PAST_PERFECT) or trigger.tag_ in PAST_TAGS:
             future = False  # "was attacked on Saturday": the Saturday before, whatever governs the clause
         phrase, date, precision = self._date(expressions, trigger, state.day, future)
@@ -255,7 +255,7 @@ def tense_of(verb: Token, future_auxiliaries: frozenset[str]) -> str:
     if not aux and verb.dep_ == "conj" and verb.tag_ not in PAST_TAGS | PRESENT_TAGS and verb.head.i != verb.i:
         return tense_of(verb.head, future_auxiliaries)
     words = {a.lower_ for a in aux}
-    if words & future_auxiliaries or (verb.dep_ == "xcomp" and verb.head.lemma_ == "go" and verb.head.tag_ == "VBG"):
+    if words & future_auxiliaries or going_to(verb):
         return FUTURE_TENSE
     if "had" in words:
         return PAST_PERFECT
@@ -287,7 +287,7 @@ def _describes_party(verb: Token) -> bool:
 
 
 def _has_infinitive(verb: Token) -> bool:
-    return any(c.dep_ == "xcomp" and any(a.tag_ == "TO" for a in c.children) for c in verb.children)
+    return any(c.dep_ == "xcomp" and is_infinitive(c) for c in verb.children)
 
 
 def _phrase_at(token: Token, phrases: frozenset[str]) -> str:
