@@ -50,9 +50,6 @@ def coder():
         ("The general used to arrest journalists in Harare.", "arrest", GENERIC),
         ("On one occasion soldiers arrested 30 students in Khartoum.", "arrested", HISTORICAL),
         ("As a student she protested against the Chinese government.", "protested", HISTORICAL),
-        # relative clauses in the present describe a party
-        ("Companies that continue to trade with North Korea were fined by Japan.", "trade", GENERIC),
-        ("Nigeria sent troops to a region where bandits kidnap villagers.", "kidnap", GENERIC),
         # expectations
         ("A Turkish offensive against the Kurdish militia is expected.", "offensive", HYPOTHETICAL),
     ],
@@ -83,6 +80,19 @@ def test_present_tense_headline_and_summary_are_news(coder):
     assert headline.modality == ASSERTED
     summary = "Pakistan closes its airspace to Indian flights. India condemns the closure and recalls its envoy."
     assert all(e.modality == ASSERTED for e in events(coder, summary))
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ("Companies that continue to trade with North Korea were fined by Japan.", "trade"),
+        ("Nigeria sent troops to a region where bandits kidnap villagers.", "kidnap"),
+    ],
+)
+def test_a_relative_clause_in_the_present_describes_a_party(coder, text, trigger):
+    assert event_on(coder, NEWS + text, trigger).modality == GENERIC
+    # in a text told in the present (a summary) the present is its news
+    assert event_on(coder, text.replace("were fined", "are fined").replace("sent", "sends"), trigger).is_real
 
 
 def test_simple_present_in_a_past_tense_body_is_a_standing_situation(coder):
