@@ -115,6 +115,9 @@ def test_simple_present_in_a_past_tense_body_is_a_standing_situation(coder):
         ("Sudanese police detained 20 protesters last weekend.", "detained", "2019-03-16", "weekend"),
         ("Serbia expelled two Croatian diplomats this year.", "expelled", DAY, "document"),
         ("Ethiopian soldiers attacked the students in 2009.", "attacked", "2009-01-01", "year"),
+        # the verb the expression modifies decides the direction, not the verb of the act
+        ("Washington said it will impose sanctions on Venezuelan oil in May.", "sanctions", "2019-05-01", "month"),
+        ("Spain told Morocco on Tuesday that there will be no easing of sanctions.", "easing", "2019-03-19", "day"),
     ],
 )
 def test_the_date_follows_the_tense(coder, text, trigger, date, precision):

@@ -143,7 +143,9 @@ class TimePass:
         span = self.dates.dating_expression(expressions, trigger, day, future)
         if span is None:
             return "", *self.dates.undated(day)
-        found = resolve_expression(span.text, day, self.dates.words, future)
+        words = self.dates.words
+        found = resolve_expression(span.text, day, words, _forward(span, future, words.future_auxiliaries))
+        found = found or resolve_expression(span.text, day, words, future)
         assert found is not None
         return span.text, found[0].isoformat(), found[1]
 
@@ -268,6 +270,21 @@ def tense_of(verb: Token, future_auxiliaries: frozenset[str]) -> str:
     if verb.tag_ in PRESENT_TAGS or any(a.tag_ in PRESENT_TAGS for a in aux):
         return PRESENT
     return UNTENSED
+
+
+def _forward(span: Span, future: bool, future_auxiliaries: frozenset[str]) -> bool:
+    """Whether an undated weekday or month is the coming one: the tense of the verb the expression modifies
+    decides ("told Iran on Tuesday that there will be no easing": the Tuesday before; "will extend sanctions
+    in May": the coming May); an untensed one leaves the act's own direction (``future``)."""
+    token = span.root
+    while token.head.i != token.i:
+        token = token.head
+        if token.pos_ in VERBAL_POS:
+            tense = tense_of(token, future_auxiliaries)
+            if tense == FUTURE_TENSE:
+                return True
+            return False if tense in (PAST, PAST_PERFECT, PERFECT) else future
+    return future
 
 
 def governing_clauses(clause: Token) -> list[Token]:
