@@ -30,14 +30,7 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Span, Token
 
-from eventwatch.coding.grammar import (
-    AUX_DEPS,
-    DAY_SUFFIXES,
-    MODIFIER_CLAUSE_DEPS,
-    SHARED_CLAUSE_DEPS,
-    TIME_ENTITIES,
-    VERBAL_POS,
-)
+from eventwatch.coding.grammar import AUX_DEPS, DAY_SUFFIXES, SHARED_CLAUSE_DEPS, TIME_ENTITIES, VERBAL_POS
 
 DAY, WEEKEND, WEEK, MONTH, YEAR = "day", "weekend", "week", "month", "year"
 DOCUMENT, UNKNOWN = "document", "unknown"
@@ -436,24 +429,12 @@ def _attached(span: Span, trigger: Token) -> bool:
 
 def _elsewhere(span: Span, trigger: Token) -> bool:
     """Whether the expression dates another clause: "the man, arrested 15 months ago, was freed" dates the
-    arrest, not the release. Expressions on the trigger's own verb or a verb above it are this event's, unless
-    the trigger is in a clause that describes a noun ("the Kurds, who have fought IS for years, attacked
-    on Sunday": Sunday dates the attack, not the fighting)."""
+    arrest, not the release. Expressions on the trigger's own verb or a verb above it are this event's."""
     token = span.root
     while token.head.i != token.i:
         token = token.head
         if token.pos_ in VERBAL_POS:
-            return token.i != trigger.i and not (token.is_ancestor(trigger) and not _describes(trigger, token))
-    return False
-
-
-def _describes(trigger: Token, above: Token) -> bool:
-    """Whether a relative or participle clause lies between the trigger and a verb above it."""
-    token = trigger
-    while token.i != above.i and token.head.i != token.i:
-        if token.dep_ in MODIFIER_CLAUSE_DEPS:
-            return True
-        token = token.head
+            return token.i != trigger.i and not token.is_ancestor(trigger)
     return False
 
 

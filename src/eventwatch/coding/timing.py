@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, ClassVar
 import yaml
 from spacy.tokens import Span, Token
 
-from eventwatch.coding.dates import DOCUMENT, UNKNOWN, DateFinder, resolve_expression
+from eventwatch.coding.dates import DOCUMENT, UNKNOWN, YEAR, DateFinder, resolve_expression
 from eventwatch.coding.grammar import AUX_DEPS, PLURAL_TAGS, SHARED_CLAUSE_DEPS, VERBAL_POS
 from eventwatch.coding.modality import going_to, is_infinitive
 from eventwatch.coding.state import DocumentState
@@ -47,6 +47,7 @@ PAST, PRESENT, PROGRESSIVE, PERFECT, PAST_PERFECT, FUTURE_TENSE, UNTENSED = (
     "past", "present", "progressive", "perfect", "past perfect", "future", "untensed",
 )  # fmt: skip
 PAST_TAGS = frozenset({"VBD"})
+SPEAKER_SUBJECTS = frozenset({"i", "we"})
 PRESENT_TAGS = frozenset({"VBZ", "VBP"})
 
 
@@ -62,6 +63,7 @@ class TimeWords:
     habit_verbs: frozenset[str]
     continuing_verbs: frozenset[str]
     present_news_verbs: frozenset[str]
+    background_periods: dict[str, str]
     past_narrative_share: float
     past_narrative_min_verbs: int
 
@@ -71,6 +73,7 @@ def load_time_words(path: str | Path) -> TimeWords:
     return TimeWords(
         **word_lists(data),
         news_window_days=int(data["news_window_days"]),
+        background_periods={str(k).lower(): str(v) for k, v in data["background_periods"].items()},
         past_narrative_share=float(data["past_narrative_share"]),
         past_narrative_min_verbs=int(data["past_narrative_min_verbs"]),
     )
@@ -162,6 +165,9 @@ class TimePass:
         date, precision, phrase = dated
         if self._before_window(date, precision, state.day):
             return HISTORICAL, f"dated {date} by {phrase!r}, {self.words.news_window_days}+ days before the document"
+        period = self._period_start(phrase, state.day)
+        if period is not None and self._before_window(period.isoformat(), YEAR, state.day):
+            return HISTORICAL, f"{phrase!r}: some time since {period}, which began before the news window"
         if clause is None or tense == FUTURE_TENSE:
             return None
         for verb in governing_clauses(clause):
@@ -178,6 +184,7 @@ class TimePass:
         if (
             trigger.idx >= self.lead_chars
             and clause.lemma_.lower() not in self.words.present_news_verbs
+            and not _performative(clause)
             and (candidate.predicate.pos == "verb" or candidate.predicate.support_verb is not None)
         ):
             return GENERIC, f"a standing situation: the simple present ({clause.text!r}) in a text told in the past"
@@ -205,6 +212,13 @@ class TimePass:
                 if found is not None and self._before_window(found[0].isoformat(), found[1], day):
                     return HISTORICAL, f"history carried to the present ({text!r})"
         return None
+
+    def _period_start(self, phrase: str, day: dt.date | None) -> dt.date | None:
+        """The start of a period that ends at the document ("earlier this year" -> 1 January)."""
+        unit = next((u for p, u in self.words.background_periods.items() if p in phrase.lower()), None)
+        if day is None or unit is None:
+            return None
+        return dt.date(day.year, 1, 1) if unit == YEAR else dt.date(day.year, day.month, 1)
 
     def _before_window(self, date: str | None, precision: str, day: dt.date | None) -> bool:
         if not date or day is None or precision in UNDATED:
@@ -261,8 +275,8 @@ def tense_of(verb: Token, future_auxiliaries: frozenset[str]) -> str:
         return FUTURE_TENSE
     if "had" in words:
         return PAST_PERFECT
-    if words & {"has", "have", "'ve", "'s"} and verb.tag_ in ("VBN", "VBG"):
-        return PERFECT
+    if any(a.lemma_ == "have" for a in aux) and verb.tag_ in ("VBN", "VBG"):
+        return PERFECT  # "has fought", "’ve been shot" (lemma, whatever the apostrophe)
     if verb.tag_ == "VBG" and any(a.lemma_ == "be" for a in aux):
         return PROGRESSIVE
     if verb.tag_ in PAST_TAGS or any(a.tag_ in PAST_TAGS for a in aux):
@@ -316,3 +330,9 @@ def _phrase_at(token: Token, phrases: frozenset[str]) -> str:
         if " ".join(t.lower_ for t in doc[token.i : token.i + n]) == phrase:
             return phrase
     return ""
+
+
+def _performative(verb: Token) -> bool:
+    """'We condemn the attack', 'I demand an explanation': a speaker's own act in the present is done by
+    saying it, news however the text around it is told."""
+    return any(c.dep_ == "nsubj" and c.lower_ in SPEAKER_SUBJECTS for c in verb.children)
