@@ -46,6 +46,7 @@ def coder():
         ("Israeli and Syrian forces have exchanged fire since 2013.", "exchanged", HISTORICAL),
         ("The Tuareg, who have been fighting the Malian army for decades, signed a deal on Monday.", "fighting",
          GENERIC),
+        ("Houthi rebels have been shelling Saudi border towns for two years.", "shelling", GENERIC),
         # habits and episodes
         ("The general used to arrest journalists in Harare.", "arrest", GENERIC),
         ("On one occasion soldiers arrested 30 students in Khartoum.", "arrested", HISTORICAL),
@@ -65,6 +66,7 @@ def test_history_habits_and_standing_acts_are_not_news(coder, text, trigger, val
         ("Police arrested 14 protesters in Algiers on Friday.", "arrested"),
         ("Peru's foreign minister resigned on Tuesday.", "resigned"),
         ("A court in Cairo jailed the activist for five years.", "jailed"),  # a sentence, not a standing act
+        ("A court in Tunis has jailed a Libyan smuggler for three years.", "jailed"),
         ("Kenyan police have arrested three suspects since Monday.", "arrested"),  # a start inside the news
         ("The militia, which abducted two Italian engineers in 2012, attacked a base on Sunday.", "attacked"),
         ("Armed men who stormed a church in Burkina Faso killed six worshippers.", "stormed"),

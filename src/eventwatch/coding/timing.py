@@ -203,10 +203,13 @@ class TimePass:
             objects = [o for o in child.children if o.dep_ == "pobj"]
             standing = [o for o in objects if o.lemma_.lower() in words.standing_units and o.tag_ in PLURAL_TAGS]
             if child.lower_ in words.standing_prepositions and standing:
-                if tense != PAST:
+                # a counted duration on a simple or perfect act is its length ("has jailed him for two
+                # years"); on a progressive one ("has been fighting for two years") it is a standing act
+                counted = any(c.dep_ == "nummod" for c in standing[0].children)
+                if tense != PAST and not (counted and verb.tag_ != "VBG"):
                     return GENERIC, f"a standing situation ({text!r})"
-                if not any(c.dep_ == "nummod" for c in standing[0].children):
-                    return HISTORICAL, f"a past that lasted ({text!r})"  # not "jailed for five years"
+                if tense == PAST and not counted:
+                    return HISTORICAL, f"a past that lasted ({text!r})"
             if child.lower_ in words.background_prepositions and objects:
                 found = resolve_expression(text, day, self.dates.words)
                 if found is not None and self._before_window(found[0].isoformat(), found[1], day):
