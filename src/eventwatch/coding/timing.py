@@ -56,6 +56,7 @@ class TimeWords:
     """The vocabulary and thresholds of ``data/time.yaml``."""
 
     news_window_days: int
+    since_window_days: int
     standing_units: frozenset[str]
     standing_prepositions: frozenset[str]
     background_prepositions: frozenset[str]
@@ -73,6 +74,7 @@ def load_time_words(path: str | Path) -> TimeWords:
     return TimeWords(
         **word_lists(data),
         news_window_days=int(data["news_window_days"]),
+        since_window_days=int(data["since_window_days"]),
         background_periods={str(k).lower(): str(v) for k, v in data["background_periods"].items()},
         past_narrative_share=float(data["past_narrative_share"]),
         past_narrative_min_verbs=int(data["past_narrative_min_verbs"]),
@@ -166,7 +168,7 @@ class TimePass:
         if self._before_window(date, precision, state.day):
             return HISTORICAL, f"dated {date} by {phrase!r}, {self.words.news_window_days}+ days before the document"
         period = self._period_start(phrase, state.day)
-        if period is not None and self._before_window(period.isoformat(), YEAR, state.day):
+        if period is not None and self._before_window(period, YEAR, state.day):
             return HISTORICAL, f"{phrase!r}: some time since {period}, which began before the news window"
         if clause is None or tense == FUTURE_TENSE:
             return None
@@ -212,7 +214,7 @@ class TimePass:
                     return HISTORICAL, f"a past that lasted ({text!r})"
             if child.lower_ in words.background_prepositions and objects:
                 found = resolve_expression(text, day, self.dates.words)
-                if found is not None and self._before_window(found[0].isoformat(), found[1], day):
+                if found is not None and self._before_window(found[0], found[1], day, words.since_window_days):
                     return HISTORICAL, f"history carried to the present ({text!r})"
         return None
 
@@ -223,10 +225,12 @@ class TimePass:
             return None
         return dt.date(day.year, 1, 1) if unit == YEAR else dt.date(day.year, day.month, 1)
 
-    def _before_window(self, date: str | None, precision: str, day: dt.date | None) -> bool:
+    def _before_window(self, date: str | dt.date | None, precision: str, day: dt.date | None, days: int = 0) -> bool:
+        """Whether the date is ``days`` (default: the news window) or more before the document."""
         if not date or day is None or precision in UNDATED:
             return False
-        return (day - dt.date.fromisoformat(date)).days >= self.words.news_window_days
+        when = dt.date.fromisoformat(date) if isinstance(date, str) else date
+        return (day - when).days >= (days or self.words.news_window_days)
 
     def _told_in_past(self, state: DocumentState) -> bool:
         """Whether the text (past its headline) is told in the simple past, as news articles are; summaries
