@@ -69,6 +69,7 @@ def test_history_habits_and_standing_acts_are_not_news(coder, text, trigger, val
         ("A court in Tunis has jailed a Libyan smuggler for three years.", "jailed"),
         ("Kenyan police have arrested three suspects since Monday.", "arrested"),  # a start inside the news
         ("US drones have killed six militant leaders in Yemen since last October.", "killed"),
+        ("Jordanian jets have carried out several strikes on Isis in Syria since last year.", "strikes"),
         ("The militia, which abducted two Italian engineers in 2012, attacked a base on Sunday.", "attacked"),
         ("Armed men who stormed a church in Burkina Faso killed six worshippers.", "stormed"),
     ],

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, ClassVar
 import yaml
 from spacy.tokens import Span, Token
 
-from eventwatch.coding.dates import DOCUMENT, UNKNOWN, YEAR, DateFinder, resolve_expression
+from eventwatch.coding.dates import DAY, DOCUMENT, MONTH, UNKNOWN, YEAR, DateFinder, resolve_expression
 from eventwatch.coding.grammar import AUX_DEPS, PLURAL_TAGS, SHARED_CLAUSE_DEPS, VERBAL_POS
 from eventwatch.coding.modality import going_to, is_infinitive
 from eventwatch.coding.state import DocumentState
@@ -214,7 +214,7 @@ class TimePass:
                     return HISTORICAL, f"a past that lasted ({text!r})"
             if child.lower_ in words.background_prepositions and objects:
                 found = resolve_expression(text, day, self.dates.words)
-                if found is not None and self._before_window(found[0], found[1], day, words.since_window_days):
+                if found is not None and self._before_window(_period_end(*found), DAY, day, words.since_window_days):
                     return HISTORICAL, f"history carried to the present ({text!r})"
         return None
 
@@ -343,3 +343,13 @@ def _performative(verb: Token) -> bool:
     """'We condemn the attack', 'I demand an explanation': a speaker's own act in the present is done by
     saying it, news however the text around it is told."""
     return any(c.dep_ == "nsubj" and c.lower_ in SPEAKER_SUBJECTS for c in verb.children)
+
+
+def _period_end(start: dt.date, precision: str) -> dt.date:
+    """The last day of a resolved period: 'since last year' may mean since its last days."""
+    if precision == YEAR:
+        return dt.date(start.year, 12, 31)
+    if precision == MONTH:
+        following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return start
