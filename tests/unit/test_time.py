@@ -3,7 +3,7 @@ article's days; real news in the past tense and present-tense headlines stay rea
 
 import pytest
 
-from eventwatch.records import ASSERTED, GENERIC, HISTORICAL, HYPOTHETICAL
+from eventwatch.records import ASSERTED, FUTURE, GENERIC, HISTORICAL, HYPOTHETICAL
 
 DAY = "2019-03-20"  # a Wednesday
 
@@ -51,8 +51,10 @@ def coder():
         ("The general used to arrest journalists in Harare.", "arrest", GENERIC),
         ("On one occasion soldiers arrested 30 students in Khartoum.", "arrested", HISTORICAL),
         ("As a student she protested against the Chinese government.", "protested", HISTORICAL),
-        # expectations
+        # expectations and schedules: no one's announcement, so no intent either
         ("A Turkish offensive against the Kurdish militia is expected.", "offensive", HYPOTHETICAL),
+        ("Chadian troops are set to withdraw from Mali on Friday.", "withdraw", FUTURE),
+        ("Ugandan forces are poised to attack the rebel camp.", "attack", FUTURE),
     ],
 )  # fmt: skip
 def test_history_habits_and_standing_acts_are_not_news(coder, text, trigger, value):
@@ -119,6 +121,7 @@ def test_simple_present_in_a_past_tense_body_is_a_standing_situation(coder):
         ("UN inspectors will visit Tehran on Monday.", "visit", "2019-03-25", "day"),  # forward: the next Monday
         ("Egypt arrested the journalist on Saturday.", "arrested", "2019-03-16", "day"),  # backward
         ("Chad is set to withdraw its troops from Mali on Friday.", "withdraw", "2019-03-22", "day"),
+        ("Chad will withdraw its troops from Mali on Friday.", "withdraw", "2019-03-22", "day"),
         ("Sudanese police detained 20 protesters last weekend.", "detained", "2019-03-16", "weekend"),
         ("Serbia expelled two Croatian diplomats this year.", "expelled", DAY, "document"),
         ("Ethiopian soldiers attacked the students in 2009.", "attacked", "2009-01-01", "year"),

@@ -33,6 +33,7 @@ from eventwatch.coding.words import word_lists
 from eventwatch.records import ASSERTED, FUTURE, GENERIC, HISTORICAL, HYPOTHETICAL, NEGATED
 
 UNREAL_HEAD_VALUES = (HYPOTHETICAL, FUTURE, GENERIC, HISTORICAL)  # a head clause passes these down
+SCHEDULED = "scheduled"  # the reason of a future that is a schedule or a forecast, not an announced intent
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ class ModalityWords:
     contrast_conjunctions: frozenset[str]
     averting_verbs: frozenset[str]
     belief_verbs: frozenset[str]
+    schedule_words: frozenset[str]
     lead_chars: int
 
 
@@ -248,6 +250,9 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
             if head_lemma in words.intent_verbs and dep == "ccomp" and _has_own_subject(current):
                 # "demanded that Russia withdraw": wanted by someone else, not Russia's own intent
                 return Modality(HYPOTHETICAL, reason=f"wanted ({head_lemma})")
+            if head_lemma in words.schedule_words:
+                # "troops are set to withdraw": the writer's schedule or forecast, no one's announcement
+                return Modality(FUTURE, reason=f"{SCHEDULED} ({head_lemma})")
             if head_lemma in words.intent_verbs:
                 # "would allow Russia to withdraw": a hypothetical intent is hypothetical
                 hypothetical = clause_modality(head, words)[0] == HYPOTHETICAL
@@ -323,7 +328,7 @@ def noun_modality(noun: Token, words: ModalityWords) -> Modality:
     if noun.dep_ == "nsubjpass" and noun.head.lemma_.lower() in words.belief_verbs:
         return Modality(HYPOTHETICAL, reason=f"a prediction ({noun.head.lemma_.lower()})")  # "an attack is feared"
     if _is_scheduled(noun, words):
-        return Modality(FUTURE, reason="scheduled")
+        return Modality(FUTURE, reason=SCHEDULED)
     verb = noun.head
     for _ in range(4):  # the nearest verb above the noun decides the rest
         if verb.pos_ in VERBAL_POS or verb.head.i == verb.i:
