@@ -27,13 +27,6 @@ def event_on(coder, text, trigger, date=DAY):
     return found[0]
 
 
-@pytest.fixture(scope="module")
-def coder():
-    from eventwatch.coding import Coder
-
-    return Coder(include_unreal=True)
-
-
 @pytest.mark.parametrize(
     ("text", "trigger", "value"),
     [
