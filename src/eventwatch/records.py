@@ -161,7 +161,7 @@ class Event:
     modality: str = ASSERTED
     confidence: float = 0.5
     date: str | None = None
-    date_precision: str = "unknown"  # day | week | month | year | document | unknown
+    date_precision: str = "unknown"  # day | weekend | week | month | year | document | unknown
     location: Location | None = None
     attribution: str | None = None
     quote: str | None = None

@@ -27,6 +27,14 @@ def test_explain_a_text_names_every_stage(cli):
     assert "dropped (not real)" in text and "negated" in text  # "did not fire": dropped, with the reason
 
 
+def test_explain_shows_the_phrase_that_set_the_time(cli):
+    text = "Kenyan police arrested twelve protesters in Nairobi on Tuesday. Police shot two students there in 2017."
+    out = run(cli, text, "--date", "2023-07-12")
+    assert out.returncode == 0, out.stderr
+    assert "time: date — 2023-07-11 (day), from 'Tuesday'; tense: past" in out.stdout
+    assert "time: modality historical — because: dated 2017-01-01 by '2017'" in out.stdout
+
+
 def test_explain_a_text_longer_than_a_file_name(cli):
     long_text = " ".join([TEXT] * 4)  # over 255 characters: no file name can be that long
     out = run(cli, long_text, "--date", "2023-07-12")

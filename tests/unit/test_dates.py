@@ -98,8 +98,11 @@ def test_no_document_date(nlp, finder):
         ("last year", False, (dt.date(2021, 1, 1), "year")),
         ("last night", False, (dt.date(2022, 1, 26), "day")),
         ("this morning", False, (dt.date(2022, 1, 27), "day")),
-        ("over the weekend", False, (dt.date(2022, 1, 17), "week")),
-        ("this weekend", True, (dt.date(2022, 1, 24), "week")),
+        ("over the weekend", False, (dt.date(2022, 1, 22), "weekend")),
+        ("last weekend", False, (dt.date(2022, 1, 22), "weekend")),
+        ("this weekend", True, (dt.date(2022, 1, 29), "weekend")),
+        ("this year", False, (dt.date(2022, 1, 27), "document")),  # not 1 January: the text says no more
+        ("earlier this month", False, (dt.date(2022, 1, 27), "document")),
         ("late Wednesday night", False, (dt.date(2022, 1, 26), "day")),
         ("earlier this week", False, (dt.date(2022, 1, 24), "week")),
         ("Sept. 11", False, (dt.date(2021, 9, 11), "day")),

@@ -51,7 +51,7 @@ def test_each_pass_adds_its_layer(coder):
 def test_the_trail_of_an_event_names_each_stage(coder):
     [event] = [e for e in coder.code("Chile recalled its ambassador from Peru.") if e.cameo.startswith("16")]
     passes = {step.pass_name for step in event.trail}
-    assert {"classify", "roles", "context"} <= passes
+    assert {"classify", "time", "roles"} <= passes
     assert any(step.rule.startswith("lexicon ") for step in event.trail)
     assert event.to_dict()["trail"][0]["pass"] == "classify"
 
@@ -62,7 +62,7 @@ def test_the_knowledge_folders_really_swap_what_the_coder_knows(tmp_path):
 
     words = tmp_path / "words"
     words.mkdir()
-    for name in ("dates.yaml", "places.yaml", "attribution.yaml", "modality.yaml"):
+    for name in ("dates.yaml", "time.yaml", "places.yaml", "attribution.yaml", "modality.yaml"):
         shutil.copy(package_data(name), words / name)
     modality = (words / "modality.yaml").read_text(encoding="utf-8")
     (words / "modality.yaml").write_text(

@@ -10,8 +10,9 @@ parse       ``parse.py``     doc, sentences, entities (spaCy, batched; long text
 registry    ``registry.py``  registry: every mention resolved once; speakers; focus country
 predicates  ``predicates.py``  predicates: candidate actions and their argument slots
 classify    ``classify.py``  candidates: lexicon code, speech acts, modality
+time        ``timing.py``    times: date and tense of each candidate; history, habits, standing acts
 roles       ``roles.py``     parties: source/target pairs looked up in the registry
-context     ``context.py``   events: date, place, attribution, historical, evidence, trail
+context     ``context.py``   events: place, attribution, evidence, trail
 ==========  ===============  =================================================================
 """
 
@@ -39,6 +40,7 @@ from eventwatch.coding.predicates import PredicatesPass, find_predicates
 from eventwatch.coding.registry import RegistryPass
 from eventwatch.coding.roles import RolesPass
 from eventwatch.coding.state import DocumentState
+from eventwatch.coding.timing import TimePass
 from eventwatch.records import Document, Event
 
 DOCUMENT_FIELDS = ("text", "id", "date", "url", "title", "source")
@@ -112,6 +114,7 @@ class Coder:
             RegistryPass(self.knowledge),
             PredicatesPass(self.knowledge),
             ClassifyPass(self.knowledge),
+            TimePass(self.knowledge),
             RolesPass(self.knowledge),
             ContextPass(self.knowledge),
         ]

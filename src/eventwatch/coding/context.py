@@ -1,8 +1,8 @@
 """The context pass: each candidate with its parties becomes events, with date, place and attribution.
 
-The date is the time expression attached to the trigger (``dates.py``), the place a locative phrase or
-a place named in the sentence (``places.py``), the attribution the reporting source and direct quote
-(``attribution.py``). An asserted act dated 120+ days before the document is historical. Within a
+The date and the modality the time gives (history, habits, standing acts) come from the time pass
+(``timing.py``), the place from a locative phrase or a place named in the sentence (``places.py``), the
+attribution from the reporting source and direct quote (``attribution.py``). Within a
 sentence, an event noun that only repeats a verb's event is dropped, and violence a speaker claims
 also gives the speaker's accusation (``speech_acts.reported_accusations``). Each event carries the
 steps of the trail that concern it.
@@ -10,7 +10,6 @@ steps of the trail that concern it.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from itertools import groupby
 from typing import ClassVar
@@ -19,41 +18,38 @@ from spacy.tokens import Span
 
 from eventwatch.coding.attribution import AttributionFinder
 from eventwatch.coding.classify import Candidate
-from eventwatch.coding.dates import DOCUMENT, UNKNOWN, DateFinder
 from eventwatch.coding.grammar import PATIENT_DEPS
 from eventwatch.coding.knowledge import Knowledge
 from eventwatch.coding.places import PlaceFinder
 from eventwatch.coding.roles import Parties
 from eventwatch.coding.speech_acts import code_fields, reported_accusations
 from eventwatch.coding.state import DocumentState
-from eventwatch.records import ASSERTED, HISTORICAL, Actor, Event, Step, Trigger
-
-UNDATED = frozenset({DOCUMENT, UNKNOWN})  # precisions that say nothing of when the act happened
+from eventwatch.coding.timing import TimeAnchor
+from eventwatch.records import Actor, Event, Step, Trigger
 
 
 class ContextPass:
     name: ClassVar[str] = "context"
     reads: ClassVar[tuple[str, ...]] = (
-        "document", "day", "layout", "sentences", "entities", "registry", "candidates", "parties",
+        "document", "layout", "sentences", "entities", "registry", "candidates", "times", "parties",
     )  # fmt: skip
     writes: ClassVar[tuple[str, ...]] = ("events",)
 
     def __init__(self, knowledge: Knowledge):
         self.lexicon = knowledge.lexicon
         self.ontology = knowledge.ontology
-        self.historical_days = knowledge.modality.historical_days
-        self.dates = DateFinder(knowledge.dates)
         self.places = PlaceFinder(knowledge.places, knowledge.gazetteer)
         self.attribution = AttributionFinder(knowledge.attribution)
 
     def __call__(self, state: DocumentState) -> DocumentState:
         assert state.candidates is not None and state.parties is not None and state.registry is not None
+        assert state.times is not None
         steps: dict[tuple[int | None, int | None], list[Step]] = defaultdict(list)
         for step in state.trail:
             steps[(step.sentence, step.about)].append(step)
         events: list[Event] = []
-        pairs = zip(state.candidates, state.parties, strict=True)
-        for index, group in groupby(pairs, key=lambda pair: pair[0].sentence):
+        triples = zip(state.candidates, state.times, state.parties, strict=True)
+        for index, group in groupby(triples, key=lambda triple: triple[0].sentence):
             events += self._sentence(state, index, list(group), steps)
         state.events = events
         return state
@@ -62,21 +58,20 @@ class ContextPass:
         self,
         state: DocumentState,
         index: int,
-        group: list[tuple[Candidate, Parties | None]],
+        group: list[tuple[Candidate, TimeAnchor, Parties | None]],
         steps: dict[tuple[int | None, int | None], list[Step]],
     ) -> list[Event]:
         sentence = state.sentences[index]  # type: ignore[index]
         events: list[Event] = []
         attribution: tuple[str | None, str | None] | None = None
         seen: set[tuple] = set()
-        times = self.dates.time_expressions(sentence, state.entities[index])  # type: ignore[index]
         raw = sentence.text  # built from the tokens on each access: once per sentence, not per event
         # the sentence as shown starts at its first non-space character, and so does its offset
         shown = (raw.strip(), sentence.start_char + len(raw) - len(raw.lstrip()))
-        for candidate, parties in group:
+        for candidate, time, parties in group:
             if parties is None:
                 continue
-            built = self._events(state, candidate, parties, (times, steps[(index, candidate.about)]), shown)
+            built = self._events(state, candidate, parties, (time, steps[(index, candidate.about)]), shown)
             if built and attribution is None:
                 attribution = self.attribution.find(sentence, state.layout.quotes, state.sentences)  # type: ignore[union-attr,arg-type]
             for event in built:
@@ -102,12 +97,12 @@ class ContextPass:
         state: DocumentState,
         candidate: Candidate,
         parties: Parties,
-        found: tuple[list[Span], list[Step]],
+        found: tuple[TimeAnchor, list[Step]],
         shown: tuple[str, int],
     ) -> list[Event]:
-        """The events of one candidate; ``found``: the sentence's time expressions, the candidate's steps;
-        ``shown``: the sentence's text as shown and its offset."""
-        times, steps = found
+        """The events of one candidate; ``found``: its time anchor and its steps; ``shown``: the sentence's
+        text as shown and its offset."""
+        time, steps = found
         text, start = shown
         pred = candidate.predicate
         sentence = state.sentences[candidate.sentence]  # type: ignore[index]
@@ -115,17 +110,9 @@ class ContextPass:
         tokens = pred.trigger_tokens
         span = sentence.doc[tokens[0].i : tokens[-1].i + 1]
         trigger = Trigger(span.text, span.start_char, span.end_char, pred.lemma)
-        date, precision = self.dates.date_of(times, pred.trigger, state.day)
-        modality = candidate.modality.value
-        own: list[Step] = [Step(self.name, "date", f"{date} ({precision})", sentence=candidate.sentence,
-                                about=candidate.about)]  # fmt: skip
-        if modality == ASSERTED and _is_historical(date, precision, state.day, self.historical_days):
-            modality = HISTORICAL
-            own.append(Step(self.name, "modality historical",
-                            f"dated {date}, {self.historical_days}+ days before the document",
-                            sentence=candidate.sentence, about=candidate.about))  # fmt: skip
+        modality = time.modality or candidate.modality.value
         location = parties.scene or self.places.mentioned(sentence, entities, pred.trigger, parties.actor_spans)
-        trail = tuple(steps) + tuple(own)
+        trail = tuple(steps)
         entry = self.ontology.get(candidate.code)
         return [
             Event(
@@ -139,10 +126,10 @@ class ContextPass:
                 trigger=trigger,
                 modality=modality,
                 confidence=_confidence(candidate, source, target),
-                date=date,
-                date_precision=precision,
+                date=time.date,
+                date_precision=time.precision,
                 location=location,
-                rule=candidate.event_rule,
+                rule=f"{candidate.rule} <{time.reason}>" if time.modality else candidate.event_rule,
                 url=state.document.url,
                 trail=_own_pair(trail, source, target),
             )
@@ -173,12 +160,6 @@ def _without_nested_nouns(events: list[Event], sentence: Span) -> list[Event]:
                 continue
         kept.append(event)
     return kept
-
-
-def _is_historical(date: str | None, precision: str, day: dt.date | None, days: int) -> bool:
-    if not date or day is None or precision in UNDATED:
-        return False
-    return (day - dt.date.fromisoformat(date)).days >= days
 
 
 def _confidence(candidate: Candidate, source: Actor, target: Actor | None) -> float:

@@ -3,12 +3,15 @@
 ``DateFinder.event_date`` returns ``(ISO date, precision)``. A period coarser than a day is represented by
 its first day, so every date is a plain ``YYYY-MM-DD`` that sorts and parses the same way:
 
+* ``weekend`` -> the Saturday of that weekend ("last weekend", "over the weekend")
 * ``week``  -> the Monday of that (ISO) week ("this week", "last week", "two weeks ago")
 * ``month`` -> the 1st of that month ("in March", "last month")
 * ``year``  -> 1 January of that year ("in 2019", "last year")
 
 The precision says how much of the date to trust. With no time expression the event gets the document
-date (precision ``document``), or nothing (``unknown``) when the document is undated.
+date (precision ``document``), or nothing (``unknown``) when the document is undated; so does "this
+month" or "this year", which hold the document date and say no more (their first day would claim a date
+the text does not give).
 
 Absolute dates are parsed by hand (month names from :mod:`calendar`) rather than with ``dateparser``:
 the expressions in news are few and regular, and a hand parser is fast, offline and predictable about
@@ -29,7 +32,8 @@ from spacy.tokens import Span, Token
 
 from eventwatch.coding.grammar import AUX_DEPS, DAY_SUFFIXES, SHARED_CLAUSE_DEPS, TIME_ENTITIES, VERBAL_POS
 
-DAY, WEEK, MONTH, YEAR, DOCUMENT, UNKNOWN = "day", "week", "month", "year", "document", "unknown"
+DAY, WEEKEND, WEEK, MONTH, YEAR = "day", "weekend", "week", "month", "year"
+DOCUMENT, UNKNOWN = "document", "unknown"
 
 _ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _DECADE_RE = re.compile(r"\b\d{3}0s\b")
@@ -310,6 +314,8 @@ def _resolve_period(
             continue
         if unit == WEEK:
             return _monday(doc_date) + dt.timedelta(weeks=shift), WEEK
+        if shift == 0:
+            return doc_date, DOCUMENT  # "this year": no more than the document date
         if unit == MONTH:
             return _add_months(doc_date, shift), MONTH
         return dt.date(doc_date.year + shift, 1, 1), YEAR
@@ -319,9 +325,8 @@ def _resolve_period(
 def _resolve_weekend(
     words: list[str], doc_date: dt.date | None, future: bool, vocab: DateWords
 ) -> tuple[dt.date, str] | None:
-    # "over the weekend", "last weekend", "this weekend". A weekend is reported at week precision (the
-    # Monday of its ISO week, which holds its Saturday and Sunday): saying which of the two days would
-    # claim more than the text does.
+    # "over the weekend", "last weekend", "this weekend": the weekend's Saturday, at weekend precision
+    # (saying which of its two days would claim more than the text does).
     if doc_date is None or "weekend" not in words:
         return None
     shift = _shift_before(words, words.index("weekend"), vocab)
@@ -330,7 +335,7 @@ def _resolve_weekend(
         saturday += dt.timedelta(weeks=1)  # the coming one
     elif shift == -1 and doc_date.weekday() >= 5:
         saturday -= dt.timedelta(weeks=1)  # "last weekend", said during a weekend
-    return _monday(saturday), WEEK
+    return saturday, WEEKEND
 
 
 # --- finding the time expression of an event ---------------------------------------------------
@@ -353,16 +358,29 @@ class DateFinder:
     def date_of(self, expressions: list[Span], trigger: Token, doc_date: dt.date | None) -> tuple[str | None, str]:
         """The date of the trigger's event among a sentence's time expressions (``time_expressions``)."""
         future = self.is_future(trigger)
+        span = self.dating_expression(expressions, trigger, doc_date, future)
+        if span is None:
+            return self.undated(doc_date)
+        found = resolve_expression(span.text, doc_date, self.words, future)
+        assert found is not None
+        return found[0].isoformat(), found[1]
+
+    def dating_expression(
+        self, expressions: list[Span], trigger: Token, doc_date: dt.date | None, future: bool
+    ) -> Span | None:
+        """The time expression that dates the trigger's event: attached to it first, then the nearest one
+        that resolves (``future``: an announced act, whose undated weekday is the coming one)."""
         for span in _ranked(expressions, trigger):
             if self._ignored(span) or _elsewhere(span, trigger):
                 continue
-            found = resolve_expression(span.text, doc_date, self.words, future)
-            if found is not None:
-                day, precision = found
-                return day.isoformat(), precision
-        if doc_date is not None:
-            return doc_date.isoformat(), DOCUMENT
-        return None, UNKNOWN
+            if resolve_expression(span.text, doc_date, self.words, future) is not None:
+                return span
+        return None
+
+    @staticmethod
+    def undated(doc_date: dt.date | None) -> tuple[str | None, str]:
+        """An act no expression dates: the document date, or nothing for an undated document."""
+        return (doc_date.isoformat(), DOCUMENT) if doc_date is not None else (None, UNKNOWN)
 
     def is_future(self, trigger: Token) -> bool:
         """Whether the trigger is announced ("will meet", "will try to meet") rather than reported."""

@@ -1,7 +1,8 @@
 """``explain``: why the coder coded a text as it did, sentence by sentence, from the trail the passes left.
 
 For each sentence: its speaker, the predicates found and the lexicon entry that fired (or why none
-did), the events with the path that resolved each party (a registry mention and how it resolved:
+did), the phrase that dated each one and its tense (and why the time makes it history, a habit or a
+standing situation), the events with the path that resolved each party (a registry mention and how it resolved:
 knowledge base, surname, pronoun link, speaker; the country of a place or of the other party) or why
 a party stayed empty, and the events dropped as unreal (negated, hypothetical, future, historical)
 with the reason. Before the sentences: the layout (headline, dateline, title) and the document's
@@ -17,7 +18,7 @@ from typing import Any
 from eventwatch.coding.state import DocumentState
 from eventwatch.records import Document, Event, Step
 
-SENTENCE_PASSES = frozenset({"predicates", "classify", "roles"})  # their steps are shown under each trigger
+SENTENCE_PASSES = frozenset({"predicates", "classify", "time", "roles"})  # their steps are shown under each trigger
 
 
 @dataclass(slots=True)
@@ -25,7 +26,7 @@ class SentenceExplanation:
     index: int
     text: str
     speaker: str | None
-    steps: list[Step] = field(default_factory=list)  # classify and roles steps, in order
+    steps: list[Step] = field(default_factory=list)  # classify, time and roles steps, in order
     triggers: dict[int, str] = field(default_factory=dict)  # trigger offset -> text, to name the steps' candidates
     events: list[Event] = field(default_factory=list)  # real events
     dropped: list[Event] = field(default_factory=list)  # coded, but not real

@@ -2,7 +2,7 @@
 
 Like spaCy's language ``Defaults``, one bundle holds every kind of knowledge (each kind is loaded by
 its own module from its own data files): the CAMEO ontology, the event lexicon, the actor knowledge
-base and its phrase matcher, and the word lists of modality, dates, places and attribution. Passes are
+base and its phrase matcher, and the word lists of modality, dates, time, places and attribution. Passes are
 built from the bundle and never load anything themselves, so ``Coder(lexicon_dir=..., actors_dir=...,
 words_dir=...)`` really swaps what the coder knows.
 """
@@ -22,6 +22,7 @@ from eventwatch.coding.lexicon import Lexicon
 from eventwatch.coding.modality import ModalityWords, load_modality_words
 from eventwatch.coding.ontology import Ontology
 from eventwatch.coding.places import Gazetteer, PlaceWords, load_place_words
+from eventwatch.coding.timing import TimeWords, load_time_words
 
 
 def package_data(name: str) -> Path:
@@ -37,6 +38,7 @@ class Knowledge:
     matcher: ActorMatcher
     modality: ModalityWords
     dates: DateWords
+    time: TimeWords
     places: PlaceWords
     gazetteer: Gazetteer
     attribution: AttributionWords
@@ -53,8 +55,8 @@ class Knowledge:
         """The bundle, from the package's data files or the folders given.
 
         ``lexicon_dir`` holds the lexicon YAML files (``data/lexicon``), ``actors_dir`` the actor TSV
-        files (``data/actors``), ``words_dir`` ``modality.yaml``, ``dates.yaml``, ``places.yaml`` and
-        ``attribution.yaml`` (``data``). ``nlp`` supplies the tokenizer the actor names are matched with.
+        files (``data/actors``), ``words_dir`` ``modality.yaml``, ``dates.yaml``, ``time.yaml``, ``places.yaml``
+        and ``attribution.yaml`` (``data``). ``nlp`` supplies the tokenizer the actor names are matched with.
         """
         words = Path(words_dir) if words_dir else package_data("")
         ontology = Ontology.load(str(package_data("ontology/cameo.tsv")))
@@ -67,6 +69,7 @@ class Knowledge:
             matcher=ActorMatcher(actors, nlp),
             modality=load_modality_words(words / "modality.yaml"),
             dates=load_date_words(words / "dates.yaml"),
+            time=load_time_words(words / "time.yaml"),
             places=places,
             gazetteer=Gazetteer.build(places),
             attribution=load_attribution_words(words / "attribution.yaml"),

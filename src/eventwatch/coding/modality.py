@@ -33,6 +33,7 @@ from eventwatch.coding.words import word_lists
 from eventwatch.records import ASSERTED, FUTURE, GENERIC, HISTORICAL, HYPOTHETICAL, NEGATED
 
 UNREAL_HEAD_VALUES = (HYPOTHETICAL, FUTURE, GENERIC, HISTORICAL)  # a head clause passes these down
+SCHEDULED = "scheduled"  # the reason of a future that is a schedule or a forecast, not an announced intent
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,16 +67,14 @@ class ModalityWords:
     contrast_conjunctions: frozenset[str]
     averting_verbs: frozenset[str]
     belief_verbs: frozenset[str]
-    historical_days: int
+    schedule_words: frozenset[str]
     lead_chars: int
 
 
 def load_modality_words(path: str | Path) -> ModalityWords:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     lists = word_lists(data)
-    return ModalityWords(
-        **lists, historical_days=int(data.get("historical_days", 120)), lead_chars=int(data.get("lead_chars", 400))
-    )
+    return ModalityWords(**lists, lead_chars=int(data.get("lead_chars", 400)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +98,7 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
     aux = [c.lower_ for c in children if c.dep_ in AUX_DEPS]
     if any(a in words.hypothetical_modals for a in aux):
         return HYPOTHETICAL, "modal"
-    if any(a in words.future_modals for a in aux) or _going_to(verb):
+    if any(a in words.future_modals for a in aux) or going_to(verb):
         return FUTURE, "future"
     adverbs = [c for c in children if c.dep_ in ("advmod", "npadvmod")]
     if any(a.lower_ in words.historical_markers for a in adverbs if a.dep_ == "advmod"):
@@ -108,9 +107,7 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
         return HISTORICAL, "background"
     if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in words.background_subordinators for c in children):
         return HISTORICAL, "background"  # "four years since Russia annexed ..."
-    if any(a.lower_ in words.past_perfect_markers for a in adverbs) and any(
-        c.dep_ == "aux" and c.lower_ == "had" for c in children
-    ):
+    if any(a.lower_ in words.past_perfect_markers for a in adverbs) and is_past_perfect(verb):
         return HISTORICAL, "background"  # "had previously backed"
     if _is_main_past_perfect(verb, children, words):
         return HISTORICAL, "background (past perfect)"
@@ -122,11 +119,21 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
     return ASSERTED, ""
 
 
+def is_past_perfect(verb: Token) -> bool:
+    """'had armed': the verb has the auxiliary 'had'."""
+    return any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children)
+
+
+def is_infinitive(verb: Token) -> bool:
+    """'to fight': the verb has the infinitive marker 'to'."""
+    return any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
+
+
 def _is_main_past_perfect(verb: Token, children: list[Token], words: ModalityWords) -> bool:
     """'Turkey had armed the rebels': a main clause in the past perfect, past the lead, with no date or
     news adverb in its sentence."""
     clause = verb.head if verb.dep_ == "conj" else verb
-    if clause.dep_ != "ROOT" or not any(c.dep_ == "aux" and c.lower_ == "had" for c in clause.children):
+    if clause.dep_ != "ROOT" or not is_past_perfect(clause):
         return False
     if clause.idx < words.lead_chars:
         return False
@@ -160,7 +167,7 @@ def _is_purpose(verb: Token, words: ModalityWords) -> bool:
     fight', 'a truce to evacuate the wounded' - the act is intended, not reported done."""
     if verb.tag_ != "VB" or verb.dep_ not in ("advcl", "acl"):
         return False
-    if not any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+    if not is_infinitive(verb):
         return False
     if any(c.dep_ in ("mark", "nsubj") for c in verb.children):
         return False  # "so as to", "for the army to": left to the other rules
@@ -192,7 +199,7 @@ def _is_habitual(adverb: Token, words: ModalityWords) -> bool:
     return any(c.dep_ == "det" and c.lower_ in words.habitual_determiners for c in adverb.children)
 
 
-def _going_to(verb: Token) -> bool:
+def going_to(verb: Token) -> bool:
     """'is going to strike': the verb is xcomp of a progressive 'go'."""
     head = verb.head
     return verb.dep_ == "xcomp" and head.lemma_ == "go" and head.tag_ == "VBG"
@@ -222,13 +229,15 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
     current = verb
     for _ in range(max_depth):
         dep, head = current.dep_, current.head
-        if dep == "relcl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in current.children):
+        if dep == "relcl" and is_infinitive(current):
             dep = "acl"  # "threats to carry out strikes": an infinitive the parser took for a relative clause
         if head.i == current.i or dep in CLAUSE_STOP_DEPS:
             break
         head_lemma = head.lemma_.lower()
-        if dep == "xcomp" and head_lemma in ("be", "have") and any(
-            c.dep_ == "advmod" and c.lower_ in words.not_yet_markers for c in head.children
+        if (
+            dep == "xcomp"
+            and head_lemma in ("be", "have")
+            and any(c.dep_ == "advmod" and c.lower_ in words.not_yet_markers for c in head.children)
         ):
             return Modality(NEGATED, reason="not yet")  # "is yet to offer", "has yet to release"
         if dep in ("xcomp", "ccomp") and head_lemma in words.wish_verbs:
@@ -241,6 +250,9 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
             if head_lemma in words.intent_verbs and dep == "ccomp" and _has_own_subject(current):
                 # "demanded that Russia withdraw": wanted by someone else, not Russia's own intent
                 return Modality(HYPOTHETICAL, reason=f"wanted ({head_lemma})")
+            if head_lemma in words.schedule_words:
+                # "troops are set to withdraw": the writer's schedule or forecast, no one's announcement
+                return Modality(FUTURE, reason=f"{SCHEDULED} ({head_lemma})")
             if head_lemma in words.intent_verbs:
                 # "would allow Russia to withdraw": a hypothetical intent is hypothetical
                 hypothetical = clause_modality(head, words)[0] == HYPOTHETICAL
@@ -279,13 +291,16 @@ def _contrasted(conjunct: Token, head: Token, words: ModalityWords) -> bool:
 
 
 def _is_scheduled(noun: Token, words: ModalityWords) -> bool:
-    """'Talks are due to resume', 'a summit is expected to open': the event noun is the subject of a
-    verb or adjective of intent with an infinitive ("a round of talks is expected to ...": through "of")."""
+    """'Talks are due to resume', 'a summit is expected to open', 'a vote is planned': the event noun is
+    the subject of a verb or adjective of intent with an infinitive ("a round of talks is expected to ...":
+    through "of"), or the passive subject of a verb of intent ("a vote is planned")."""
     if noun.dep_ == "pobj" and noun.head.lower_ == "of":
         noun = noun.head.head
     if noun.dep_ not in NOMINAL_SUBJECT_DEPS:
         return False
     head = noun.head
+    if noun.dep_ == "nsubjpass" and head.lemma_.lower() in words.intent_verbs:
+        return True  # "a vote is planned"
     heads = [head, *(c for c in head.children if c.dep_ == "acomp")]
     return any(h.lemma_.lower() in words.intent_verbs and any(c.dep_ == "xcomp" for c in h.children) for h in heads)
 
@@ -310,8 +325,10 @@ def noun_modality(noun: Token, words: ModalityWords) -> Modality:
     averting = {noun.head.lemma_.lower(), noun.head.lower_} & words.averting_verbs
     if noun.dep_ in ("dobj", "nsubjpass", "dative") and averting:
         return Modality(NEGATED, reason=f"averted ({noun.head.lower_})")
+    if noun.dep_ == "nsubjpass" and noun.head.lemma_.lower() in words.belief_verbs:
+        return Modality(HYPOTHETICAL, reason=f"a prediction ({noun.head.lemma_.lower()})")  # "an attack is feared"
     if _is_scheduled(noun, words):
-        return Modality(FUTURE, reason="scheduled")
+        return Modality(FUTURE, reason=SCHEDULED)
     verb = noun.head
     for _ in range(4):  # the nearest verb above the noun decides the rest
         if verb.pos_ in VERBAL_POS or verb.head.i == verb.i:

@@ -14,7 +14,7 @@ from spacy.tokens import Span, Token
 
 from eventwatch.coding.grammar import AUX_DEPS, EMBEDDED_CLAUSE_DEPS, NOMINAL_SUBJECT_DEPS, REPORTED_DEPS
 from eventwatch.coding.lexicon import Lexicon, Match, mapped_code
-from eventwatch.coding.modality import Modality, ModalityWords
+from eventwatch.coding.modality import SCHEDULED, Modality, ModalityWords
 from eventwatch.coding.ontology import CameoCode, Ontology
 from eventwatch.coding.predicates import Predicate, object_controller
 from eventwatch.records import ASSERTED, FUTURE, HYPOTHETICAL, NEGATED, Actor, Event, Trigger
@@ -52,7 +52,7 @@ def recode(
         refused = mapped_code(lexicon.refusals, code)
         if refused:
             return Recoded(refused, f"{rule} (refused)", Modality(ASSERTED, reason="refusal"))
-    elif not _object_controlled(verb) and (modality.value == FUTURE or _reported_would(verb, modality, words)):
+    elif not _object_controlled(verb) and (_announced(modality) or _reported_would(verb, modality, words)):
         conditional = _has_condition(verb, words)
         announced = mapped_code(lexicon.threats if conditional else lexicon.intents, code)
         if announced:
@@ -168,3 +168,9 @@ def code_fields(entry: CameoCode) -> dict:
         "plover_mode": entry.plover_mode,
         "plover_context": entry.plover_context,
     }
+
+
+def _announced(modality: Modality) -> bool:
+    """A future someone announced ("will withdraw", "plans to withdraw"), not a schedule or a forecast
+    ("is set to withdraw", "talks are due to begin")."""
+    return modality.value == FUTURE and not modality.reason.startswith(SCHEDULED)

@@ -14,6 +14,7 @@ entities       parse           the named entities of each sentence
 registry       registry        who is who: every mention resolved once; speakers; focus country
 predicates     predicates      candidate actions of each sentence, with their argument slots
 candidates     classify        predicates the lexicon codes, with the code, rule and modality
+times          time            for each candidate: date, tense, the phrase that set them; history or habit
 parties        roles           for each candidate: source/target pairs and the scene, or None
 events         context         the events, with date, place, attribution, evidence and trail
 =============  ==============  ===================================================================
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from eventwatch.coding.predicates import Predicate
     from eventwatch.coding.registry import Registry
     from eventwatch.coding.roles import Parties
+    from eventwatch.coding.timing import TimeAnchor
 
 
 class Sentences(Sequence[Span]):
@@ -83,6 +85,7 @@ class DocumentState:
     registry: Registry | None = None
     predicates: list[list[Predicate]] | None = None
     candidates: list[Candidate] | None = None
+    times: list[TimeAnchor] | None = None
     parties: list[Parties | None] | None = None
     events: list[Event] | None = None
 
