@@ -172,13 +172,13 @@ def write_sheet(path: Path, rows: Iterable[dict[str, str]]) -> None:
 
 
 def merged(new_rows: list[dict[str, str]], old_rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """New sheet rows with the judgments already made on the same event id (same source/target/code)."""
+    """New sheet rows with the judgments already made on the same event id (same codes, modality and date)."""
     old = {r["event_id"]: r for r in old_rows}
     out = []
     for row in new_rows:
         before = old.get(row["event_id"])
         same = before is not None and all(
-            before.get(k, "") == row[k] for k in ("cameo", "source_code", "target_code", "modality")
+            before.get(k, "") == row[k] for k in ("cameo", "source_code", "target_code", "modality", "date")
         )
         out.append({**row, **{k: before.get(k, "") for k in JUDGED}} if same else row)
     return out
