@@ -253,12 +253,18 @@ def bench(name: str, location: str, args: argparse.Namespace, cache: bool) -> No
         server.wait(timeout=30)
 
 
+def runs(args: argparse.Namespace) -> list[bool]:
+    """Whether each run keeps the answer cache: with it (dashboards), then without (varied queries)."""
+    return [cache for cache, skip in ((True, args.no_cached), (False, args.no_cold)) if not skip]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=800, help="requests per case (bounded loop)")
     parser.add_argument("--cold-requests", type=int, default=160, help="requests per case without the cache")
     parser.add_argument("--no-cold", action="store_true", help="skip the runs without the answer cache")
+    parser.add_argument("--no-cached", action="store_true", help="skip the runs with the answer cache")
     parser.add_argument("--threads", type=int, default=8, help="client threads for the concurrent runs")
     parser.add_argument("--backend", choices=("duckdb", "postgresql", "both"), default="both")
     parser.add_argument("--pg", default=os.environ.get("EVENTWATCH_BENCH_PG"), help="PostgreSQL URL")
@@ -276,7 +282,7 @@ def main() -> None:
                 print(f"DuckDB: built {args.events:,} events in {build(db, args.events):.0f} s")
             bring_up_to_date(db)
             print(f"DuckDB: opening the file read-only takes {duckdb_open_ms(db):.1f} ms (median of 7)")
-            for cache in (True, False)[: 1 if args.no_cold else 2]:
+            for cache in runs(args):
                 bench("DuckDB", db, args, cache)
         if args.backend in ("postgresql", "both"):
             if not args.pg:
@@ -289,7 +295,7 @@ def main() -> None:
                     print(f"PostgreSQL: built {args.events:,} events in {build(location, args.events):.0f} s")
                 bring_up_to_date(location)
                 try:
-                    for cache in (True, False)[: 1 if args.no_cold else 2]:
+                    for cache in runs(args):
                         bench("PostgreSQL", location, args, cache)
                 finally:
                     if args.cache is None:

@@ -8,7 +8,7 @@ with zeros, so a chart or a detector sees quiet days as quiet rather than missin
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -40,13 +40,18 @@ class SeriesPoint:
         return round(self.goldstein_sum / self.count, 3) if self.count else None
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        # Field by field: dataclasses.asdict deep-copies every roots dict, the bulk of a long series' cost.
+        out: dict[str, Any] = {f.name: getattr(self, f.name) for f in _POINT_FIELDS}
         out["period"] = self.period.isoformat()
         out["goldstein_sum"] = round(self.goldstein_sum, 3)
+        out["roots"] = dict(self.roots)
         out["cooperation"] = self.cooperation
         out["conflict"] = self.conflict
         out["goldstein_mean"] = self.goldstein_mean
         return out
+
+
+_POINT_FIELDS = fields(SeriesPoint)
 
 
 @dataclass(slots=True)
@@ -75,6 +80,29 @@ _QUAD_FIELDS = {
     3: "verbal_conflict",
     4: "material_conflict",
 }
+
+
+def _period_query(period: str, where: list[str]) -> str:
+    """One row per period of the dyad-day counts matching ``where``: the count, the count per QuadClass,
+    the Goldstein sum, the first and last day, and the counts per CAMEO root as text ("14:2,19:5").
+
+    Periods are bucketed in SQL (date_trunc weeks start on Monday, like period_range's), and the roots of
+    a period folded into one value, so a year of days is 366 rows rather than one per day and root."""
+    quads = ", ".join(
+        f"CAST(coalesce(sum(n) FILTER (WHERE quad_class = {quad}), 0) AS BIGINT)" for quad in _QUAD_FIELDS
+    )
+    return f"""
+        WITH days AS (
+            SELECT date_trunc('{period}', date)::DATE AS p, quad_class, cameo_root, n, goldstein, date
+            FROM dyad_days WHERE {" AND ".join(where)}
+        ), roots AS (
+            SELECT p, string_agg(cameo_root || ':' || CAST(n AS VARCHAR), ',') AS roots
+            FROM (SELECT p, cameo_root, sum(n) AS n FROM days WHERE cameo_root <> '' GROUP BY p, cameo_root) r
+            GROUP BY p
+        )
+        SELECT d.p, CAST(sum(d.n) AS BIGINT), {quads}, sum(d.goldstein), min(d.date), max(d.date), max(r.roots)
+        FROM days d LEFT JOIN roots r ON r.p = d.p GROUP BY d.p
+    """
 
 
 def dyad_condition(source: str, target: str, directed: bool) -> tuple[str, list[str]]:
@@ -136,26 +164,14 @@ def series(
         # The writers' dyad-day counts (store.counts): the pairs the actors match, then those pairs' days.
         pairs = [int(row[0]) for row in con.execute(f"SELECT dyad_id FROM dyads WHERE {condition}", params).fetchall()]
         if pairs:  # numbers of our own, written out: DuckDB then skips the row groups of other pairs
-            # Periods are bucketed in SQL (date_trunc weeks start on Monday, like period_range's).
-            query = f"""
-                SELECT date_trunc('{period}', date)::DATE AS p, quad_class, cameo_root,
-                       CAST(sum(n) AS BIGINT) AS n, sum(goldstein) AS g, min(date) AS lo, max(date) AS hi
-                FROM dyad_days WHERE dyad_id IN ({", ".join(map(str, pairs))}) AND {" AND ".join(days)}
-                GROUP BY 1, 2, 3
-            """
-            rows = con.execute(query, day_params).fetchall()
+            days.append(f"dyad_id IN ({', '.join(map(str, pairs))})")
+            rows = con.execute(_period_query(period, days), day_params).fetchall()
     points: dict[date, SeriesPoint] = {}
-    for p, quad, root, n, g, _, _ in rows:
-        point = points.setdefault(p, SeriesPoint(period=p))
-        point.count += n
-        point.goldstein_sum += g
-        if quad in _QUAD_FIELDS:
-            name = _QUAD_FIELDS[quad]
-            setattr(point, name, getattr(point, name) + n)
-        if root:
-            point.roots[root] = point.roots.get(root, 0) + n
-    first = start_date or min((r[5] for r in rows), default=None)
-    last = end_date or max((r[6] for r in rows), default=None)
+    for p, n, q1, q2, q3, q4, g, _, _, roots in rows:
+        counted = (pair.split(":") for pair in roots.split(",")) if roots else ()
+        points[p] = SeriesPoint(p, n, q1, q2, q3, q4, g, {root: int(k) for root, k in counted})
+    first = start_date or min((r[7] for r in rows), default=None)
+    last = end_date or max((r[8] for r in rows), default=None)
     if first and last:
         check_periods(first, last, period, limit, "a series")
     starts = period_range(first, last, period) if first and last else []
