@@ -221,6 +221,8 @@ def create_app(
                 )
             return body
 
+        if not cfg.cache_entries:  # no cache: no answer to share, so no version to ask the store for
+            return Response(fresh(), media_type="application/json")
         body = cache.answer(key, database.backend.data_version(), fresh, wait_seconds=2 * cfg.request_seconds)
         return Response(body, media_type="application/json")
 

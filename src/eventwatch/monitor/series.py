@@ -88,20 +88,21 @@ def _period_query(period: str, where: list[str]) -> str:
 
     Periods are bucketed in SQL (date_trunc weeks start on Monday, like period_range's), and the roots of
     a period folded into one value, so a year of days is 366 rows rather than one per day and root."""
-    quads = ", ".join(
-        f"CAST(coalesce(sum(n) FILTER (WHERE quad_class = {quad}), 0) AS BIGINT)" for quad in _QUAD_FIELDS
-    )
+    quads = ", ".join(f"sum(n) FILTER (WHERE quad_class = {quad}) AS q{quad}" for quad in _QUAD_FIELDS)
+    # A timestamp without a time zone: PostgreSQL would truncate a date as a timestamptz, zone and all.
+    totals = ", ".join(f"CAST(coalesce(sum(q{quad}), 0) AS BIGINT)" for quad in _QUAD_FIELDS)
+    bucket = "date" if period == "day" else f"CAST(date_trunc('{period}', CAST(date AS TIMESTAMP)) AS DATE)"
     return f"""
-        WITH days AS (
-            SELECT date_trunc('{period}', date)::DATE AS p, quad_class, cameo_root, n, goldstein, date
-            FROM dyad_days WHERE {" AND ".join(where)}
-        ), roots AS (
-            SELECT p, string_agg(cameo_root || ':' || CAST(n AS VARCHAR), ',') AS roots
-            FROM (SELECT p, cameo_root, sum(n) AS n FROM days WHERE cameo_root <> '' GROUP BY p, cameo_root) r
-            GROUP BY p
-        )
-        SELECT d.p, CAST(sum(d.n) AS BIGINT), {quads}, sum(d.goldstein), min(d.date), max(d.date), max(r.roots)
-        FROM days d LEFT JOIN roots r ON r.p = d.p GROUP BY d.p
+        SELECT p, CAST(sum(n) AS BIGINT), {totals},
+               sum(g), min(lo), max(hi),
+               string_agg(cameo_root || ':' || CAST(n AS VARCHAR), ',') FILTER (WHERE cameo_root <> '')
+        FROM (
+            SELECT {bucket} AS p, cameo_root, sum(n) AS n,
+                   {quads},
+                   sum(goldstein) AS g, min(date) AS lo, max(date) AS hi
+            FROM dyad_days WHERE {" AND ".join(where)} GROUP BY 1, 2
+        ) roots
+        GROUP BY p
     """
 
 

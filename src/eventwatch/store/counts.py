@@ -62,10 +62,15 @@ def rebuild_statements() -> tuple[str, ...]:
         for unit in UNITS
     )
     dyad = ", ".join(DYAD)
+    # A pair of countries gets neighbouring numbers, both ways round, so its days lie together.
+    by_country = (
+        "least(source_country, target_country), greatest(source_country, target_country), "
+        "source_country, target_country, source_code, target_code"
+    )
     return (
         "DELETE FROM dyad_days",
         "DELETE FROM dyads",
-        f"INSERT INTO dyads (dyad_id, {dyad}) SELECT row_number() OVER (ORDER BY {dyad}), {dyad} "
+        f"INSERT INTO dyads (dyad_id, {dyad}) SELECT row_number() OVER (ORDER BY {by_country}), {dyad} "
         f"FROM (SELECT DISTINCT {dyad} FROM ({counted}) c) pairs",
         f"INSERT INTO dyad_days (unit, dyad_id, {', '.join(DAY)}, n, goldstein) "
         f"SELECT c.unit, y.dyad_id, {', '.join('c.' + c for c in DAY)}, c.n, c.goldstein "
