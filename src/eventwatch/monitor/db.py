@@ -74,6 +74,14 @@ def code_prefix(column: str, prefix: str) -> tuple[str, list[str]]:
     return f"{column} BETWEEN ? AND ?", [prefix, prefix + _HIGHEST]
 
 
+def pair_ids(con: Connection, condition: str, params: list[Any]) -> str | None:
+    """The actor pairs (``store.counts``: ``dyads``) matching ``condition`` on their actor columns, as SQL
+    selecting their days in ``dyad_days`` (None: no pair matches). The numbers are our own, written out:
+    DuckDB then skips the row groups of other pairs."""
+    ids = [int(row[0]) for row in con.execute(f"SELECT dyad_id FROM dyads WHERE {condition}", params).fetchall()]
+    return f"dyad_id IN ({', '.join(map(str, ids))})" if ids else None
+
+
 def actor_key(column_prefix: str, by: str) -> str:
     """The SQL expression naming an actor at level ``by``: its country (IGOs keep their code) or code."""
     if by == "country":

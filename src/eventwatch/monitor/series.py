@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from eventwatch.monitor.config import PERIODS, UNITS, default_config
-from eventwatch.monitor.db import Source, actor_match, as_date, check_periods, period_range, reading
+from eventwatch.monitor.db import Source, actor_match, as_date, check_periods, pair_ids, period_range, reading
 
 
 @dataclass(slots=True)
@@ -163,10 +163,9 @@ def series(
     rows: list[tuple[Any, ...]] = []
     with reading(db) as con:
         # The writers' dyad-day counts (store.counts): the pairs the actors match, then those pairs' days.
-        pairs = [int(row[0]) for row in con.execute(f"SELECT dyad_id FROM dyads WHERE {condition}", params).fetchall()]
-        if pairs:  # numbers of our own, written out: DuckDB then skips the row groups of other pairs
-            days.append(f"dyad_id IN ({', '.join(map(str, pairs))})")
-            rows = con.execute(_period_query(period, days), day_params).fetchall()
+        pairs = pair_ids(con, condition, params)
+        if pairs:
+            rows = con.execute(_period_query(period, [*days, pairs]), day_params).fetchall()
     points: dict[date, SeriesPoint] = {}
     for p, n, q1, q2, q3, q4, g, _, _, roots in rows:
         counted = (pair.split(":") for pair in roots.split(",")) if roots else ()
