@@ -111,6 +111,7 @@ def _apply(con: Connection, unit: str, totals: dict[tuple[Any, ...], list[float]
     columns["n"] = pa.array([int(totals[k][0]) for k in keys], pa.int64())
     columns["goldstein"] = pa.array([totals[k][1] for k in keys], pa.float64())
     dyad = ", ".join(DYAD)
+    con.lock_writers()  # new pairs are numbered from the highest: one writer at a time (the Writer holds it)
     delta = f"(SELECT y.dyad_id, d.* FROM _dyad_delta d JOIN dyads y ON {_matching('d', 'y', DYAD)})"
     same_day = f"c.unit = '{unit}' AND c.dyad_id = d.dyad_id AND {_matching('c', 'd', DAY)}"
     with con.stage("_dyad_delta", pa.table(columns)):
