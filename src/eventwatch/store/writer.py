@@ -305,6 +305,8 @@ class Writer:
         con.insert("articles", arrow_rows(articles, ARTICLE_COLUMNS))
         if mentions:
             con.insert("mentions", arrow_rows(mentions, MENTION_COLUMNS), skip_duplicates=True)
+            # Mentions that arrive in an event (``load``: Spark clustered them) count from here on.
+            counts.count(con, "mentions", [m for m in mentions if m.get("event_id") is not None], 1)
         result.articles += len(articles)
         result.mentions += len(mentions)
         ingested = {a["article_id"]: a["ingested_at"] for a in articles}
