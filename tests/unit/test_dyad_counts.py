@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
+from eventwatch.monitor.browse import EventFilters, list_events
+from eventwatch.monitor.db import UncountedStore
 from eventwatch.monitor.series import series
 from eventwatch.records import Document
 from eventwatch.store import DedupConfig, Store
@@ -88,3 +92,17 @@ def test_the_migration_counts_an_older_stores_events(open_store: OpenStore) -> N
     finally:
         backend.close()
     assert_counts_match_a_scan(store)
+
+
+def test_a_store_before_the_counts_says_how_to_add_them(open_store: OpenStore) -> None:
+    store = open_store()
+    store.ingest(REPORTS, coder=FakeCoder())
+    with store.backend.write() as con:  # as a store of schema 3, read by this eventwatch before any write
+        con.execute("DROP TABLE dyad_days")
+        con.execute("DROP TABLE dyads")
+        con.execute("DELETE FROM schema_version WHERE version >= 4")
+    location = store.backend.location
+    with pytest.raises(UncountedStore, match="open it for writing once"):
+        series(location, "RUS", "UKR")
+    page = list_events(location, EventFilters(source="RUS", target="UKR"))  # read back without the counts
+    assert len(page.items) == len(store.events(source="RUS", target="UKR", as_="records")) > 0

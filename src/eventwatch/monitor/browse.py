@@ -20,7 +20,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from eventwatch.monitor.db import Source, actor_match, as_date, code_prefix, pair_ids, reading, rows_as_dicts
+from eventwatch.monitor.db import (
+    Source,
+    UncountedStore,
+    actor_match,
+    as_date,
+    code_prefix,
+    pair_ids,
+    reading,
+    rows_as_dicts,
+)
 
 EVENT_COLUMNS = (
     "event_id, date, source_code, source_country, source_name, target_code, target_country, target_name, "
@@ -114,7 +123,10 @@ def list_events(
                 # DuckDB: unfiltered too. A window is a date range its min/max statistics stop at; a
                 # cursor's "date < ? OR event_id > ?" alone is not (a page 2 read every row group's dates).
                 bounds = (as_date(filters.start), as_date(filters.end))
-                reach = _counted_reach(con, filters, day, limit + 1)
+                try:
+                    reach = _counted_reach(con, filters, day, limit + 1)
+                except UncountedStore:  # a store not yet migrated: read back without the counts
+                    reach = None
                 rows = _newest(con, where + cut, params + cut_params, limit + 1, day, bounds, reach)
             else:  # every event qualifies: PostgreSQL's events_newest index stops at the page
                 rows = _page(con, cut or ["date IS NOT NULL"], cut_params, limit + 1)
