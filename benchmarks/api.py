@@ -33,7 +33,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
 sys.path.insert(0, str(SRC))
 
 from eventwatch.monitor.synthetic import event_rows, random_events, write_rows  # noqa: E402
@@ -139,15 +140,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(location: str, port: int, cache: bool) -> subprocess.Popen:
-    """The API as ``eventwatch serve`` runs it (``cache`` off: every request computed afresh)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+def start_server(location: str, port: int, cache: bool, workers: int = 1) -> subprocess.Popen:
+    """The API as ``eventwatch serve`` runs it (``cache`` off: every request computed afresh), in
+    ``workers`` processes (uvicorn's; a PostgreSQL store only: a DuckDB file is held by one process)."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+        "EVENTWATCH_BENCH_DB": location,
+        "EVENTWATCH_BENCH_CACHE": str(512 if cache else 0),
+    }
     code = (
-        "import dataclasses, uvicorn; from eventwatch.api.app import create_app; "
-        "from eventwatch.monitor.config import default_config; "
-        f"config = dataclasses.replace(default_config().api, cache_entries={512 if cache else 0}); "
-        f"uvicorn.run(create_app({location!r}, config=config), host='127.0.0.1', port={port}, "
-        "log_level='warning', access_log=False)"
+        f"import uvicorn; uvicorn.run('api_server:app', factory=True, app_dir={str(HERE)!r}, workers={workers}, "
+        f"host='127.0.0.1', port={port}, log_level='warning', access_log=False)"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], env=env)
     deadline = time.monotonic() + 120
@@ -163,12 +167,15 @@ def start_server(location: str, port: int, cache: bool) -> subprocess.Popen:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (all its threads) so far, from /proc (0 where there is none)."""
+    """User + system CPU time so far of a process (all its threads) and its children (uvicorn's workers),
+    from /proc (0 where there is none)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(int(child)) for child in children)
 
 
 def get(port: int, path: str, params: dict, connection: http.client.HTTPConnection | None = None) -> tuple[int, bytes]:
@@ -219,9 +226,9 @@ def verdict(path: str, threads: int, rps: float, p95: float, want_threads: int) 
     return "ok" if not misses else "MISS (" + ", ".join(misses) + ")"
 
 
-def bench(name: str, location: str, args: argparse.Namespace, cache: bool) -> None:
+def bench(name: str, location: str, args: argparse.Namespace, cache: bool, workers: int = 1) -> None:
     port = free_port()
-    server = start_server(location, port, cache)
+    server = start_server(location, port, cache, workers)
     requests = args.requests if cache else args.cold_requests
     try:
         _, body = get(port, "/events", {"limit": 50})
@@ -235,7 +242,8 @@ def bench(name: str, location: str, args: argparse.Namespace, cache: bool) -> No
             ("/series", {"source": "USA", "target": "CHN", "period": "week", "unit": "mentions"}, ""),
         ]
         how = "answers reused while the store is unchanged (default)" if cache else "no cache: every request queried"
-        print(f"\n{name}, {how}: {args.events:,} events; load average {load()}")
+        processes = f", {workers} server processes" if workers > 1 else ""
+        print(f"\n{name}, {how}{processes}: {args.events:,} events; load average {load()}")
         # server CPU per request: what a request costs whatever else the machine is doing
         print(f"{'endpoint':<62} {'clients':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'cpu ms':>7}  target")
         for path, params, note in cases:
@@ -253,15 +261,23 @@ def bench(name: str, location: str, args: argparse.Namespace, cache: bool) -> No
         server.wait(timeout=30)
 
 
+def runs(args: argparse.Namespace) -> list[bool]:
+    """Whether each run keeps the answer cache: with it (dashboards), then without (varied queries)."""
+    return [cache for cache, skip in ((True, args.no_cached), (False, args.no_cold)) if not skip]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=800, help="requests per case (bounded loop)")
     parser.add_argument("--cold-requests", type=int, default=160, help="requests per case without the cache")
     parser.add_argument("--no-cold", action="store_true", help="skip the runs without the answer cache")
+    parser.add_argument("--no-cached", action="store_true", help="skip the runs with the answer cache")
     parser.add_argument("--threads", type=int, default=8, help="client threads for the concurrent runs")
     parser.add_argument("--backend", choices=("duckdb", "postgresql", "both"), default="both")
     parser.add_argument("--pg", default=os.environ.get("EVENTWATCH_BENCH_PG"), help="PostgreSQL URL")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="also serve PostgreSQL from this many uvicorn worker processes (DuckDB: one process)")
     parser.add_argument("--cache", type=Path, help="keep the built stores here and reuse them")
     args = parser.parse_args()
     print(f"load average at start: {load()}  ({os.cpu_count()} cores)")
@@ -276,7 +292,7 @@ def main() -> None:
                 print(f"DuckDB: built {args.events:,} events in {build(db, args.events):.0f} s")
             bring_up_to_date(db)
             print(f"DuckDB: opening the file read-only takes {duckdb_open_ms(db):.1f} ms (median of 7)")
-            for cache in (True, False)[: 1 if args.no_cold else 2]:
+            for cache in runs(args):
                 bench("DuckDB", db, args, cache)
         if args.backend in ("postgresql", "both"):
             if not args.pg:
@@ -289,8 +305,9 @@ def main() -> None:
                     print(f"PostgreSQL: built {args.events:,} events in {build(location, args.events):.0f} s")
                 bring_up_to_date(location)
                 try:
-                    for cache in (True, False)[: 1 if args.no_cold else 2]:
-                        bench("PostgreSQL", location, args, cache)
+                    for cache in runs(args):
+                        for workers in sorted({1, args.workers}):
+                            bench("PostgreSQL", location, args, cache, workers)
                 finally:
                     if args.cache is None:
                         drop_schema(args.pg, schema)

@@ -29,6 +29,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from eventwatch.spark.session import SparkUnavailable, require_spark
+from eventwatch.store import Store
+from fixtures.store.counts_check import assert_counts_match_a_scan
 
 EVENTWATCH = str(Path(sys.executable).with_name("eventwatch"))
 TESTS = Path(__file__).resolve().parents[1]
@@ -129,6 +131,8 @@ def test_load_brings_the_output_into_a_store_once(both_engines, tmp_path):
     assert again.returncode == 0 and "0 articles loaded (240 already stored)" in again.stderr
     assert snapshot["events"] == store(loaded, "SELECT * EXCLUDE (first_seen, last_seen) FROM events ORDER BY 1")
     assert snapshot["mentions"] == store(loaded, "SELECT * FROM mentions ORDER BY 1")
+    with Store(loaded) as kept:
+        assert_counts_match_a_scan(kept)  # the dyad-day counts series read, once per event
     sql = f"SELECT {EVENT_FIELDS} FROM events ORDER BY event_id"
     assert store(loaded, sql) == store(db, sql)
     series = run("series", "RUS", "UKR", "--db", str(loaded), "--format", "csv")

@@ -3,14 +3,18 @@ limits and auth."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from eventwatch.api.app import create_app
+from eventwatch.api import models
+from eventwatch.api.app import create_app, json_bytes
 from eventwatch.api.server import bind_warning
+from eventwatch.monitor import browse
+from eventwatch.monitor.series import series
 from fixtures.monitor.monitor_db import build_sample_db
 
 
@@ -83,6 +87,17 @@ def test_series_dyads_actors_alerts(client: TestClient) -> None:
     assert client.get("/actors", params={"by": "code", "limit": 1}).json()["items"][0]["actor"] == "RUSGOV"
     assert client.get("/alerts").json() == {"items": []}
     assert client.get("/alerts", params={"method": "magic"}).status_code == 422
+
+
+def test_typed_answers_are_the_validated_ones(db: str) -> None:
+    # /events and /series serialise the store's typed rows as they are (api.app.json_bytes): the same JSON.
+    page = browse.list_events(db, limit=20)
+    answers = {
+        models.EventPage: {"items": page.items, "next_cursor": page.next_cursor, "limit": page.limit},
+        models.SeriesOut: series(db, "USA", "RUS", period="week").to_dict(),
+    }
+    for model, value in answers.items():
+        assert json.loads(json_bytes(model, value, typed=True)) == json.loads(json_bytes(model, value))
 
 
 def test_errors_have_one_shape(client: TestClient) -> None:

@@ -20,7 +20,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from eventwatch.monitor.db import Source, actor_match, as_date, code_prefix, reading, rows_as_dicts
+from eventwatch.monitor.db import (
+    Source,
+    UncountedStore,
+    actor_match,
+    as_date,
+    code_prefix,
+    pair_ids,
+    reading,
+    rows_as_dicts,
+)
 
 EVENT_COLUMNS = (
     "event_id, date, source_code, source_country, source_name, target_code, target_country, target_name, "
@@ -110,10 +119,16 @@ def list_events(
         if not (cursor and day is None):  # dated events first, unless the cursor is past them
             cut = ["date <= ? AND (date < ? OR event_id > ?)"] if cursor else []
             cut_params = [day, day, after] if cursor else []
-            if where:  # filtered: read back window by window
+            if where or con.dialect == "duckdb":  # read back window by window (``_newest``)
+                # DuckDB: unfiltered too. A window is a date range its min/max statistics stop at; a
+                # cursor's "date < ? OR event_id > ?" alone is not (a page 2 read every row group's dates).
                 bounds = (as_date(filters.start), as_date(filters.end))
-                rows = _newest(con, where + cut, params + cut_params, limit + 1, day, bounds)
-            else:  # every event qualifies: the sort stops at the page (index, or DuckDB's Top-N date filter)
+                try:
+                    reach = _counted_reach(con, filters, day, limit + 1)
+                except UncountedStore:  # a store not yet migrated: read back without the counts
+                    reach = None
+                rows = _newest(con, where + cut, params + cut_params, limit + 1, day, bounds, reach)
+            else:  # every event qualifies: PostgreSQL's events_newest index stops at the page
                 rows = _page(con, cut or ["date IS NOT NULL"], cut_params, limit + 1)
         if len(rows) <= limit:  # the dated events are exhausted: the undated ones, by id
             undated = ["date IS NULL"] + (["event_id > ?"] if cursor and day is None else [])
@@ -125,8 +140,46 @@ def list_events(
     return Page(items=rows, next_cursor=next_cursor, limit=limit)
 
 
+def _counted_reach(con: Any, filters: EventFilters, before: date | None, want: int) -> tuple[date | None, bool] | None:
+    """How far back the ``want`` newest events matching the actor filters (and CAMEO root) reach, from
+    the writers' dyad-day counts (``store.counts``): (that day, whether fewer than ``want`` exist at all).
+    None without an actor filter. The counts match a superset of the filters (a root for a CAMEO code,
+    no PLOVER or location), so the day is where to start looking, and "fewer" is certain."""
+    sides = [actor_match(side, spec) for side, spec in (("source", filters.source), ("target", filters.target)) if spec]
+    if not sides:
+        return None
+    pairs = pair_ids(con, " AND ".join(sql for sql, _ in sides), [p for _, side in sides for p in side])
+    if pairs is None:
+        return None, True
+    where, params = ["unit = 'events'", "n <> 0", pairs], []
+    if filters.cameo:
+        sql, root = code_prefix("cameo_root", filters.cameo.strip()[:2])
+        where.append(sql)
+        params += root
+    for bound, op in ((as_date(filters.start), ">="), (as_date(filters.end), "<="), (before, "<=")):
+        if bound is not None:
+            where.append(f"date {op} ?")
+            params.append(bound)
+    days = con.execute(
+        f"SELECT date, sum(n) FROM dyad_days WHERE {' AND '.join(where)} GROUP BY date ORDER BY date DESC LIMIT ?",
+        [*params, want],
+    ).fetchall()
+    total = 0
+    for day, n in days:
+        total += n
+        if total >= want:
+            return day, False
+    return (days[-1][0] if days else None), True
+
+
 def _newest(
-    con: Any, where: list[str], params: list[Any], want: int, before: date | None, bounds: tuple[date | None, ...]
+    con: Any,
+    where: list[str],
+    params: list[Any],
+    want: int,
+    before: date | None,
+    bounds: tuple[date | None, ...],
+    reach: tuple[date | None, bool] | None = None,
 ) -> list[dict[str, Any]]:
     """The ``want`` newest dated rows matching ``where``, read in date windows back from the newest day.
 
@@ -135,7 +188,12 @@ def _newest(
     the page the filter is a rare one, and the next windows are a month, then twice as long each time,
     found through the filter columns' own indexes (``_by_filter_index``), so a rare dyad reads its own
     rows rather than every row of its months. The windows are disjoint and taken newest first, so the
-    rows are those (and in the order) one query over every date would give."""
+    rows are those (and in the order) one query over every date would give.
+
+    With the ``reach`` of the filters' actors in the dyad-day counts (``_counted_reach``), the first
+    window goes back that far, and is the last when the counts hold fewer than ``want`` events."""
+    if reach is not None and reach[0] is None:  # the counts hold no event of these actors
+        return []
     first, last = con.execute("SELECT min(date), max(date) FROM events").fetchone()
     start, end = bounds
     first = max(first, start) if first and start else first
@@ -143,12 +201,14 @@ def _newest(
         last = min(last, cap) if last and cap else last
     rows: list[dict[str, Any]] = []
     span, upper = FIRST_WINDOW_DAYS, last
+    if reach is not None and upper is not None and reach[0] is not None:
+        span = max(span, (upper - reach[0]).days + 1)
     while upper is not None and first is not None and upper >= first and len(rows) < want:
         lower = _days_before(upper, span - 1)
         window = (["date >= ?"], [lower]) if lower is not None and lower > first else ([], [])
         with _by_filter_index(con, rare=span > FIRST_WINDOW_DAYS):
             rows += _page(con, where + ["date <= ?", *window[0]], [*params, upper, *window[1]], want - len(rows))
-        if not window[0]:
+        if not window[0] or (reach is not None and reach[1]):  # (every match of the counts was in it)
             break
         upper, span = _days_before(lower, 1), max(span * 2, RARE_WINDOW_DAYS)
     return rows

@@ -74,6 +74,23 @@ def code_prefix(column: str, prefix: str) -> tuple[str, list[str]]:
     return f"{column} BETWEEN ? AND ?", [prefix, prefix + _HIGHEST]
 
 
+class UncountedStore(ValueError):
+    """A store made by an eventwatch before the dyad-day counts (schema 4), not opened for writing since."""
+
+
+def pair_ids(con: Connection, condition: str, params: list[Any]) -> str | None:
+    """The actor pairs (``store.counts``: ``dyads``) matching ``condition`` on their actor columns, as SQL
+    selecting their days in ``dyad_days`` (None: no pair matches). The numbers are our own, written out:
+    DuckDB then skips the row groups of other pairs."""
+    if not con.table_exists("dyads"):
+        raise UncountedStore(
+            "this store predates the series counts of this eventwatch: open it for writing once to add them "
+            "(e.g. `eventwatch ingest` of anything, or `eventwatch serve`)"
+        )
+    ids = [int(row[0]) for row in con.execute(f"SELECT dyad_id FROM dyads WHERE {condition}", params).fetchall()]
+    return f"dyad_id IN ({', '.join(map(str, ids))})" if ids else None
+
+
 def actor_key(column_prefix: str, by: str) -> str:
     """The SQL expression naming an actor at level ``by``: its country (IGOs keep their code) or code."""
     if by == "country":

@@ -8,12 +8,13 @@ with zeros, so a chart or a detector sees quiet days as quiet rather than missin
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import json
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
 from eventwatch.monitor.config import PERIODS, UNITS, default_config
-from eventwatch.monitor.db import Source, actor_match, as_date, check_periods, period_range, reading
+from eventwatch.monitor.db import Source, actor_match, as_date, check_periods, pair_ids, period_range, reading
 
 
 @dataclass(slots=True)
@@ -40,13 +41,18 @@ class SeriesPoint:
         return round(self.goldstein_sum / self.count, 3) if self.count else None
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        # Field by field: dataclasses.asdict deep-copies every roots dict, the bulk of a long series' cost.
+        out: dict[str, Any] = {f.name: getattr(self, f.name) for f in _POINT_FIELDS}
         out["period"] = self.period.isoformat()
         out["goldstein_sum"] = round(self.goldstein_sum, 3)
+        out["roots"] = dict(self.roots)
         out["cooperation"] = self.cooperation
         out["conflict"] = self.conflict
         out["goldstein_mean"] = self.goldstein_mean
         return out
+
+
+_POINT_FIELDS = fields(SeriesPoint)
 
 
 @dataclass(slots=True)
@@ -75,6 +81,32 @@ _QUAD_FIELDS = {
     3: "verbal_conflict",
     4: "material_conflict",
 }
+
+
+def _period_query(period: str, where: list[str]) -> str:
+    """One row per period of the dyad-day counts matching ``where``: the count, the count per QuadClass,
+    the Goldstein sum, the first and last day, and the counts per CAMEO root as JSON members ('"14":2,"19":5').
+
+    Periods are bucketed in SQL (date_trunc weeks start on Monday, like period_range's), and the roots of
+    a period folded into one value, so a year of days is 366 rows rather than one per day and root."""
+    quads = ", ".join(f"sum(n) FILTER (WHERE quad_class = {quad}) AS q{quad}" for quad in _QUAD_FIELDS)
+    # A timestamp without a time zone: PostgreSQL would truncate a date as a timestamptz, zone and all.
+    # A root as a JSON string ("19"), so Python reads a period's roots as one JSON object, in C.
+    root_json = """'"' || replace(replace(cameo_root, '\\', '\\\\'), '"', '\\"') || '"'"""
+    totals = ", ".join(f"CAST(coalesce(sum(q{quad}), 0) AS BIGINT)" for quad in _QUAD_FIELDS)
+    bucket = "date" if period == "day" else f"CAST(date_trunc('{period}', CAST(date AS TIMESTAMP)) AS DATE)"
+    return f"""
+        SELECT p, CAST(sum(n) AS BIGINT), {totals},
+               sum(g), min(lo), max(hi),
+               string_agg({root_json} || ':' || CAST(n AS VARCHAR), ',') FILTER (WHERE cameo_root <> '')
+        FROM (
+            SELECT {bucket} AS p, cameo_root, sum(n) AS n,
+                   {quads},
+                   sum(goldstein) AS g, min(date) AS lo, max(date) AS hi
+            FROM dyad_days WHERE {" AND ".join(where)} GROUP BY 1, 2
+        ) roots
+        GROUP BY p
+    """
 
 
 def dyad_condition(source: str, target: str, directed: bool) -> tuple[str, list[str]]:
@@ -124,36 +156,24 @@ def series(
     if start_date and end_date:
         check_periods(start_date, end_date, period, limit, "a series")
     condition, params = dyad_condition(source, target, directed)
-    where = [condition, "date IS NOT NULL"]
-    if unit == "mentions":
-        where.append("event_id IS NOT NULL")  # mentions outside any event are negated/hypothetical ones
+    days, day_params = ["unit = ?", "n <> 0"], [unit]
     if start_date:
-        where.append("date >= ?")
-        params.append(start_date)
+        days.append("date >= ?")
+        day_params.append(start_date)
     if end_date:
-        where.append("date <= ?")
-        params.append(end_date)
-    # Periods are bucketed in SQL (date_trunc weeks start on Monday, like period_range's).
-    query = f"""
-        SELECT date_trunc('{period}', date)::DATE AS p, quad_class, cameo_root,
-               count(*) AS n, coalesce(sum(goldstein), 0) AS g, min(date) AS lo, max(date) AS hi
-        FROM {unit} WHERE {" AND ".join(where)}
-        GROUP BY 1, 2, 3
-    """
+        days.append("date <= ?")
+        day_params.append(end_date)
+    rows: list[tuple[Any, ...]] = []
     with reading(db) as con:
-        rows = con.execute(query, params).fetchall()
+        # The writers' dyad-day counts (store.counts): the pairs the actors match, then those pairs' days.
+        pairs = pair_ids(con, condition, params)
+        if pairs:
+            rows = con.execute(_period_query(period, [*days, pairs]), day_params).fetchall()
     points: dict[date, SeriesPoint] = {}
-    for p, quad, root, n, g, _, _ in rows:
-        point = points.setdefault(p, SeriesPoint(period=p))
-        point.count += n
-        point.goldstein_sum += g
-        if quad in _QUAD_FIELDS:
-            name = _QUAD_FIELDS[quad]
-            setattr(point, name, getattr(point, name) + n)
-        if root:
-            point.roots[root] = point.roots.get(root, 0) + n
-    first = start_date or min((r[5] for r in rows), default=None)
-    last = end_date or max((r[6] for r in rows), default=None)
+    for p, n, q1, q2, q3, q4, g, _, _, roots in rows:
+        points[p] = SeriesPoint(p, n, q1, q2, q3, q4, g, json.loads("{" + roots + "}") if roots else {})
+    first = start_date or min((r[7] for r in rows), default=None)
+    last = end_date or max((r[8] for r in rows), default=None)
     if first and last:
         check_periods(first, last, period, limit, "a series")
     starts = period_range(first, last, period) if first and last else []

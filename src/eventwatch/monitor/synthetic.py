@@ -22,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from eventwatch.coding.ontology import default_ontology
+from eventwatch.store import counts
 from eventwatch.store.dialect import Connection, DuckDBConnection
 
 # A verb per CAMEO root, only to make synthetic sentences readable.
@@ -55,6 +56,8 @@ def write_rows(con: Connection | duckdb.DuckDBPyConnection, rows: Rows) -> None:
         records = getattr(rows, table)
         if records:
             con.insert(table, pa.Table.from_pylist(records))
+    counts.count(con, "events", rows.events, 1)  # as the store's writer counts what it writes
+    counts.count(con, "mentions", [m for m in rows.mentions if m.get("event_id") is not None], 1)
 
 
 def _cameo_fields(code: str) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from eventwatch.store import counts
+
 if TYPE_CHECKING:
     from eventwatch.store.dialect import Connection
 
@@ -149,6 +151,15 @@ MIGRATIONS: list[tuple[int, tuple[str | dict[str, str], ...]]] = [
                 for column in ("source_country", "target_country", "source_code", "target_code", "cameo",
                                "location_country")
             ),  # fmt: skip
+        ),
+    ),
+    (
+        4,
+        (  # Dyad-day counts the writers keep (store.counts): a series reads a pair's days, not every event.
+            *counts.table_statements(),
+            *counts.rebuild_statements(),
+            {"postgresql": f"CREATE INDEX dyads_pair ON dyads ({', '.join(counts.DYAD)})"},
+            {"postgresql": "CREATE INDEX dyad_days_key ON dyad_days (unit, dyad_id, date, quad_class, cameo_root)"},
         ),
     ),
 ]

@@ -33,6 +33,7 @@ import pyarrow as pa
 
 from eventwatch.isolation import one_line
 from eventwatch.records import Document, Event, content_hash
+from eventwatch.store import counts
 from eventwatch.store.backends import Backend, HeldByServer, StoreError, display, open_backend
 from eventwatch.store.dedup import (
     DedupConfig,
@@ -304,6 +305,8 @@ class Writer:
         con.insert("articles", arrow_rows(articles, ARTICLE_COLUMNS))
         if mentions:
             con.insert("mentions", arrow_rows(mentions, MENTION_COLUMNS), skip_duplicates=True)
+            # Mentions that arrive in an event (``load``: Spark clustered them) count from here on.
+            counts.count(con, "mentions", [m for m in mentions if m.get("event_id") is not None], 1)
         result.articles += len(articles)
         result.mentions += len(mentions)
         ingested = {a["article_id"]: a["ingested_at"] for a in articles}
@@ -320,6 +323,7 @@ class Writer:
     def _recluster_all(self, con: Connection) -> None:
         con.execute("UPDATE mentions SET event_id = NULL WHERE event_id IS NOT NULL")
         con.execute("DELETE FROM events")
+        con.execute("DELETE FROM dyad_days")  # every mention is counted again as it rejoins an event
         self._recluster(con, None)
         codes = {r[0] for r in con.execute(
             "SELECT source_code FROM mentions WHERE source_code IS NOT NULL "
@@ -377,6 +381,11 @@ class Writer:
                     "UPDATE mentions SET event_id = _assign.eid FROM _assign "
                     "WHERE mentions.mention_id = _assign.mention_id"
                 )
+        joined = [mid for mid, _ in changed if old[mid] is None]  # mentions that now count (store.counts)
+        if joined:
+            with con.stage("_joined", pa.table({"mention_id": pa.array(joined, pa.string())})):
+                rows = counts.counted_rows(con, "mentions", "mention_id IN (SELECT mention_id FROM _joined)")
+            counts.count(con, "mentions", rows, 1)
         touched = {e for e in old.values() if e} | set(new.values())
         self._rewrite_events(con, touched, first_days)
         return touched
@@ -385,7 +394,9 @@ class Writer:
         if not event_ids:
             return
         with con.stage("_touched", pa.table({"event_id": pa.array(sorted(event_ids), pa.string())})):
-            con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _touched)")
+            touched = "event_id IN (SELECT event_id FROM _touched)"
+            counts.count(con, "events", counts.counted_rows(con, "events", touched), -1)
+            con.execute(f"DELETE FROM events WHERE {touched}")
             found = con.rows(
                 f"SELECT {', '.join('m.' + c for c in SUMMARY_COLUMNS)}, "
                 "a.source AS article_source, a.url AS article_url, a.ingested_at "
@@ -398,6 +409,7 @@ class Writer:
         rows = [summarise_event(eid, members, first_days.get(eid)) for eid, members in sorted(clusters.items())]
         if rows:
             con.insert("events", arrow_rows(rows, EVENT_COLUMNS))
+            counts.count(con, "events", rows, 1)
 
     def _refresh_actors(self, con: Connection, codes: set[str]) -> None:
         if not codes:
