@@ -47,3 +47,14 @@ def test_acts_between_private_persons_are_no_events(coder):
 def test_protest_and_violence_stay_events_whoever_the_parties_are(coder):
     assert sources(coder, "Protesters marched through the capital on Friday.")
     assert sources(coder, "Gunmen attacked the market.")
+
+
+def test_a_day_or_date_is_no_party_even_as_a_possessor(coder):
+    for text in (
+        "Doctors treated dozens of victims of Friday's gas attack in Idlib province.",
+        "Medics said Tuesday's shelling of the clinic in Aleppo was deliberate.",
+    ):
+        for event in coder.code(text, date="2021-05-04"):
+            assert event.source is None or not any(
+                word in event.source.text for word in ("Friday", "Tuesday")
+            ), event.source

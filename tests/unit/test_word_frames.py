@@ -48,6 +48,9 @@ def test_no_event_in_these_frames(coder, text, trigger):
     [
         ("The opposition leader called for the army to return to its barracks.", "called", "020"),
         ("Scholz called Zelenskiy on Monday.", "called", "041"),
+        # the date of an appeal does not make it a phone call: its addressee is the object of "on"
+        ("Ankara called on Washington on Friday to stop arming the militia.", "called", "020"),
+        ("The Kenyan president called on the rebels on Sunday not to block the aid convoys.", "called", "020"),
         ("Senator Lane called the deal a disgrace.", "called", "110"),
         # a warning is a threat only when the harm is the speaker's own
         ("The central bank warned that inflation would rise further.", "warned", "012"),
@@ -74,6 +77,7 @@ def test_the_event_senses_stay(coder, text, trigger, code):
         ("Iran warned it would retaliate.", "warn", "own_clause"),
         ("They agreed that it was true.", "agree", "copular_clause"),
         ("Kurdish-backed units held the line.", "back", "attributive"),
+        ("Macron phoned Modi on Tuesday.", "phone", "direct_object"),
     ],
 )
 def test_frames(text, lemma, frame):
@@ -111,9 +115,12 @@ def test_a_conditional_warning_is_a_threat(coder):
         ("The militia vowed to hit back if the army entered the valley.", "13"),
         ("Pyongyang pledged to respond forcefully if its ships were searched.", "13"),
         ("The mayor pledged to respond to the audit within a week.", "03"),
+        ("The general vowed to storm the rebel-held town before winter.", "13"),
+        ("The warlord's promise of a fresh offensive alarmed the coastal towns.", "13"),
+        ("The World Bank's pledge of new funding for Kenya's clinics was welcomed in Nairobi.", "03"),
     ],
 )
 def test_a_vow_of_force_is_a_threat(coder, text, root):
     found = {e.trigger.text: e.cameo for e in coder.code(text, date="2021-05-04")}
-    vow = next(code for trigger, code in found.items() if trigger in ("vowed", "pledged"))
+    vow = next(code for trigger, code in found.items() if trigger in ("vowed", "pledged", "promise", "pledge"))
     assert vow.startswith(root)

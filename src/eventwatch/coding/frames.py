@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from eventwatch.coding.grammar import ATTRIBUTIVE_DEPS
+from eventwatch.coding.grammar import ATTRIBUTIVE_DEPS, PASSIVE_SUBJECT_DEPS
 from eventwatch.coding.predicates import Predicate
 
 CLAUSE_COMPLEMENT_DEPS = frozenset({"ccomp", "advcl"})
@@ -95,6 +95,12 @@ def _no_object(pred: Predicate) -> bool:
     return not pred.objects and not pred.complements and not pred.preps
 
 
+def _direct_object(pred: Predicate) -> bool:
+    """The trigger acts on a direct object: "called Lavrov on Tuesday" (a call made to someone), unlike
+    "called on the US on Tuesday to ..." (an appeal, whose addressee is the object of "on")."""
+    return any(o.dep_ not in PASSIVE_SUBJECT_DEPS for o in pred.objects)
+
+
 FRAMES = {
     "naming": _naming,
     "that_clause": _that_clause,
@@ -104,6 +110,7 @@ FRAMES = {
     "for_clause": _for_clause,
     "attributive": _attributive,
     "no_object": _no_object,
+    "direct_object": _direct_object,
 }
 
 

@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from spacy.tokens import Doc, Token
 
-from eventwatch.coding.actors import unresolved
+from eventwatch.coding.actors import NonActors, unresolved
 from eventwatch.coding.classify import Candidate
 from eventwatch.coding.domestic import place_parties
 from eventwatch.coding.grammar import (
@@ -72,8 +72,8 @@ class RolesPass:
         self.lexicon = knowledge.lexicon
         self.ontology = knowledge.ontology
         self.document_nouns = knowledge.modality.document_nouns
-        self.abstract = knowledge.actors.non_actors.abstract
-        self.topics = self.abstract | knowledge.actors.non_actors.topics  # what an act is about
+        self.non_actors = knowledge.actors.non_actors
+        self.topics = self.non_actors.abstract | self.non_actors.topics  # what an act is about
         self.mutual_roots = knowledge.actors.mutual_roots
         self.addressed_roots = knowledge.actors.addressed_roots
         self.political_roots = knowledge.actors.political_roots
@@ -364,7 +364,7 @@ class _PartyFinder:
                 if found is not None and found.how != "knowledge base":
                     self.note("registry link", f"{head.text!r}: {found.how}")
             return resolved
-        named = [h for h in heads if _may_stay_unresolved(h, pred, self.roles.abstract, via_support)]
+        named = [h for h in heads if _may_stay_unresolved(h, pred, self.roles.non_actors, via_support)]
         if named:
             # Unknown to the knowledge base, but the text still says who acted.
             return [unresolved(h) for h in named]
@@ -526,15 +526,18 @@ def _in_other_clause(token: Token, trigger: Token) -> bool:
     return not (verb.is_ancestor(trigger) or trigger.is_ancestor(verb))
 
 
-def _may_stay_unresolved(head: Token, pred: Predicate, abstract: frozenset[str], via_support: bool = False) -> bool:
+def _may_stay_unresolved(head: Token, pred: Predicate, non_actors: NonActors, via_support: bool = False) -> bool:
     """Whether an actor the knowledge base does not know is still worth an event.
 
     A verb's own subject is ("The NGO has denounced ..."); a noun's possessor is ("the group's attack");
     a noun modifier ("military assistance") or a noun a clause hangs from ("a demand to ban") is not.
+    A day or a date never is, in any position: "Saturday's attack" names when, not who.
     """
     if head.pos_ in NON_NAME_POS:
         return False
-    if head.lower_ in abstract or head.lemma_.lower() in abstract:
+    if head.ent_type_ in non_actors.entity_labels or head.text in non_actors.words:
+        return False
+    if head.lower_ in non_actors.abstract or head.lemma_.lower() in non_actors.abstract:
         return False  # "the civil war has killed thousands": an abstract noun names no party
     if pred.pos == "noun" and not via_support:
         return head.dep_ == "poss" or head.dep_ == "pobj"  # "attack by the group"
