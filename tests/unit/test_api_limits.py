@@ -344,7 +344,7 @@ def test_a_short_text_is_refused_at_once_when_its_turn_would_come_after_the_budg
     async def scenario() -> str:
         first = asyncio.ensure_future(pool.code("one", None))
         await asyncio.get_running_loop().run_in_executor(None, coder.started.wait, 10)
-        pool._short.seconds_per_text = 5.0  # recent texts took 5 s each: a wait of 1 s cannot be met
+        pool._short._learn(5.0, 3)  # recent texts took 5 s each: a wait of 1 s cannot be met
         loop = asyncio.get_running_loop()
         before = loop.time()
         with pytest.raises(CoderBusy, match="5 s to wait"):
@@ -358,6 +358,20 @@ def test_a_short_text_is_refused_at_once_when_its_turn_would_come_after_the_budg
         assert run_scenario(scenario) == ["done"]
     finally:
         coder.release.set()
+        pool.close()
+
+
+def test_the_wait_is_estimated_from_the_characters_waiting_not_the_last_text_alone() -> None:
+    pool = CodingPool(workers=2, queue=4, coder_factory=GatedCoder(), wait_seconds=10)
+    try:
+        lane = pool._short
+        assert lane.expected_wait() == 0.0  # nothing coded yet: no estimate, no refusal
+        lane._learn(1.0, 1_000)  # a millisecond a character
+        lane._waiting_chars = 6_000  # six such texts waiting for two coders, after the one coding now
+        assert lane.expected_wait() == pytest.approx(6_000 * 0.001 / 2 + 1.0)
+        lane._learn(4.0, 4_000)  # one longer text: the rate stays, the estimate does not double
+        assert lane.expected_wait() == pytest.approx(6_000 * (1.6 / 1_600) / 2 + 1.6)
+    finally:
         pool.close()
 
 

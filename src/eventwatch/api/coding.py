@@ -8,12 +8,13 @@ its own, started from a forkserver and kept), in two lanes: short texts (the usu
 ``workers`` processes, texts of ``long_chars`` characters or more in one process of their own, so a long
 document never delays a short one. A short text waits for its coder - in the event loop, costing no
 thread - as long as the request's time budget allows: it is refused with 503 and ``Retry-After`` only
-when ``queue`` requests already wait or, by the recent coding times, its turn would come after the
-budget (so the refusal is immediate, not after the budget). Shedding a short text from a client within
-its share only because a burst of others arrived a moment earlier (the old fixed queue of 8) answered
-113 of 269 short texts 503 under ``benchmarks/api_abuse.py``. The long lane holds no waiting text by
-default (``long_queue``): a 200,000-character text codes in about 35 s on a busy machine, so one
-waiting behind another was still coding when its client (the benchmark's, after 60 s) gave up.
+when ``queue`` requests already wait or, by the recent coding rate and the characters waiting ahead of
+it, its turn would come after the budget (so the refusal is immediate, not after the budget).
+Shedding a short text from a client within its share only because a burst of others arrived a moment
+earlier (the old fixed queue of 8) answered 113 of 269 short texts 503 under ``benchmarks/api_abuse.py``.
+The long lane holds no waiting text by default (``long_queue``): a 200,000-character text coded in about
+35 s on a busy machine, so one waiting behind another was still coding when its client (the benchmark's,
+after 60 s) gave up.
 Reads never wait for coding.
 A client (its address) codes one long text at a time: a second one while its first is coding or queued
 is refused with 429 (``admission.Shares``), so one client cannot hold the whole long lane. The long
@@ -94,7 +95,12 @@ class _Lane:
         self._coders: asyncio.Semaphore | None = None  # free coders, of the event loop serving requests
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiting = 0
-        self.seconds_per_text = 0.0  # recent coding time (moving average): how long a wait would be
+        self._waiting_chars = 0  # characters of the texts waiting: the work ahead of a new one
+        # Recent coding (moving averages of seconds and characters per text): the rate at which the work
+        # ahead is done. Estimated per text alone, one longer text among short ones made the wait look twice
+        # as long as it was and shed texts that would have been answered in time (benchmarks/api_abuse.py).
+        self.seconds_per_text = 0.0
+        self.chars_per_text = 0.0
 
     def _code_in_thread(self, text: str, date: str | None) -> list[Any]:
         coder = getattr(self._local, "coder", None)
@@ -113,8 +119,12 @@ class _Lane:
         return self._coders
 
     def expected_wait(self) -> float:
-        """Seconds a request arriving now would wait for a coder, by the recent coding times."""
-        return (self._waiting // self.workers + 1) * self.seconds_per_text
+        """Seconds a request arriving now would wait for a coder, by the recent coding rate: the texts
+        waiting are coded by ``workers`` coders, after the ones coding now (about a text each)."""
+        if not self.chars_per_text:
+            return 0.0
+        seconds_per_char = self.seconds_per_text / self.chars_per_text
+        return self._waiting_chars * seconds_per_char / self.workers + self.seconds_per_text
 
     async def _code(self, text: str, date: str | None) -> list[Any]:
         coders = self._free_coders()
@@ -122,6 +132,7 @@ class _Lane:
             if self._waiting >= self.queue or (self.wait_seconds and self.expected_wait() > self.wait_seconds):
                 raise self._full(self._busy())
             self._waiting += 1
+            self._waiting_chars += len(text)
             try:
                 async with asyncio.timeout(self.wait_seconds or None):
                     await coders.acquire()
@@ -129,13 +140,13 @@ class _Lane:
                 raise CoderBusy(self._busy()) from None
             finally:
                 self._waiting -= 1
+                self._waiting_chars -= len(text)
         else:
             await coders.acquire()
         loop, started = asyncio.get_running_loop(), time.monotonic()
 
         def finished() -> None:  # in the event loop
-            elapsed = time.monotonic() - started
-            self.seconds_per_text = 0.8 * self.seconds_per_text + 0.2 * elapsed if self.seconds_per_text else elapsed
+            self._learn(time.monotonic() - started, len(text))
             coders.release()
 
         try:
@@ -145,6 +156,13 @@ class _Lane:
             raise
         future.add_done_callback(lambda _: loop.call_soon_threadsafe(finished))
         return await asyncio.wrap_future(future)
+
+    def _learn(self, seconds: float, chars: int) -> None:
+        if not self.chars_per_text:
+            self.seconds_per_text, self.chars_per_text = seconds, float(max(chars, 1))
+            return
+        self.seconds_per_text = 0.8 * self.seconds_per_text + 0.2 * seconds
+        self.chars_per_text = 0.8 * self.chars_per_text + 0.2 * max(chars, 1)
 
     def _busy(self) -> str:
         return (

@@ -211,7 +211,7 @@ def alerts_command(db, since, until, period, method, metric, by, min_events, thr
 @click.option("--request-timeout", type=click.FloatRange(0.1), help="Seconds a read may run; then 503 [default: 10].")
 @click.option("--max-periods", type=click.IntRange(1), help="Periods per /series or alert scan [default: 10000].")
 @click.option("--max-response-mb", type=click.FloatRange(0.01), help="Largest answer (MB); then 413 [default: 32].")
-@click.option("--max-text-chars", type=click.IntRange(1), help="Longest POST /code text [default: 200000].")
+@click.option("--max-text-chars", type=click.IntRange(1), help="Longest POST /code and /ingest text [default: 100000].")
 @click.option("--code-workers", type=click.IntRange(1, 64), help="Documents POST /code codes at once [default: 1].")
 @click.option(
     "--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDRESS",
