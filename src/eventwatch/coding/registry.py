@@ -63,7 +63,7 @@ from eventwatch.coding.grammar import (
 )
 from eventwatch.coding.knowledge import Knowledge
 from eventwatch.coding.layout import Layout
-from eventwatch.coding.places import dateline_location
+from eventwatch.coding.places import Gazetteer, dateline_location, own_place
 from eventwatch.coding.predicates import with_conjuncts
 from eventwatch.coding.state import DocumentState
 from eventwatch.records import Actor
@@ -141,6 +141,7 @@ class RegistryPass:
         self.matcher = knowledge.matcher
         self.speech_verbs = knowledge.modality.speech_verbs
         self.gazetteer = knowledge.gazetteer
+        self.place_labels = knowledge.places.place_labels
         self.kb = knowledge.actors
 
     def __call__(self, state: DocumentState) -> DocumentState:
@@ -150,7 +151,8 @@ class RegistryPass:
         layout = state.layout
         focus = self._focus(layout, resolver, state)
         quotes = _QuoteSpeakers(layout.quotes.spans, state.sentences, self.speech_verbs)
-        reading = _Reading(resolver, self.kb, self.speech_verbs, focus.country, quotes)
+        places = _OwnPlaces(self.gazetteer, self.place_labels)
+        reading = _Reading(resolver, self.kb, self.speech_verbs, focus.country, quotes, places)
         speakers = [Speaker()] * len(state.sentences)
         # the dateline is context, not text: its words stand for no one later in the document; a headline
         # is read last, so that its surnames find the people the body introduces
@@ -267,8 +269,9 @@ class _Reading:
     may link to."""
 
     def __init__(self, resolver: PhraseResolver, kb: ActorKB, speech_verbs: frozenset[str], focus: str | None,
-                 quotes: _QuoteSpeakers):  # fmt: skip
+                 quotes: _QuoteSpeakers, places: _OwnPlaces):  # fmt: skip
         self.resolver = resolver
+        self.places = places
         self.descriptions = kb.descriptions
         self.kb_genders = kb.genders
         self.genders: dict[int, str] = {}  # a person's gender where its phrase says it, by start offset
@@ -296,6 +299,8 @@ class _Reading:
         self.sentence_index = index
         self.speaker, self.speaker_verb = None, None
         named = {mention_country(m, self.resolver.day) for m in self.resolver.within(sentence.start, sentence.end)}
+        # a city of another country counts too: "the police arrested a man in Melbourne" is no Syrian police
+        named |= self.places.countries_in(sentence)
         self.elsewhere = bool(named - {None, self.focus})
         speaker = self._speaker(sentence)
         self.speaker = speaker.actors[0] if speaker.actors else None
@@ -359,6 +364,8 @@ class _Reading:
             actor = resolver.with_home_country(head, actor)
         if actor is not None and _countryless(actor):
             actor = self._with_owner_country(head, actor)
+        if actor is not None and _countryless(actor):
+            actor = self.places.with_own_place(head, actor)
         domestic = actor is not None and actor.sector and not actor.sector.startswith(INTERNATIONAL)
         if domestic and _countryless(actor) and self.focus and not self.elsewhere:
             actor = with_country(actor, self.focus, "focus")  # "the army" in an article about one country
@@ -587,6 +594,25 @@ class _Reading:
             last_of_name = token.i + 1 >= len(doc) or doc[token.i + 1].ent_iob_ != "I"
             if token.ent_type_ == "PERSON" and token.ent_iob_ in ENTITY_IOB_INSIDE and last_of_name:
                 self.surnames[token.text] = actor  # "Zarif" later in the story is the same person
+
+
+class _OwnPlaces:
+    """Countries of the places the gazetteer knows, for a party's own phrase and for a sentence."""
+
+    def __init__(self, gazetteer: Gazetteer, labels: frozenset[str]):
+        self.gazetteer = gazetteer
+        self.labels = labels
+
+    def with_own_place(self, head: Token, actor: Actor) -> Actor:
+        """'police in Melbourne', 'Leeds-based parents', 'the parents, who live in Leeds': the country of
+        the place the party's own phrase names (a city or region too, not only a country)."""
+        place = own_place(head, self.gazetteer, self.labels)
+        return with_country(actor, place.country, "in") if place is not None and place.country else actor
+
+    def countries_in(self, sentence: Span) -> set[str | None]:
+        """The countries of the places named in the sentence."""
+        found = (self.gazetteer.lookup(e.text) for e in sentence.ents if e.label_ in self.labels)
+        return {place.country for place in found if place is not None}
 
 
 def _category(actor: Actor) -> str:
