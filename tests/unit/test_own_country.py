@@ -30,11 +30,18 @@ def test_a_relative_clause_gives_the_party_its_home(coder):
     assert urged.source.country == "GBR"
 
 
-def test_a_city_elsewhere_in_the_sentence_keeps_the_focus_country_off(coder):
-    # the police are not the focus country's: the sentence puts the act in Canada
-    text = SYRIA + "The police arrested a woman in Toronto on Thursday."
-    arrested = event_by_trigger(coder, text, "arrested")
-    assert arrested.source.country != "SYR"
+def test_a_clause_that_does_not_say_home_gives_no_country(coder):
+    # troops stationed somewhere are not that place's troops
+    gazetteer, words = coder.knowledge.gazetteer, coder.knowledge.places
+    doc = coder.nlp("Soldiers stationed in Baghdad left.")
+    assert own_place(doc[0], gazetteer, words) is None
+    doc = coder.nlp("US-backed fighters advanced.")
+    assert own_place(next(t for t in doc if t.text == "fighters"), gazetteer, words) is None
+
+
+def test_a_based_compound_gives_the_country(coder):
+    urged = event_by_trigger(coder, SYRIA + "The Leeds-based family urged ministers to act.", "urged")
+    assert urged.source.country == "GBR"
 
 
 def test_a_party_that_names_no_place_still_takes_the_focus_country(coder):
@@ -43,8 +50,21 @@ def test_a_party_that_names_no_place_still_takes_the_focus_country(coder):
 
 
 def test_own_place_reads_the_phrase_not_the_sentence(coder):
-    gazetteer, labels = coder.knowledge.gazetteer, coder.knowledge.places.place_labels
+    gazetteer, words = coder.knowledge.gazetteer, coder.knowledge.places
     doc = coder.nlp("Protesters from Berlin marched on the embassy.")
-    assert own_place(doc[0], gazetteer, labels).country == "DEU"
+    assert own_place(doc[0], gazetteer, words).country == "DEU"
     doc = coder.nlp("Protesters marched on the embassy.")
-    assert own_place(doc[0], gazetteer, labels) is None
+    assert own_place(doc[0], gazetteer, words) is None
+
+
+def test_a_place_acted_on_is_of_its_own_country_not_the_actors(coder):
+    text = "ANKARA - Turkish artillery pounded the outskirts of Aleppo on Sunday."
+    pounded = event_by_trigger(coder, text, "pounded")
+    assert pounded.source.code == "TURMIL"
+    assert pounded.target is not None and pounded.target.country == "SYR"
+
+
+def test_a_province_named_as_the_object_takes_its_country(coder):
+    text = "Iraqi aircraft bombed Idlib province on Tuesday."
+    bombed = event_by_trigger(coder, text, "bombed")
+    assert bombed.target is not None and bombed.target.country == "SYR"

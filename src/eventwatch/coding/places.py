@@ -45,6 +45,7 @@ class PlaceWords:
     locative_prepositions: frozenset[str]
     neutral_prepositions: frozenset[str]
     place_labels: frozenset[str]
+    home_verbs: frozenset[str]
     generic_place_words: frozenset[str]
     not_places: frozenset[str]
     country_aliases: dict[str, str]
@@ -57,6 +58,7 @@ def load_place_words(path: str | Path) -> PlaceWords:
         locative_prepositions=frozenset(str(w).lower() for w in raw["locative_prepositions"]),
         neutral_prepositions=frozenset(str(w).lower() for w in raw["neutral_prepositions"]),
         place_labels=frozenset(str(w) for w in raw["place_labels"]),
+        home_verbs=frozenset(str(w).lower() for w in raw["home_verbs"]),
         generic_place_words=frozenset(str(w).lower() for w in raw["generic_place_words"]),
         not_places=frozenset(str(w).casefold() for w in raw["not_places"]),
         country_aliases={str(k): str(v) for k, v in raw["country_aliases"].items()},
@@ -268,16 +270,22 @@ def _place_spans(tokens: Sequence[Token], sentence: Span, entities: Sequence[Spa
 # London"): that place's country is the party's, whatever the article is about.
 _OWN_PLACE_MODIFIERS = frozenset({"compound", "nmod", "amod", "npadvmod"})
 _OWN_PLACE_CLAUSES = frozenset({"relcl", "acl"})
+_NOT_PLACE_LABELS = frozenset({"PERSON", "ORG"})
+# A thing is part of the place its "of" phrase names too: "the outskirts of Raqqa", "the town of Afrin".
+_PLACE_OF_THING_PREPS = HOME_PREPS | {"of"}
 
 
-def own_place(head: Token, gazetteer: Gazetteer, labels: frozenset[str]) -> Location | None:
-    """The place a party's own phrase names (an entity of ``labels`` the gazetteer knows), or None."""
-    for token in _own_place_tokens(head):
-        if token.ent_type_ in labels:
-            name = next(e.text for e in token.doc.ents if e.start <= token.i < e.end)
-        elif token.pos_ == "PROPN" and not token.ent_type_:
-            # the small model often leaves a city in a compound untagged ("Manchester police")
-            name = token.doc[token.left_edge.i : token.i + 1].text
+def own_place(
+    head: Token, gazetteer: Gazetteer, words: PlaceWords, preps: frozenset[str] = HOME_PREPS
+) -> Location | None:
+    """The place a party's own phrase names (an entity the gazetteer knows), or None. ``preps``: the
+    prepositions whose object may name it."""
+    for token in _own_place_tokens(head, preps, words.home_verbs):
+        entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if token.ent_type_ in words.place_labels or token.pos_ == "PROPN" and token.ent_type_ not in _NOT_PLACE_LABELS:
+            # the small model often tags a city NORP or leaves it untagged ("Manchester police"); the
+            # gazetteer decides
+            name = entity.text if entity is not None else token.doc[token.left_edge.i : token.i + 1].text
         else:
             continue
         location = gazetteer.lookup(name)
@@ -286,16 +294,17 @@ def own_place(head: Token, gazetteer: Gazetteer, labels: frozenset[str]) -> Loca
     return None
 
 
-def _own_place_tokens(head: Token) -> Iterable[Token]:
+def _own_place_tokens(head: Token, preps: frozenset[str], home_verbs: frozenset[str]) -> Iterable[Token]:
+    yield head  # "Idlib" in "shelled Idlib": a thing acted on may itself be the place
     for child in head.children:
         if child.dep_ in _OWN_PLACE_MODIFIERS:
             yield child
-            # "Leeds-based": the place is the modifier of "based"
-            yield from (c for c in child.children if c.dep_ in _OWN_PLACE_MODIFIERS)
-    preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in HOME_PREPS]
-    for clause in (c for c in head.children if c.dep_ in _OWN_PLACE_CLAUSES):
-        preps.extend(c for c in clause.children if c.dep_ == "prep" and c.lower_ in HOME_PREPS)
-    for prep in preps:
+            if child.lemma_.lower() in home_verbs:  # "Leeds-based" (not "US-backed")
+                yield from (c for c in child.children if c.dep_ in _OWN_PLACE_MODIFIERS)
+    phrases = [c for c in head.children if c.dep_ == "prep" and c.lower_ in preps]
+    for clause in (c for c in head.children if c.dep_ in _OWN_PLACE_CLAUSES and c.lemma_.lower() in home_verbs):
+        phrases.extend(c for c in clause.children if c.dep_ == "prep" and c.lower_ in preps)
+    for prep in phrases:
         yield from (o for o in prep.children if o.dep_ == "pobj")
 
 
@@ -350,6 +359,10 @@ class PlaceFinder:
             if location is not None:
                 return location
         return None
+
+    def own_place(self, span: Span) -> Location | None:
+        """The place a thing acted on names ("Idlib province", "the outskirts of Raqqa"), or None."""
+        return own_place(span.root, self.gazetteer, self.words, _PLACE_OF_THING_PREPS)
 
     def _locative_phrases(self, trigger: Token) -> list[Token]:
         """Locative prepositions in the trigger's subtree: those modifying the trigger itself first."""

@@ -63,7 +63,7 @@ from eventwatch.coding.grammar import (
 )
 from eventwatch.coding.knowledge import Knowledge
 from eventwatch.coding.layout import Layout
-from eventwatch.coding.places import Gazetteer, dateline_location, own_place
+from eventwatch.coding.places import Gazetteer, PlaceWords, dateline_location, own_place
 from eventwatch.coding.predicates import with_conjuncts
 from eventwatch.coding.state import DocumentState
 from eventwatch.records import Actor
@@ -141,7 +141,7 @@ class RegistryPass:
         self.matcher = knowledge.matcher
         self.speech_verbs = knowledge.modality.speech_verbs
         self.gazetteer = knowledge.gazetteer
-        self.place_labels = knowledge.places.place_labels
+        self.place_words = knowledge.places
         self.kb = knowledge.actors
 
     def __call__(self, state: DocumentState) -> DocumentState:
@@ -151,7 +151,7 @@ class RegistryPass:
         layout = state.layout
         focus = self._focus(layout, resolver, state)
         quotes = _QuoteSpeakers(layout.quotes.spans, state.sentences, self.speech_verbs)
-        places = _OwnPlaces(self.gazetteer, self.place_labels)
+        places = _OwnPlaces(self.gazetteer, self.place_words)
         reading = _Reading(resolver, self.kb, self.speech_verbs, focus.country, quotes, places)
         speakers = [Speaker()] * len(state.sentences)
         # the dateline is context, not text: its words stand for no one later in the document; a headline
@@ -299,8 +299,6 @@ class _Reading:
         self.sentence_index = index
         self.speaker, self.speaker_verb = None, None
         named = {mention_country(m, self.resolver.day) for m in self.resolver.within(sentence.start, sentence.end)}
-        # a city of another country counts too: "the police arrested a man in Melbourne" is no Syrian police
-        named |= self.places.countries_in(sentence)
         self.elsewhere = bool(named - {None, self.focus})
         speaker = self._speaker(sentence)
         self.speaker = speaker.actors[0] if speaker.actors else None
@@ -597,22 +595,17 @@ class _Reading:
 
 
 class _OwnPlaces:
-    """Countries of the places the gazetteer knows, for a party's own phrase and for a sentence."""
+    """Countries of the places the gazetteer knows, for a party's own phrase."""
 
-    def __init__(self, gazetteer: Gazetteer, labels: frozenset[str]):
+    def __init__(self, gazetteer: Gazetteer, words: PlaceWords):
         self.gazetteer = gazetteer
-        self.labels = labels
+        self.words = words
 
     def with_own_place(self, head: Token, actor: Actor) -> Actor:
         """'police in Melbourne', 'Leeds-based parents', 'the parents, who live in Leeds': the country of
         the place the party's own phrase names (a city or region too, not only a country)."""
-        place = own_place(head, self.gazetteer, self.labels)
+        place = own_place(head, self.gazetteer, self.words)
         return with_country(actor, place.country, "in") if place is not None and place.country else actor
-
-    def countries_in(self, sentence: Span) -> set[str | None]:
-        """The countries of the places named in the sentence."""
-        found = (self.gazetteer.lookup(e.text) for e in sentence.ents if e.label_ in self.labels)
-        return {place.country for place in found if place is not None}
 
 
 def _category(actor: Actor) -> str:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 from itertools import product
 from typing import ClassVar
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
-from eventwatch.coding.actors import NonActors, unresolved
+from eventwatch.coding.actors import NonActors, unresolved, with_country
 from eventwatch.coding.classify import Candidate
 from eventwatch.coding.domestic import place_parties
 from eventwatch.coding.grammar import (
@@ -115,6 +115,15 @@ class RolesPass:
         state.parties = found
         return state
 
+    def _in_own_place(self, target: Actor | None, sentence: Span) -> Actor | None:
+        """'said it will not let Idlib province fall': a thing acted on that names a place is of the
+        place's country, not of the other party's (the domestic reading comes only after this)."""
+        if target is None or target.code or target.country or target.sector:
+            return target
+        span = sentence.doc.char_span(target.start, target.end)
+        place = self.places.own_place(span) if span is not None else None
+        return with_country(target, place.country, "place") if place is not None and place.country else target
+
     def _placed(
         self, state: DocumentState, candidate: Candidate, sources: list[Actor], targets: list[Actor | None]
     ) -> Parties:
@@ -123,6 +132,7 @@ class RolesPass:
         where = {"sentence": candidate.sentence, "about": candidate.about}
         actor_spans = [(a.start, a.end) for a in sources + [t for t in targets if t]]
         scene = self.places.scene(sentence, entities, candidate.predicate.trigger, actor_spans)
+        targets = [self._in_own_place(t, sentence) for t in targets]
         named_targets = targets
         addressed = candidate.code[:2] in self.addressed_roots
         sources, targets = place_parties(sources, targets, scene, sentence, self.topics, addressed)
