@@ -68,3 +68,35 @@ def test_a_province_named_as_the_object_takes_its_country(coder):
     text = "Iraqi aircraft bombed Idlib province on Tuesday."
     bombed = event_by_trigger(coder, text, "bombed")
     assert bombed.target is not None and bombed.target.country == "SYR"
+
+
+def test_the_two_men_after_leaders_of_two_countries_are_no_third_party(coder):
+    text = (
+        "PARIS - Spain's prime minister met the Italian president in Paris on Monday. "
+        "The two men condemned the attack."
+    )
+    condemned = event_by_trigger(coder, text, "condemned")
+    assert condemned.source.code is None  # not the focus country's civilians
+
+
+def test_both_leaders_of_one_country_are_that_country(coder):
+    text = (
+        "The Dutch prime minister and the Dutch foreign minister visited Kyiv on Monday. "
+        "Both leaders praised Ukraine's army."
+    )
+    praised = event_by_trigger(coder, text, "praised")
+    assert praised.source.code == "NLDGOV"
+
+
+def test_two_men_not_named_before_are_new_people(coder):
+    arrested = event_by_trigger(coder, SYRIA + "Two men attacked a checkpoint on Friday.", "attacked")
+    assert arrested.source.entry != "relation:pair"
+
+
+def test_sea_and_border_forces_with_a_nationality_are_its_military(coder):
+    for text, trigger in (
+        ("The Greek coastguard detained a boat of smugglers.", "detained"),
+        ("Libyan air forces bombed a convoy.", "bombed"),
+    ):
+        event = event_by_trigger(coder, text, trigger)
+        assert event.source.code in ("GRCMIL", "LBYMIL"), text

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
-from eventwatch.coding.actors import INTERNATIONAL, with_country
+from eventwatch.coding.actors import INTERNATIONAL, PAIR_OF_PARTIES, with_country
 from eventwatch.coding.grammar import NAMED_OWNER_DEPS, PARTY_ENTITIES
 from eventwatch.records import Actor, Location
 
@@ -91,7 +91,7 @@ def _countryless(actor: Actor, sentence: Span, things_too: bool) -> bool:
 def _located(actor: Actor, location: Location) -> Actor:
     """'the opposition', 'a roadside bombing' in Samarra: an actor with no country is taken to be of the
     country where the event happens (marked in ``entry``). Unknown named parties ("Farc") are left alone."""
-    if actor.country or actor.code or actor.sector in INTERNATIONAL or actor.entry == "unknown":
+    if actor.country or actor.code or actor.sector in INTERNATIONAL or actor.entry in ("unknown", PAIR_OF_PARTIES):
         return actor
     if actor.sector is None and _looks_named(actor.text):
         return actor

@@ -37,6 +37,7 @@ from spacy.tokens import Span, Token
 
 from eventwatch.coding.actors import (
     INTERNATIONAL,
+    PAIR_OF_PARTIES,
     ActorKB,
     Mention,
     PhraseResolver,
@@ -364,11 +365,34 @@ class _Reading:
             actor = self._with_owner_country(head, actor)
         if actor is not None and _countryless(actor):
             actor = self.places.with_own_place(head, actor)
+        if actor is not None and _countryless(actor) and _names_a_pair(head):
+            return self._pair(head, actor)
         domestic = actor is not None and actor.sector and not actor.sector.startswith(INTERNATIONAL)
         if domestic and _countryless(actor) and self.focus and not self.elsewhere:
             actor = with_country(actor, self.focus, "focus")  # "the army" in an article about one country
             how = "the document's focus country"
         return Resolution(actor, how, link) if actor is not None else None
+
+    def _pair(self, head: Token, actor: Actor) -> Resolution:
+        """'the two men', 'both leaders': the two persons named last. Where they are of one country the
+        pair is of it; else the pair names no single party (never the focus country's: a third party)."""
+        earlier: list[Actor] = []
+        for person in reversed(self.latest.get("person", ())):
+            kind = _KB_KIND.search(person.entry or "")
+            if kind is not None and kind.group(1) in ("country", "capital"):
+                continue  # the parser takes a capital for a person now and then ("Kyiv")
+            if all(person.start != e.start for e in earlier):
+                earlier.append(person)
+        countries = {e.country or e.code for e in earlier[:2]}
+        if len(earlier) >= 2 and len(countries) == 1 and None not in countries:
+            first, second = earlier[1], earlier[0]
+            same = first.code == second.code
+            linked = replace(actor, code=first.code if same else first.country, country=first.country,
+                             sector=first.sector if same else None,
+                             entry=f"coref:{head.text}->{first.text}+{second.text}")  # fmt: skip
+            return Resolution(linked, f"the two persons {first.text!r} and {second.text!r}", first.start)
+        pair = replace(actor, sector=None, entry=PAIR_OF_PARTIES)
+        return Resolution(pair, "two earlier parties, not of one country")
 
     def _apposition_role(self, head: Token) -> Actor | None:
         """'Awa Keita, the foreign minister of Mali' is Mali's government; 'Omar Said, a spokesman for the
@@ -619,6 +643,20 @@ def _category(actor: Actor) -> str:
 def _countryless(actor: Actor) -> bool:
     """A party named only by its kind ("the army"), whose country is still to be found."""
     return actor.country is None and actor.code is None and not (actor.entry or "").startswith("relation:")
+
+
+def _names_a_pair(head: Token) -> bool:
+    """'the two men', 'both leaders', 'the pair': a plural that stands for two parties named before
+    ("two men were arrested" introduces new ones)."""
+    if head.lower_ in _PAIR_NOUNS:
+        return _definite(head)
+    if head.tag_ not in PLURAL_TAGS:
+        return False
+    words = {c.lower_ for c in head.children if c.dep_ in ("nummod", "det", "predet", "preconj")}
+    return "both" in words or "two" in words and _definite(head)
+
+
+_PAIR_NOUNS = frozenset({"pair", "duo"})
 
 
 def _definite(token: Token) -> bool:
