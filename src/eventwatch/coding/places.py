@@ -282,7 +282,8 @@ def own_place(
     prepositions whose object may name it."""
     for token in _own_place_tokens(head, preps, words.home_verbs):
         entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-        if token.ent_type_ in words.place_labels or token.pos_ == "PROPN" and token.ent_type_ not in _NOT_PLACE_LABELS:
+        untagged = token.i != head.i and token.pos_ == "PROPN" and token.ent_type_ not in _NOT_PLACE_LABELS
+        if token.ent_type_ in words.place_labels or untagged:
             # the small model often tags a city NORP or leaves it untagged ("Manchester police"); the
             # gazetteer decides
             name = entity.text if entity is not None else token.doc[token.left_edge.i : token.i + 1].text

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import product
 from typing import ClassVar
 
 from spacy.tokens import Doc, Span, Token
 
-from eventwatch.coding.actors import NonActors, unresolved, with_country
+from eventwatch.coding.actors import NonActors, unresolved
 from eventwatch.coding.classify import Candidate
 from eventwatch.coding.domestic import place_parties
 from eventwatch.coding.grammar import (
@@ -115,15 +116,6 @@ class RolesPass:
         state.parties = found
         return state
 
-    def _in_own_place(self, target: Actor | None, sentence: Span) -> Actor | None:
-        """'said it will not let Idlib province fall': a thing acted on that names a place is of the
-        place's country, not of the other party's (the domestic reading comes only after this)."""
-        if target is None or target.code or target.country or target.sector:
-            return target
-        span = sentence.doc.char_span(target.start, target.end)
-        place = self.places.own_place(span) if span is not None else None
-        return with_country(target, place.country, "place") if place is not None and place.country else target
-
     def _placed(
         self, state: DocumentState, candidate: Candidate, sources: list[Actor], targets: list[Actor | None]
     ) -> Parties:
@@ -132,10 +124,10 @@ class RolesPass:
         where = {"sentence": candidate.sentence, "about": candidate.about}
         actor_spans = [(a.start, a.end) for a in sources + [t for t in targets if t]]
         scene = self.places.scene(sentence, entities, candidate.predicate.trigger, actor_spans)
-        targets = [self._in_own_place(t, sentence) for t in targets]
         named_targets = targets
         addressed = candidate.code[:2] in self.addressed_roots
-        sources, targets = place_parties(sources, targets, scene, sentence, self.topics, addressed)
+        place_of = partial(_own_place_of, self.places, sentence)
+        sources, targets = place_parties(sources, targets, scene, sentence, self.topics, addressed, place_of)
         for before in named_targets if all(t is None for t in targets) else ():
             if before is not None:
                 detail = f"{before.text!r} is what the act is about (an event or abstract noun); no target"
@@ -163,6 +155,11 @@ class RolesPass:
                     noted.add(key)
                     state.note(self.name, role, describe(actor) if actor else "none", span=key[1], **where)
         return Parties(list(pairs.values()), scene, actor_spans)
+
+
+def _own_place_of(places: PlaceFinder, sentence: Span, actor: Actor) -> Location | None:
+    span = sentence.doc.char_span(actor.start, actor.end)
+    return places.own_place(span) if span is not None else None
 
 
 def _political(actor: Actor, doc: Doc) -> bool:
