@@ -100,3 +100,10 @@ def test_sea_and_border_forces_with_a_nationality_are_its_military(coder):
     ):
         event = event_by_trigger(coder, text, trigger)
         assert event.source.code in ("GRCMIL", "LBYMIL"), text
+
+
+def test_the_own_country_is_no_counterpart_for_a_later_act(coder):
+    # the government acted on a thing of its own country; its later act without a target is not against it
+    text = "Bahrain's government cut Bahrain's aid budget on Monday. The ministry later cut ties."
+    cut = [e for e in coder.code(text, date="2019-10-10") if e.trigger.text == "cut"][-1]
+    assert cut.target is None or cut.target.country != "BHR"

@@ -183,6 +183,17 @@ def _each_other(sources: list[Actor]) -> list[tuple[Actor, Actor | None]]:
     return [(a, b) for a in coded for b in coded if (a.country or a.code) != (b.country or b.code)]
 
 
+def _counterpart_to(source: Actor, target: Actor) -> bool:
+    """Whether the target may be the source's counterpart later in the document: a party of another
+    country, or another sector of its own (its police and its protesters); never its own country as a
+    whole or a thing of it ("US taxpayer money" after the US government)."""
+    if target.code == source.code:
+        return False
+    if (target.country or target.code) != (source.country or source.code):
+        return True
+    return bool(target.sector) and target.sector != source.sector
+
+
 _COUNTERPART_SENTENCES = 2  # how far back a party's counterpart in the document is remembered
 
 
@@ -194,7 +205,7 @@ class _RecentDyads:
         self.last: dict[str, tuple[Actor, int]] = {}
 
     def remember(self, source: Actor, target: Actor | None, sentence: int) -> None:
-        if source.code and target is not None and target.code and target.code != source.code:
+        if source.code and target is not None and target.code and _counterpart_to(source, target):
             self.last[source.code] = (target, sentence)
 
     def counterpart(self, source: Actor, sentence: int) -> Actor | None:
@@ -218,6 +229,7 @@ _ENTRY_PATHS = {
     "domestic": "country of the other party {}",
     "located": "country of the place of the event {}",
     "location": "the place of the event {}",
+    "place": "country of the place it names {}",
 }
 
 
