@@ -4,6 +4,8 @@
 are British. Cities and regions resolve through the gazetteer, not only countries. (Our own sentences.)
 """
 
+import pytest
+
 from eventwatch.coding.places import own_place
 
 # An article whose focus (dateline) is Syria; each test adds one sentence about parties from elsewhere.
@@ -14,20 +16,18 @@ def event_by_trigger(coder, text, trigger):
     return next(e for e in coder.code(text, date="2019-10-10") if e.trigger.text == trigger)
 
 
-def test_a_city_in_the_party_phrase_gives_its_country(coder):
-    arrested = event_by_trigger(coder, SYRIA + "Police in Sydney arrested a teenager on Friday.", "arrested")
-    assert arrested.source.code == "AUSCOP"
-
-
-def test_a_city_before_the_sector_noun_gives_its_country(coder):
-    raided = event_by_trigger(coder, SYRIA + "Manchester police raided a house on Friday.", "raided")
-    assert raided.source.code == "GBRCOP"
-
-
-def test_a_relative_clause_gives_the_party_its_home(coder):
-    text = SYRIA + "The grandparents, who live in Glasgow, urged ministers to bring the children home."
-    urged = event_by_trigger(coder, text, "urged")
-    assert urged.source.country == "GBR"
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "country"),
+    [
+        ("Police in Sydney arrested a teenager on Friday.", "arrested", "AUS"),  # an in-phrase
+        ("Manchester police raided a house on Friday.", "raided", "GBR"),  # a city before the sector noun
+        ("The Leeds-based family urged ministers to act.", "urged", "GBR"),  # a "based" compound
+        ("The grandparents, who live in Glasgow, urged ministers to bring the children home.", "urged", "GBR"),
+        ("The police arrested a journalist on Thursday.", "arrested", "SYR"),  # no place: the focus country
+    ],
+)
+def test_the_party_phrase_gives_its_country_before_the_focus(coder, sentence, trigger, country):
+    assert event_by_trigger(coder, SYRIA + sentence, trigger).source.country == country
 
 
 def test_a_clause_that_does_not_say_home_gives_no_country(coder):
@@ -37,16 +37,6 @@ def test_a_clause_that_does_not_say_home_gives_no_country(coder):
     assert own_place(doc[0], gazetteer, words) is None
     doc = coder.nlp("US-backed fighters advanced.")
     assert own_place(next(t for t in doc if t.text == "fighters"), gazetteer, words) is None
-
-
-def test_a_based_compound_gives_the_country(coder):
-    urged = event_by_trigger(coder, SYRIA + "The Leeds-based family urged ministers to act.", "urged")
-    assert urged.source.country == "GBR"
-
-
-def test_a_party_that_names_no_place_still_takes_the_focus_country(coder):
-    arrested = event_by_trigger(coder, SYRIA + "The police arrested a journalist on Thursday.", "arrested")
-    assert arrested.source.code == "SYRCOP"
 
 
 def test_own_place_reads_the_phrase_not_the_sentence(coder):
@@ -72,8 +62,7 @@ def test_a_province_named_as_the_object_takes_its_country(coder):
 
 def test_the_two_men_after_leaders_of_two_countries_are_no_third_party(coder):
     text = (
-        "PARIS - Spain's prime minister met the Italian president in Paris on Monday. "
-        "The two men condemned the attack."
+        "PARIS - Spain's prime minister met the Italian president in Paris on Monday. The two men condemned the attack."
     )
     condemned = event_by_trigger(coder, text, "condemned")
     assert condemned.source.code is None  # not the focus country's civilians
