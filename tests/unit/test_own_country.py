@@ -96,3 +96,9 @@ def test_the_own_country_is_no_counterpart_for_a_later_act(coder):
     text = "Bahrain's government cut Bahrain's aid budget on Monday. The ministry later cut ties."
     cut = [e for e in coder.code(text, date="2019-10-10") if e.trigger.text == "cut"][-1]
     assert cut.target is None or cut.target.country != "BHR"
+
+
+def test_two_groups_are_no_pair_of_persons(coder):
+    text = SYRIA + "The two main rebel factions attacked an army base on Friday."
+    attacked = event_by_trigger(coder, text, "attacked")
+    assert attacked.source.code == "SYRREB"

@@ -365,7 +365,7 @@ class _Reading:
             actor = self._with_owner_country(head, actor)
         if actor is not None and _countryless(actor):
             actor = self.places.with_own_place(head, actor)
-        if actor is not None and _countryless(actor) and _names_a_pair(head):
+        if actor is not None and _countryless(actor) and _names_a_pair(head) and resolver.person_mention(head):
             return self._pair(head, actor)
         domestic = actor is not None and actor.sector and not actor.sector.startswith(INTERNATIONAL)
         if domestic and _countryless(actor) and self.focus and not self.elsewhere:
@@ -647,7 +647,8 @@ def _countryless(actor: Actor) -> bool:
 
 def _names_a_pair(head: Token) -> bool:
     """'the two men', 'both leaders', 'the pair': a plural that stands for two parties named before
-    ("two men were arrested" introduces new ones)."""
+    ("two men were arrested" introduces new ones; the registry asks this of person words only: "the
+    two main rebel factions" are groups)."""
     if head.lower_ in _PAIR_NOUNS:
         return _definite(head)
     if head.tag_ not in PLURAL_TAGS:
