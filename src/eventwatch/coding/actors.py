@@ -322,6 +322,11 @@ class ActorMatcher:
         return self.mentions(self.tokenizer(text))
 
 
+# The entry of "the two men", "both leaders" after two parties of different countries: a party noun that
+# stands for both, so it takes no country from the focus, the place or the other party.
+PAIR_OF_PARTIES = "relation:pair"
+
+
 def with_country(actor: Actor, country: str, reason: str) -> Actor:
     """The actor as a party of ``country``, keeping its sector; ``entry`` records why ("+in:IRQ")."""
     return replace(

