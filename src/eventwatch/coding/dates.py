@@ -36,6 +36,7 @@ DAY, WEEKEND, WEEK, MONTH, YEAR = "day", "weekend", "week", "month", "year"
 DOCUMENT, UNKNOWN = "document", "unknown"
 
 _ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_ORDINAL_DAY_RE = re.compile(r"(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)")
 _DECADE_RE = re.compile(r"\b\d{3}0s\b")
 _WORD_RE = re.compile(r"\d+|[a-z]+(?:'[a-z]+)?")
 _UNITS = {
@@ -60,6 +61,7 @@ class DateWords:
     ago_words: frozenset[str]
     future_auxiliaries: frozenset[str]
     ignored_prepositions: frozenset[str]
+    day_ordinal_prepositions: frozenset[str]
     lookahead_days: int
 
 
@@ -76,6 +78,7 @@ def load_date_words(path: str | Path) -> DateWords:
         ago_words=frozenset(str(w).lower() for w in raw["ago_words"]),
         future_auxiliaries=frozenset(str(w).lower() for w in raw["future_auxiliaries"]),
         ignored_prepositions=frozenset(str(w).lower() for w in raw["ignored_prepositions"]),
+        day_ordinal_prepositions=frozenset(str(w).lower() for w in raw["day_ordinal_prepositions"]),
         lookahead_days=int(raw["lookahead_days"]),
     )
 
@@ -152,6 +155,7 @@ def resolve_expression(
     for resolver in (
         _resolve_ago,
         _resolve_absolute,
+        _resolve_day_of_month,
         _resolve_relative_day,
         _resolve_weekday,
         _resolve_weekend,
@@ -245,6 +249,33 @@ def _day_near(words: list[str], month_at: int) -> int | None:
             return int(word) if len(word) <= 2 and 1 <= int(word) <= 31 else None
         if word not in DAY_SUFFIXES:
             break
+    return None
+
+
+ORDINAL_SUFFIXES = DAY_SUFFIXES - {"of", "the"}  # "16th": the tokenizer of expressions splits off the suffix
+
+
+def _resolve_day_of_month(
+    words: list[str], doc_date: dt.date | None, future: bool, vocab: DateWords
+) -> tuple[dt.date, str] | None:
+    # "on the 16th", "the 3rd of this month": a day of the document's month (of the month before, for a
+    # reported day past the document date; of the month after, for an announced day before it)
+    if doc_date is None:
+        return None
+    for i, word in enumerate(words[:-1]):
+        ordinal = words[i + 1] in ORDINAL_SUFFIXES
+        ends = i + 2 == len(words) or words[i + 2] == "of"
+        if not (word.isdigit() and len(word) <= 2 and ordinal and ends):
+            continue
+        day_num = int(word)
+        day = _safe_date(doc_date.year, doc_date.month, day_num)
+        if future and (day is None or day < doc_date):
+            following = _add_months(doc_date, 1)
+            day = _safe_date(following.year, following.month, day_num)
+        elif not future and (day is None or day > doc_date + dt.timedelta(days=vocab.lookahead_days)):
+            previous = _add_months(doc_date, -1)
+            day = _safe_date(previous.year, previous.month, day_num)
+        return (day, DAY) if day else None
     return None
 
 
@@ -401,12 +432,24 @@ class DateFinder:
         governed = head.dep_ == "prep" and head.lower_ in ignored
         return governed or span[0].lower_ in ignored
 
+    def _day_ordinal(self, token: Token) -> bool:
+        """'on the 16th': an ordinal the tagger does not take for a date, as the object of a day preposition."""
+        head = token.head
+        return (
+            _ORDINAL_DAY_RE.fullmatch(token.lower_) is not None
+            and token.dep_ == "pobj"
+            and head.lower_ in self.words.day_ordinal_prepositions
+        )
+
     def time_expressions(self, sentence: Span, entities: list[Span]) -> list[Span]:
         """DATE/TIME entities, plus weekday and relative-day words the tagger left out of any entity."""
         spans = [e for e in entities if e.label_ in TIME_ENTITIES]
         doc = sentence.doc
         for tok in sentence:
             if tok.ent_type_ in TIME_ENTITIES:
+                continue
+            if self._day_ordinal(tok):
+                spans.append(doc[tok.i : tok.i + 1])
                 continue
             full_weekday = tok.is_title and tok.lower_ in FULL_WEEKDAYS
             if full_weekday or tok.lower_ in self.single_words:

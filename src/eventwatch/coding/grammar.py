@@ -16,6 +16,7 @@ NAME_GAP_POS = frozenset({"DET", "PUNCT"})  # may lie inside a matched name with
 NEVER_ACTOR_POS = frozenset({"PUNCT", "SPACE", "ADP", "DET", "CCONJ", "SCONJ", "PART", "AUX", "VERB", "SYM", "INTJ"})
 ADJECTIVE_OR_NOUN_TAGS = frozenset({"JJ", "NN"})  # "held firm": the small model parses 'firm' either way
 NONFINITE_TAGS = frozenset({"VBG", "VB"})
+WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})  # "why", "who", "which": a question about a given act
 PLURAL_TAGS = frozenset({"NNS", "NNPS"})  # "leaders", "Democrats": no antecedent of "he" or "it"
 
 # --- dependency labels --------------------------------------------------------------------------

@@ -30,7 +30,14 @@ import yaml
 from spacy.tokens import Span, Token
 
 from eventwatch.coding.dates import DAY, DOCUMENT, MONTH, UNKNOWN, YEAR, DateFinder, resolve_expression
-from eventwatch.coding.grammar import AUX_DEPS, PLURAL_TAGS, SHARED_CLAUSE_DEPS, VERBAL_POS
+from eventwatch.coding.grammar import (
+    AUX_DEPS,
+    NOMINAL_SUBJECT_DEPS,
+    PLURAL_TAGS,
+    SHARED_CLAUSE_DEPS,
+    TIME_ENTITIES,
+    VERBAL_POS,
+)
 from eventwatch.coding.modality import going_to, is_infinitive
 from eventwatch.coding.state import DocumentState
 from eventwatch.coding.words import word_lists
@@ -49,6 +56,7 @@ PAST, PRESENT, PROGRESSIVE, PERFECT, PAST_PERFECT, FUTURE_TENSE, UNTENSED = (
 PAST_TAGS = frozenset({"VBD"})
 SPEAKER_SUBJECTS = frozenset({"i", "we"})
 PRESENT_TAGS = frozenset({"VBZ", "VBP"})
+EPISODE_MARK_DEPS = frozenset({"mark", "advmod"})  # the parser hangs "when" as an adverb, "after" as a marker
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +67,10 @@ class TimeWords:
     since_window_days: int
     standing_units: frozenset[str]
     standing_prepositions: frozenset[str]
+    era_prepositions: frozenset[str]
+    era_nouns: frozenset[str]
+    episode_subordinators: frozenset[str]
+    memory_subjects: frozenset[str]
     background_prepositions: frozenset[str]
     anecdote_phrases: frozenset[str]
     habit_verbs: frozenset[str]
@@ -178,6 +190,10 @@ class TimePass:
                 return found
             if verb.lemma_.lower() in self.words.habit_verbs and verb.tag_ in PAST_TAGS and _has_infinitive(verb):
                 return GENERIC, f"a past habit ({verb.text} to ...)"
+        in_lead = candidate.predicate.trigger.idx < self.lead_chars
+        episode = self._episode(clause, tense, in_lead) if precision in UNDATED else ""
+        if episode:
+            return HISTORICAL, episode
         if not past_narrative or tense != PRESENT:
             return None  # in a text told in the present (a summary, a headline) the present is its news
         if _describes_party(clause):
@@ -212,11 +228,45 @@ class TimePass:
                     return GENERIC, f"a standing situation ({text!r})"
                 if tense == PAST and not counted:
                     return HISTORICAL, f"a past that lasted ({text!r})"
+            era = [o for o in objects if o.lemma_.lower() in words.era_nouns]
+            if child.lower_ in words.era_prepositions and era:
+                if tense == PAST:
+                    return HISTORICAL, f"a past that lasted ({text!r})"
+                return GENERIC, f"a standing situation ({text!r})"
             if child.lower_ in words.background_prepositions and objects:
                 found = resolve_expression(text, day, self.dates.words)
                 if found is not None and self._before_window(_period_end(*found), DAY, day, words.since_window_days):
                     return HISTORICAL, f"history carried to the present ({text!r})"
         return None
+
+    def _episode(self, clause: Token, tense: str, in_lead: bool) -> str:
+        """Why an undated act in the past is an episode told as background ('' when it is not): a speaker's
+        memory ("I was injured when they shelled the village") or an earlier event in the past perfect
+        ("she had been beaten when she was detained", past the lead, which may sum up the news in the past
+        perfect), the act of either clause of the episode. A dated act is left to its date."""
+        if tense not in (PAST, PAST_PERFECT):
+            return ""
+        words = self.words
+        pairs = [(clause, c) for c in clause.children if c.dep_ == "advcl"]
+        if clause.dep_ == "advcl" and clause.head.pos_ in VERBAL_POS:
+            pairs.append((clause.head, clause))
+        for main, subordinate in pairs:
+            if any(t.ent_type_ in TIME_ENTITIES for t in main.subtree):
+                continue  # "we were attacked when we reached the checkpoint on Monday": dated news
+            marks = [
+                c
+                for c in subordinate.children
+                if c.dep_ in EPISODE_MARK_DEPS and c.lower_ in words.episode_subordinators
+            ]
+            if not marks or tense_of(subordinate, self.dates.words.future_auxiliaries) not in (PAST, PAST_PERFECT):
+                continue
+            main_tense = tense_of(main, self.dates.words.future_auxiliaries)
+            subjects = {c.lower_ for c in main.children if c.dep_ in NOMINAL_SUBJECT_DEPS}
+            if main_tense == PAST_PERFECT and not in_lead:
+                return f"an earlier event told in the past perfect ({main.text!r} {marks[0].text} ...)"
+            if main_tense == PAST and subjects & words.memory_subjects:
+                return f"a speaker's memory ({' '.join(sorted(subjects))} {main.text} {marks[0].text} ...)"
+        return ""
 
     def _period_start(self, phrase: str, day: dt.date | None) -> dt.date | None:
         """The start of a period that ends at the document ("earlier this year" -> 1 January)."""
