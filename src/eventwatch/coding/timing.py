@@ -194,8 +194,13 @@ class TimePass:
         episode = self._episode(clause, tense, in_lead) if precision in UNDATED else ""
         if episode:
             return HISTORICAL, episode
-        if not past_narrative or tense != PRESENT:
+        if not past_narrative:
             return None  # in a text told in the present (a summary, a headline) the present is its news
+        if tense == PERFECT and precision in UNDATED and _describes_party(clause):
+            # "the militia, which has kidnapped hundreds": a record that describes a party, not this news
+            return GENERIC, f"describes a party by its record ({clause.text!r} in a relative clause)"
+        if tense != PRESENT:
+            return None
         if _describes_party(clause):
             return GENERIC, f"describes a party in the present ({clause.text!r} in a relative clause)"
         trigger = candidate.predicate.trigger
