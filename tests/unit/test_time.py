@@ -153,6 +153,10 @@ def test_the_trail_says_which_phrase_set_the_time(coder):
          "document"),
         ("A report released by the ministry in January said Sudanese troops attacked the camp.", "attacked", DAY,
          "document"),
+        # a date on a noun dates that noun's event, not the verb above it
+        ("The African Union condemned the March 16 attack on the mosque.", "condemned", DAY, "document"),
+        ("Police in Quito arrested the organisers of Saturday's march.", "arrested", DAY, "document"),
+        ("Police in Quito arrested the organisers on Saturday evening.", "arrested", "2019-03-16", "day"),
     ],
 )  # fmt: skip
 def test_the_date_the_text_gives(coder, text, trigger, date, precision):

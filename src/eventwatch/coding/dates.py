@@ -30,7 +30,15 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Span, Token
 
-from eventwatch.coding.grammar import AUX_DEPS, DAY_SUFFIXES, SHARED_CLAUSE_DEPS, TIME_ENTITIES, VERBAL_POS
+from eventwatch.coding.grammar import (
+    AUX_DEPS,
+    DAY_SUFFIXES,
+    NOMINAL_POS,
+    NOUN_DATE_DEPS,
+    SHARED_CLAUSE_DEPS,
+    TIME_ENTITIES,
+    VERBAL_POS,
+)
 
 DAY, WEEKEND, WEEK, MONTH, YEAR = "day", "weekend", "week", "month", "year"
 DOCUMENT, UNKNOWN = "document", "unknown"
@@ -62,6 +70,7 @@ class DateWords:
     future_auxiliaries: frozenset[str]
     ignored_prepositions: frozenset[str]
     day_ordinal_prepositions: frozenset[str]
+    time_nouns: frozenset[str]
     lookahead_days: int
 
 
@@ -79,6 +88,7 @@ def load_date_words(path: str | Path) -> DateWords:
         future_auxiliaries=frozenset(str(w).lower() for w in raw["future_auxiliaries"]),
         ignored_prepositions=frozenset(str(w).lower() for w in raw["ignored_prepositions"]),
         day_ordinal_prepositions=frozenset(str(w).lower() for w in raw["day_ordinal_prepositions"]),
+        time_nouns=frozenset(str(w).lower() for w in raw["time_nouns"]),
         lookahead_days=int(raw["lookahead_days"]),
     )
 
@@ -402,7 +412,7 @@ class DateFinder:
         """The time expression that dates the trigger's event: attached to it first, then the nearest one
         that resolves (``future``: an announced act, whose undated weekday is the coming one)."""
         for span in _ranked(expressions, trigger):
-            if self._ignored(span) or _elsewhere(span, trigger):
+            if self._ignored(span, trigger) or _elsewhere(span, trigger) or self._dates_a_noun(span, trigger):
                 continue
             if resolve_expression(span.text, doc_date, self.words, future) is not None:
                 return span
@@ -425,12 +435,31 @@ class DateFinder:
             token = token.head
         return False
 
-    def _ignored(self, span: Span) -> bool:
-        # "since 2014", "until Friday": a bound of a period, not the date of this event
+    def _dates_a_noun(self, span: Span, trigger: Token) -> bool:
+        """'Saturday's protest', 'the March 16 attack': a date that modifies a noun dates that noun's event,
+        not the verb above it ("condemned the March 16 attack" was not condemned on 16 March)."""
+        root = span.root
+        noun = root.head
+        return (
+            root.dep_ in NOUN_DATE_DEPS
+            and noun.pos_ in NOMINAL_POS
+            and noun != trigger
+            and noun.ent_type_ not in TIME_ENTITIES
+            and noun.lemma_.lower() not in self.words.time_nouns
+        )
+
+    def _ignored(self, span: Span, trigger: Token) -> bool:
+        # "since 2014", "until Friday": a bound of a period, not the date of this event; "after the killings
+        # in January": the date of the event the preposition measures from (unless that event is the trigger)
         ignored = self.words.ignored_prepositions
-        head = span.root.head
-        governed = head.dep_ == "prep" and head.lower_ in ignored
-        return governed or span[0].lower_ in ignored
+        if span[0].lower_ in ignored:
+            return True
+        for token in _path_to_verb(span):
+            if token == trigger:
+                return False
+            if token.dep_ == "prep" and token.lower_ in ignored:
+                return True
+        return False
 
     def _day_ordinal(self, token: Token) -> bool:
         """'on the 16th': an ordinal the tagger does not take for a date, as the object of a day preposition."""
@@ -456,6 +485,16 @@ class DateFinder:
                 shifted = tok.i > sentence.start and doc[tok.i - 1].lower_ in self.words.shifts
                 spans.append(doc[tok.i - 1 if shifted else tok.i : tok.i + 1])
         return spans
+
+
+def _path_to_verb(span: Span) -> list[Token]:
+    """The words from the expression's head up to the first verb above it (the verb left out)."""
+    path = []
+    token = span.root
+    while token.head.i != token.i and token.head.pos_ not in VERBAL_POS:
+        token = token.head
+        path.append(token)
+    return path
 
 
 def _attached(span: Span, trigger: Token) -> bool:
