@@ -171,9 +171,9 @@ LONG_NEWS = "Residents of the northern province have fled in their thousands as 
 @pytest.mark.parametrize(
     ("text", "trigger"),
     [
-        # a speaker's memory: a first-person past act with its episode ("when", "after")
+        # a speaker's memory: a first-person past act with its episode ("when", "as")
         ('"I was wounded when soldiers bombed our street," said Karim, a baker.', "bombed"),
-        ('"We were beaten after the police stopped our bus," one of the students said.', "beaten"),
+        ('"We were beaten as the police emptied our bus," one of the students said.', "beaten"),
         # an earlier event in the past perfect, told inside reported speech
         ("Fatima Yusuf, 41, said she had been beaten by guards when she was detained in Kassala.", "beaten"),
         # a relative clause in the perfect describes a party by its record
@@ -193,6 +193,8 @@ def test_memories_records_and_earlier_episodes_are_background(coder, text, trigg
         ("Police said they fired tear gas when protesters threw stones.", "fired"),
         ("Troops bombarded the town throughout the night, residents said.", "bombarded"),
         ("Police, who have detained 40 activists this week, raided the office.", "detained"),  # a dated record
+        ("Border guards, who have shot dead 30 smugglers this year, arrested a boy.", "shot"),
+        ("Rebels said on Sunday they had seized Qasr as the army pulled out.", "seized"),
     ],
 )
 def test_dated_or_third_person_episodes_stay_news(coder, text, trigger):

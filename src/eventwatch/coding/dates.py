@@ -355,10 +355,10 @@ def _resolve_period(
             continue
         if unit == WEEK:
             return _monday(doc_date) + dt.timedelta(weeks=shift), WEEK
-        if shift == 0:
-            return doc_date, DOCUMENT  # "this year": no more than the document date
-        if unit == MONTH:
+        if unit == MONTH:  # "last month", "earlier this month": that month, at month precision
             return _add_months(doc_date, shift), MONTH
+        if shift == 0:
+            return doc_date, DOCUMENT  # "this year": no more than the document date (1 January would be history)
         return dt.date(doc_date.year + shift, 1, 1), YEAR
     return None
 

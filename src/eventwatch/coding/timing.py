@@ -149,7 +149,10 @@ class TimePass:
         anchor = TimeAnchor(date, precision, tense, phrase)
         if candidate.modality.value != ASSERTED:
             return anchor
-        verdict = self._not_news(state, candidate, clause, tense, (date, precision, phrase), past_narrative)
+        sentence_dated = any(resolve_expression(e.text, state.day, self.dates.words) for e in expressions)
+        verdict = self._not_news(
+            state, candidate, clause, tense, (date, precision, phrase), past_narrative, sentence_dated
+        )
         if verdict is None:
             return anchor
         return TimeAnchor(date, precision, tense, phrase, *verdict)
@@ -174,6 +177,7 @@ class TimePass:
         tense: str,
         dated: tuple[str | None, str, str],
         past_narrative: bool,
+        sentence_dated: bool,
     ) -> tuple[str, str] | None:
         """(modality, reason) when the act is history, a habit or a standing situation; None when news."""
         date, precision, phrase = dated
@@ -191,12 +195,12 @@ class TimePass:
             if verb.lemma_.lower() in self.words.habit_verbs and verb.tag_ in PAST_TAGS and _has_infinitive(verb):
                 return GENERIC, f"a past habit ({verb.text} to ...)"
         in_lead = candidate.predicate.trigger.idx < self.lead_chars
-        episode = self._episode(clause, tense, in_lead) if precision in UNDATED else ""
+        episode = "" if phrase or sentence_dated else self._episode(clause, tense, in_lead)
         if episode:
             return HISTORICAL, episode
         if not past_narrative:
             return None  # in a text told in the present (a summary, a headline) the present is its news
-        if tense == PERFECT and precision in UNDATED and _describes_party(clause):
+        if tense == PERFECT and not phrase and _describes_party(clause) and _undated_record(clause):
             # "the militia, which has kidnapped hundreds": a record that describes a party, not this news
             return GENERIC, f"describes a party by its record ({clause.text!r} in a relative clause)"
         if tense != PRESENT:
@@ -248,7 +252,8 @@ class TimePass:
         """Why an undated act in the past is an episode told as background ('' when it is not): a speaker's
         memory ("I was injured when they shelled the village") or an earlier event in the past perfect
         ("she had been beaten when she was detained", past the lead, which may sum up the news in the past
-        perfect), the act of either clause of the episode. A dated act is left to its date."""
+        perfect), the act of either clause of the episode. The caller leaves a sentence with a date to it ("we
+        were attacked when we reached the checkpoint on Monday" is dated news)."""
         if tense not in (PAST, PAST_PERFECT):
             return ""
         words = self.words
@@ -256,8 +261,6 @@ class TimePass:
         if clause.dep_ == "advcl" and clause.head.pos_ in VERBAL_POS:
             pairs.append((clause.head, clause))
         for main, subordinate in pairs:
-            if any(t.ent_type_ in TIME_ENTITIES for t in main.subtree):
-                continue  # "we were attacked when we reached the checkpoint on Monday": dated news
             marks = [
                 c
                 for c in subordinate.children
@@ -377,6 +380,12 @@ def governing_clauses(clause: Token) -> list[Token]:
 def _describes_party(verb: Token) -> bool:
     """A relative clause on a noun: 'the Kurds, who control the north', 'a region where militias fight'."""
     return verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON")
+
+
+def _undated_record(verb: Token) -> bool:
+    """A perfect relative clause with no time in it and an act, not a state: "which has kidnapped hundreds";
+    not "who have shot dozens this year" (this year's news) nor "which has been under attack" (its state now)."""
+    return verb.lemma_.lower() != "be" and not any(t.ent_type_ in TIME_ENTITIES for t in verb.subtree)
 
 
 def _has_infinitive(verb: Token) -> bool:
