@@ -9,7 +9,13 @@ news. The markers, in the order they are tried:
 * a date before the news window ("crushed the protests in 2011", "was killed three years ago");
 * the start of a period before the news window ("have clashed since 2014");
 * a duration of months or years ("have been fighting IS for years", "over the years");
+* a whole era ("raided homes throughout the occupation");
 * an episode or a past habit ("on one occasion", "as a child", "he used to visit Damascus");
+* in a sentence no time expression dates, an episode with "when"/"while"/"as": a speaker's memory ("I was
+  wounded when they bombed our street") or, past the lead, an earlier event in the past perfect ("she said
+  she had been beaten when she was detained");
+* in a text told in the past, an undated relative clause in the perfect that describes a party by its
+  record ("the militia, which has kidnapped hundreds");
 * in a text told in the past: a relative clause in the present describing a party ("the Kurds, who
   control the north", "a region where militias fight", "firms that continue to trade with Iran"), and
   the simple present past the lead ("Washington backs the SDF", "Jordan hosts 600,000 refugees");
