@@ -194,6 +194,7 @@ def test_memories_records_and_earlier_episodes_are_background(coder, text, trigg
         ("Troops bombarded the town throughout the night, residents said.", "bombarded"),
         ("Police, who have detained 40 activists this week, raided the office.", "detained"),  # a dated record
         ("Border guards, who have shot dead 30 smugglers this year, arrested a boy.", "shot"),
+        ("Rwanda must withdraw the 3,000 troops it has deployed near the Congolese border.", "deployed"),
         ("Rebels said on Sunday they had seized Qasr as the army pulled out.", "seized"),
     ],
 )

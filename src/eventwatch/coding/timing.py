@@ -43,6 +43,7 @@ from eventwatch.coding.grammar import (
     SHARED_CLAUSE_DEPS,
     TIME_ENTITIES,
     VERBAL_POS,
+    WH_TAGS,
 )
 from eventwatch.coding.modality import going_to, is_infinitive
 from eventwatch.coding.state import DocumentState
@@ -389,9 +390,11 @@ def _describes_party(verb: Token) -> bool:
 
 
 def _undated_record(verb: Token) -> bool:
-    """A perfect relative clause with no time in it and an act, not a state: "which has kidnapped hundreds";
-    not "who have shot dozens this year" (this year's news) nor "which has been under attack" (its state now)."""
-    return verb.lemma_.lower() != "be" and not any(t.ent_type_ in TIME_ENTITIES for t in verb.subtree)
+    """A perfect relative clause whose party is its doer, with an act and no time in it: "which has kidnapped
+    hundreds"; not "the troops it has deployed" (what was done to the party, perhaps this news), "who have
+    shot dozens this year" (this year's news) nor "which has been under attack" (its state now)."""
+    doer = any(c.dep_ in NOMINAL_SUBJECT_DEPS and c.tag_ in WH_TAGS for c in verb.children)
+    return doer and verb.lemma_.lower() != "be" and not any(t.ent_type_ in TIME_ENTITIES for t in verb.subtree)
 
 
 def _has_infinitive(verb: Token) -> bool:
