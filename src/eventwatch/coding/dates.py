@@ -33,7 +33,6 @@ from spacy.tokens import Span, Token
 from eventwatch.coding.grammar import (
     AUX_DEPS,
     DAY_SUFFIXES,
-    NOMINAL_POS,
     NOUN_DATE_DEPS,
     SHARED_CLAUSE_DEPS,
     TIME_ENTITIES,
@@ -412,7 +411,7 @@ class DateFinder:
         """The time expression that dates the trigger's event: attached to it first, then the nearest one
         that resolves (``future``: an announced act, whose undated weekday is the coming one)."""
         for span in _ranked(expressions, trigger):
-            if self._ignored(span, trigger) or _elsewhere(span, trigger) or self._dates_a_noun(span, trigger):
+            if self._ignored(span) or _elsewhere(span, trigger) or self._dates_a_noun(span, trigger):
                 continue
             if resolve_expression(span.text, doc_date, self.words, future) is not None:
                 return span
@@ -440,26 +439,22 @@ class DateFinder:
         not the verb above it ("condemned the March 16 attack" was not condemned on 16 March)."""
         root = span.root
         noun = root.head
+        bound = noun.head.dep_ == "prep" and noun.head.lower_ in self.words.ignored_prepositions
         return (
             root.dep_ in NOUN_DATE_DEPS
-            and noun.pos_ in NOMINAL_POS
+            and noun.pos_ == "NOUN"  # not a name: "on Monday Lavrov said" is a parse of two phrases as one
+            and not bound  # "since the 2016 coup" still says when the act's period began
             and noun != trigger
             and noun.ent_type_ not in TIME_ENTITIES
             and noun.lemma_.lower() not in self.words.time_nouns
         )
 
-    def _ignored(self, span: Span, trigger: Token) -> bool:
-        # "since 2014", "until Friday": a bound of a period, not the date of this event; "after the killings
-        # in January": the date of the event the preposition measures from (unless that event is the trigger)
+    def _ignored(self, span: Span) -> bool:
+        # "since 2014", "until Friday": a bound of a period, not the date of this event
         ignored = self.words.ignored_prepositions
-        if span[0].lower_ in ignored:
-            return True
-        for token in _path_to_verb(span):
-            if token == trigger:
-                return False
-            if token.dep_ == "prep" and token.lower_ in ignored:
-                return True
-        return False
+        head = span.root.head
+        governed = head.dep_ == "prep" and head.lower_ in ignored
+        return governed or span[0].lower_ in ignored
 
     def _day_ordinal(self, token: Token) -> bool:
         """'on the 16th': an ordinal the tagger does not take for a date, as the object of a day preposition."""

@@ -72,7 +72,7 @@ SOURCE_TRIM_DEPS = frozenset({"appos", "relcl", "acl", "punct", "advcl", "parata
 # --- named-entity labels and IOB ------------------------------------------------------------------
 NOT_ACTOR_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 TIME_ENTITIES = frozenset({"DATE", "TIME"})
-NOUN_DATE_DEPS = frozenset({"poss", "compound", "nmod", "amod", "npadvmod"})  # "Saturday's protest", "the May 5 vote"
+NOUN_DATE_DEPS = frozenset({"poss", "compound", "nmod"})  # "Saturday's protest", "the May 5 vote"
 PARTY_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 ENTITY_IOB_INSIDE = frozenset({"B", "I"})
 
