@@ -102,7 +102,7 @@ def test_no_document_date(nlp, finder):
         ("last weekend", False, (dt.date(2022, 1, 22), "weekend")),
         ("this weekend", True, (dt.date(2022, 1, 29), "weekend")),
         ("this year", False, (dt.date(2022, 1, 27), "document")),  # not 1 January: the text says no more
-        ("earlier this month", False, (dt.date(2022, 1, 27), "document")),
+        ("earlier this month", False, (dt.date(2022, 1, 1), "month")),  # that month, whichever day
         ("late Wednesday night", False, (dt.date(2022, 1, 26), "day")),
         ("earlier this week", False, (dt.date(2022, 1, 24), "week")),
         ("Sept. 11", False, (dt.date(2021, 9, 11), "day")),

@@ -169,3 +169,24 @@ def test_past_perfect_after_the_lead_is_background(nlp, words, sentence, trigger
 
 def test_past_perfect_in_the_lead_is_news(nlp, words):
     assert modality(nlp, words, "Turkey had armed the rebel militias.", "armed").value == ASSERTED
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "value"),
+    [
+        # a yes/no question asks whether it happens; it reports nothing
+        ("Will Turkey invade northern Syria?", "invade", "hypothetical"),
+        ("Did the army shell the hospital in Idlib?", "shell", "hypothetical"),
+        # a negated or refused intent is no intent
+        ("Ankara denied it planned to attack Kurdish fighters.", "attack", "negated"),
+        ("Moscow did not plan to expel the British diplomats.", "expel", "negated"),
+    ],
+)
+def test_questions_and_negated_intents_are_not_real(coder, text, trigger, value):
+    found = [e for e in coder.code(text, date="2019-03-20") if e.trigger.text == trigger]
+    assert found and found[0].modality == value, [(e.trigger.text, e.modality) for e in found]
+
+
+def test_a_wh_question_takes_its_act_as_given(coder):
+    found = [e for e in coder.code("Why did police arrest the journalist in Minsk?", date="2019-03-20")]
+    assert all(e.modality != "hypothetical" for e in found if e.trigger.text == "arrest")

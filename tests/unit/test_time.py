@@ -133,3 +133,75 @@ def test_the_trail_says_which_phrase_set_the_time(coder):
     time_steps = [s for s in event.trail if s.pass_name == "time"]
     assert any("'2009'" in s.detail for s in time_steps if s.rule == "date")
     assert any(s.rule == "modality historical" for s in time_steps)
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "date", "precision"),
+    [
+        # day and month as British and American papers write them, with and without a year
+        ("Bolivian police detained 30 miners on 16 March.", "detained", "2019-03-16", "day"),
+        ("Bolivian police detained 30 miners on March 16.", "detained", "2019-03-16", "day"),
+        ("Gunmen abducted a Nigerian senator on 5 Jan.", "abducted", "2019-01-05", "day"),
+        ("Gunmen abducted a Nigerian senator on 28 February 2018.", "abducted", "2018-02-28", "day"),
+        ("Gunmen abducted a Nigerian senator on the 9th, the police said.", "abducted", "2019-03-09", "day"),
+        ("Gunmen abducted a Nigerian senator on the 28th, the police said.", "abducted", "2019-02-28", "day"),
+        # weeks and months
+        ("Kenyan police arrested the opposition leader last week.", "arrested", "2019-03-11", "week"),
+        ("Ugandan troops attacked a rebel camp last month.", "attacked", "2019-02-01", "month"),
+        # a date on a relative clause dates that clause, not the sentence's act
+        ("Police officers, who were deployed to Lusaka on Saturday, arrested 40 protesters.", "arrested", DAY,
+         "document"),
+        ("A report released by the ministry in January said Sudanese troops attacked the camp.", "attacked", DAY,
+         "document"),
+        # a date on a noun dates that noun's event, not the verb above it
+        ("The African Union condemned the March 16 attack on the mosque.", "condemned", DAY, "document"),
+        ("Police in Quito arrested the organisers of Saturday's march.", "arrested", DAY, "document"),
+        ("Police in Quito arrested the organisers on Saturday evening.", "arrested", "2019-03-16", "day"),
+    ],
+)  # fmt: skip
+def test_the_date_the_text_gives(coder, text, trigger, date, precision):
+    event = event_on(coder, text, trigger)
+    assert (event.date, event.date_precision) == (date, precision)
+
+
+# A body long enough that the sentences after it lie past the lead (which may sum up news in the past perfect).
+LONG_NEWS = "Residents of the northern province have fled in their thousands as fighting spread on the road. " + NEWS
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        # a speaker's memory: a first-person past act with its episode ("when", "as")
+        ('"I was wounded when soldiers bombed our street," said Karim, a baker.', "bombed"),
+        ('"We were beaten as the police emptied our bus," one of the students said.', "beaten"),
+        # an earlier event in the past perfect, told inside reported speech
+        ("Fatima Yusuf, 41, said she had been beaten by guards when she was detained in Kassala.", "beaten"),
+        # a relative clause in the perfect describes a party by its record
+        ("The Kurdish militia, which has kidnapped hundreds of villagers, denied the charge.", "kidnapped"),
+        # a whole era on the clause
+        ("Settlers seized farmland throughout the occupation, the villagers said.", "seized"),
+    ],
+)
+def test_memories_records_and_earlier_episodes_are_background(coder, text, trigger):
+    assert event_on(coder, LONG_NEWS + text, trigger).modality in (HISTORICAL, GENERIC)
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ('"We were attacked when we reached the checkpoint on Monday," the driver said.', "attacked"),
+        ("Police said they fired tear gas when protesters threw stones.", "fired"),
+        ("Troops bombarded the town throughout the night, residents said.", "bombarded"),
+        ("Police, who have detained 40 activists this week, raided the office.", "detained"),  # a dated record
+        ("Border guards, who have shot dead 30 smugglers this year, arrested a boy.", "shot"),
+        ("Rwanda must withdraw the 3,000 troops it has deployed near the Congolese border.", "deployed"),
+        ("Rebels said on Sunday they had seized Qasr as the army pulled out.", "seized"),
+    ],
+)
+def test_dated_or_third_person_episodes_stay_news(coder, text, trigger):
+    assert event_on(coder, LONG_NEWS + text, trigger).is_real
+
+
+def test_the_lead_may_sum_up_news_in_the_past_perfect(coder):
+    text = "Police in Harare had arrested 20 students when the march reached parliament, officials said."
+    assert event_on(coder, text, "arrested").is_real

@@ -30,12 +30,20 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Span, Token
 
-from eventwatch.coding.grammar import AUX_DEPS, DAY_SUFFIXES, SHARED_CLAUSE_DEPS, TIME_ENTITIES, VERBAL_POS
+from eventwatch.coding.grammar import (
+    AUX_DEPS,
+    DAY_SUFFIXES,
+    NOUN_DATE_DEPS,
+    SHARED_CLAUSE_DEPS,
+    TIME_ENTITIES,
+    VERBAL_POS,
+)
 
 DAY, WEEKEND, WEEK, MONTH, YEAR = "day", "weekend", "week", "month", "year"
 DOCUMENT, UNKNOWN = "document", "unknown"
 
 _ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_ORDINAL_DAY_RE = re.compile(r"(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)")
 _DECADE_RE = re.compile(r"\b\d{3}0s\b")
 _WORD_RE = re.compile(r"\d+|[a-z]+(?:'[a-z]+)?")
 _UNITS = {
@@ -60,6 +68,8 @@ class DateWords:
     ago_words: frozenset[str]
     future_auxiliaries: frozenset[str]
     ignored_prepositions: frozenset[str]
+    day_ordinal_prepositions: frozenset[str]
+    time_nouns: frozenset[str]
     lookahead_days: int
 
 
@@ -76,6 +86,8 @@ def load_date_words(path: str | Path) -> DateWords:
         ago_words=frozenset(str(w).lower() for w in raw["ago_words"]),
         future_auxiliaries=frozenset(str(w).lower() for w in raw["future_auxiliaries"]),
         ignored_prepositions=frozenset(str(w).lower() for w in raw["ignored_prepositions"]),
+        day_ordinal_prepositions=frozenset(str(w).lower() for w in raw["day_ordinal_prepositions"]),
+        time_nouns=frozenset(str(w).lower() for w in raw["time_nouns"]),
         lookahead_days=int(raw["lookahead_days"]),
     )
 
@@ -152,6 +164,7 @@ def resolve_expression(
     for resolver in (
         _resolve_ago,
         _resolve_absolute,
+        _resolve_day_of_month,
         _resolve_relative_day,
         _resolve_weekday,
         _resolve_weekend,
@@ -248,6 +261,33 @@ def _day_near(words: list[str], month_at: int) -> int | None:
     return None
 
 
+ORDINAL_SUFFIXES = DAY_SUFFIXES - {"of", "the"}  # "16th": the tokenizer of expressions splits off the suffix
+
+
+def _resolve_day_of_month(
+    words: list[str], doc_date: dt.date | None, future: bool, vocab: DateWords
+) -> tuple[dt.date, str] | None:
+    # "on the 16th", "the 3rd of this month": a day of the document's month (of the month before, for a
+    # reported day past the document date; of the month after, for an announced day before it)
+    if doc_date is None:
+        return None
+    for i, word in enumerate(words[:-1]):
+        ordinal = words[i + 1] in ORDINAL_SUFFIXES
+        ends = i + 2 == len(words) or words[i + 2] == "of"
+        if not (word.isdigit() and len(word) <= 2 and ordinal and ends):
+            continue
+        day_num = int(word)
+        day = _safe_date(doc_date.year, doc_date.month, day_num)
+        if future and (day is None or day < doc_date):
+            following = _add_months(doc_date, 1)
+            day = _safe_date(following.year, following.month, day_num)
+        elif not future and (day is None or day > doc_date + dt.timedelta(days=vocab.lookahead_days)):
+            previous = _add_months(doc_date, -1)
+            day = _safe_date(previous.year, previous.month, day_num)
+        return (day, DAY) if day else None
+    return None
+
+
 def _infer_year(month: int, day_num: int, doc_date: dt.date, future: bool, lookahead: int) -> dt.date | None:
     """The year of an undated month/day: the most recent such date not after the document date plus
     ``lookahead`` days (or, for an announced event, the next one on or after the document date)."""
@@ -314,10 +354,10 @@ def _resolve_period(
             continue
         if unit == WEEK:
             return _monday(doc_date) + dt.timedelta(weeks=shift), WEEK
-        if shift == 0:
-            return doc_date, DOCUMENT  # "this year": no more than the document date
-        if unit == MONTH:
+        if unit == MONTH:  # "last month", "earlier this month": that month, at month precision
             return _add_months(doc_date, shift), MONTH
+        if shift == 0:
+            return doc_date, DOCUMENT  # "this year": no more than the document date (1 January would be history)
         return dt.date(doc_date.year + shift, 1, 1), YEAR
     return None
 
@@ -371,7 +411,7 @@ class DateFinder:
         """The time expression that dates the trigger's event: attached to it first, then the nearest one
         that resolves (``future``: an announced act, whose undated weekday is the coming one)."""
         for span in _ranked(expressions, trigger):
-            if self._ignored(span) or _elsewhere(span, trigger):
+            if self._ignored(span) or _elsewhere(span, trigger) or self._dates_a_noun(span, trigger):
                 continue
             if resolve_expression(span.text, doc_date, self.words, future) is not None:
                 return span
@@ -394,12 +434,36 @@ class DateFinder:
             token = token.head
         return False
 
+    def _dates_a_noun(self, span: Span, trigger: Token) -> bool:
+        """'Saturday's protest', 'the March 16 attack': a date that modifies a noun dates that noun's event,
+        not the verb above it ("condemned the March 16 attack" was not condemned on 16 March)."""
+        root = span.root
+        noun = root.head
+        bound = noun.head.dep_ == "prep" and noun.head.lower_ in self.words.ignored_prepositions
+        return (
+            root.dep_ in NOUN_DATE_DEPS
+            and noun.pos_ == "NOUN"  # not a name: "on Monday Lavrov said" is a parse of two phrases as one
+            and not bound  # "since the 2016 coup" still says when the act's period began
+            and noun != trigger
+            and noun.ent_type_ not in TIME_ENTITIES
+            and noun.lemma_.lower() not in self.words.time_nouns
+        )
+
     def _ignored(self, span: Span) -> bool:
         # "since 2014", "until Friday": a bound of a period, not the date of this event
         ignored = self.words.ignored_prepositions
         head = span.root.head
         governed = head.dep_ == "prep" and head.lower_ in ignored
         return governed or span[0].lower_ in ignored
+
+    def _day_ordinal(self, token: Token) -> bool:
+        """'on the 16th': an ordinal the tagger does not take for a date, as the object of a day preposition."""
+        head = token.head
+        return (
+            _ORDINAL_DAY_RE.fullmatch(token.lower_) is not None
+            and token.dep_ == "pobj"
+            and head.lower_ in self.words.day_ordinal_prepositions
+        )
 
     def time_expressions(self, sentence: Span, entities: list[Span]) -> list[Span]:
         """DATE/TIME entities, plus weekday and relative-day words the tagger left out of any entity."""
@@ -408,11 +472,24 @@ class DateFinder:
         for tok in sentence:
             if tok.ent_type_ in TIME_ENTITIES:
                 continue
+            if self._day_ordinal(tok):
+                spans.append(doc[tok.i : tok.i + 1])
+                continue
             full_weekday = tok.is_title and tok.lower_ in FULL_WEEKDAYS
             if full_weekday or tok.lower_ in self.single_words:
                 shifted = tok.i > sentence.start and doc[tok.i - 1].lower_ in self.words.shifts
                 spans.append(doc[tok.i - 1 if shifted else tok.i : tok.i + 1])
         return spans
+
+
+def _path_to_verb(span: Span) -> list[Token]:
+    """The words from the expression's head up to the first verb above it (the verb left out)."""
+    path = []
+    token = span.root
+    while token.head.i != token.i and token.head.pos_ not in VERBAL_POS:
+        token = token.head
+        path.append(token)
+    return path
 
 
 def _attached(span: Span, trigger: Token) -> bool:

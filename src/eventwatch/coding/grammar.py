@@ -16,6 +16,7 @@ NAME_GAP_POS = frozenset({"DET", "PUNCT"})  # may lie inside a matched name with
 NEVER_ACTOR_POS = frozenset({"PUNCT", "SPACE", "ADP", "DET", "CCONJ", "SCONJ", "PART", "AUX", "VERB", "SYM", "INTJ"})
 ADJECTIVE_OR_NOUN_TAGS = frozenset({"JJ", "NN"})  # "held firm": the small model parses 'firm' either way
 NONFINITE_TAGS = frozenset({"VBG", "VB"})
+WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})  # "why", "who", "which": a question about a given act
 PLURAL_TAGS = frozenset({"NNS", "NNPS"})  # "leaders", "Democrats": no antecedent of "he" or "it"
 
 # --- dependency labels --------------------------------------------------------------------------
@@ -71,6 +72,7 @@ SOURCE_TRIM_DEPS = frozenset({"appos", "relcl", "acl", "punct", "advcl", "parata
 # --- named-entity labels and IOB ------------------------------------------------------------------
 NOT_ACTOR_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 TIME_ENTITIES = frozenset({"DATE", "TIME"})
+NOUN_DATE_DEPS = frozenset({"poss", "compound", "nmod"})  # "Saturday's protest", "the May 5 vote"
 PARTY_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 ENTITY_IOB_INSIDE = frozenset({"B", "I"})
 

@@ -28,6 +28,7 @@ from eventwatch.coding.grammar import (
     NOUN_MODIFIER_DEPS,
     REFUSAL_MODALS,
     VERBAL_POS,
+    WH_TAGS,
 )
 from eventwatch.coding.words import word_lists
 from eventwatch.records import ASSERTED, FUTURE, GENERIC, HISTORICAL, HYPOTHETICAL, NEGATED
@@ -95,6 +96,8 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
         return HYPOTHETICAL, "condition"
     if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in words.conditional_markers for c in children):
         return HYPOTHETICAL, "condition"
+    if _is_yes_no_question(verb, children):
+        return HYPOTHETICAL, "question"  # "Will Turkey invade?": asked, not reported
     aux = [c.lower_ for c in children if c.dep_ in AUX_DEPS]
     if any(a in words.hypothetical_modals for a in aux):
         return HYPOTHETICAL, "modal"
@@ -117,6 +120,20 @@ def clause_modality(verb: Token, words: ModalityWords) -> tuple[str, str]:
     if not progressive and any(_is_habitual_phrase(c, words) for c in children):
         return GENERIC, "habitual"  # "detained on a daily basis"
     return ASSERTED, ""
+
+
+def _is_yes_no_question(verb: Token, children: list[Token]) -> bool:
+    """'Will Turkey invade Syria?', 'Did the army shell the town?': the auxiliary before the subject, in a
+    sentence that ends with a question mark. A wh-question ('Why did police arrest him?') takes its act as
+    given, so it stays as it is."""
+    sentence = verb.sent
+    ending = [t for t in sentence if not (t.is_punct and t.text != "?") and not t.is_space]
+    if not ending or ending[-1].text != "?":
+        return False
+    subjects = [c.i for c in children if c.dep_ in NOMINAL_SUBJECT_DEPS]
+    inverted = subjects and any(c.dep_ in AUX_DEPS and c.i < min(subjects) for c in children)
+    asked = any(t.tag_ in WH_TAGS for t in sentence if t.i < verb.i)
+    return bool(inverted) and not asked
 
 
 def is_past_perfect(verb: Token) -> bool:
@@ -231,6 +248,8 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
         dep, head = current.dep_, current.head
         if dep == "relcl" and is_infinitive(current):
             dep = "acl"  # "threats to carry out strikes": an infinitive the parser took for a relative clause
+        if dep == "dobj" and current.tag_ == "VBG" and head.pos_ in VERBAL_POS:
+            dep = "xcomp"  # "denied planning to attack", "avoided naming": a gerund object is the verb's complement
         if head.i == current.i or dep in CLAUSE_STOP_DEPS:
             break
         head_lemma = head.lemma_.lower()
@@ -254,8 +273,12 @@ def verb_modality(verb: Token, words: ModalityWords, max_depth: int = 5) -> Moda
                 # "troops are set to withdraw": the writer's schedule or forecast, no one's announcement
                 return Modality(FUTURE, reason=f"{SCHEDULED} ({head_lemma})")
             if head_lemma in words.intent_verbs:
-                # "would allow Russia to withdraw": a hypothetical intent is hypothetical
-                hypothetical = clause_modality(head, words)[0] == HYPOTHETICAL
+                # "would allow Russia to withdraw": a hypothetical intent is hypothetical; "denied planning
+                # to invade", "did not plan to attack": a negated or refused intent is no intent
+                intent = verb_modality(head, words, max_depth - 1) if max_depth > 1 else Modality(ASSERTED)
+                if intent.value == NEGATED:
+                    return Modality(NEGATED, reason=f"{intent.reason}: no intent ({head_lemma})")
+                hypothetical = intent.value == HYPOTHETICAL or clause_modality(head, words)[0] == HYPOTHETICAL
                 return Modality(HYPOTHETICAL if hypothetical else FUTURE, reason=f"intent ({head_lemma})")
         if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in words.conditional_markers for c in current.children):
             return Modality(HYPOTHETICAL, reason="condition")

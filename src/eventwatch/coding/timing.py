@@ -9,7 +9,13 @@ news. The markers, in the order they are tried:
 * a date before the news window ("crushed the protests in 2011", "was killed three years ago");
 * the start of a period before the news window ("have clashed since 2014");
 * a duration of months or years ("have been fighting IS for years", "over the years");
+* a whole era ("raided homes throughout the occupation");
 * an episode or a past habit ("on one occasion", "as a child", "he used to visit Damascus");
+* in a sentence no time expression dates, an episode with "when"/"while"/"as": a speaker's memory ("I was
+  wounded when they bombed our street") or, past the lead, an earlier event in the past perfect ("she said
+  she had been beaten when she was detained");
+* in a text told in the past, an undated relative clause in the perfect that describes a party by its
+  record ("the militia, which has kidnapped hundreds");
 * in a text told in the past: a relative clause in the present describing a party ("the Kurds, who
   control the north", "a region where militias fight", "firms that continue to trade with Iran"), and
   the simple present past the lead ("Washington backs the SDF", "Jordan hosts 600,000 refugees");
@@ -30,7 +36,15 @@ import yaml
 from spacy.tokens import Span, Token
 
 from eventwatch.coding.dates import DAY, DOCUMENT, MONTH, UNKNOWN, YEAR, DateFinder, resolve_expression
-from eventwatch.coding.grammar import AUX_DEPS, PLURAL_TAGS, SHARED_CLAUSE_DEPS, VERBAL_POS
+from eventwatch.coding.grammar import (
+    AUX_DEPS,
+    NOMINAL_SUBJECT_DEPS,
+    PLURAL_TAGS,
+    SHARED_CLAUSE_DEPS,
+    TIME_ENTITIES,
+    VERBAL_POS,
+    WH_TAGS,
+)
 from eventwatch.coding.modality import going_to, is_infinitive
 from eventwatch.coding.state import DocumentState
 from eventwatch.coding.words import word_lists
@@ -49,6 +63,7 @@ PAST, PRESENT, PROGRESSIVE, PERFECT, PAST_PERFECT, FUTURE_TENSE, UNTENSED = (
 PAST_TAGS = frozenset({"VBD"})
 SPEAKER_SUBJECTS = frozenset({"i", "we"})
 PRESENT_TAGS = frozenset({"VBZ", "VBP"})
+EPISODE_MARK_DEPS = frozenset({"mark", "advmod"})  # the parser hangs "when" as an adverb, "after" as a marker
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +74,10 @@ class TimeWords:
     since_window_days: int
     standing_units: frozenset[str]
     standing_prepositions: frozenset[str]
+    era_prepositions: frozenset[str]
+    era_nouns: frozenset[str]
+    episode_subordinators: frozenset[str]
+    memory_subjects: frozenset[str]
     background_prepositions: frozenset[str]
     anecdote_phrases: frozenset[str]
     habit_verbs: frozenset[str]
@@ -137,7 +156,10 @@ class TimePass:
         anchor = TimeAnchor(date, precision, tense, phrase)
         if candidate.modality.value != ASSERTED:
             return anchor
-        verdict = self._not_news(state, candidate, clause, tense, (date, precision, phrase), past_narrative)
+        sentence_dated = any(resolve_expression(e.text, state.day, self.dates.words) for e in expressions)
+        verdict = self._not_news(
+            state, candidate, clause, tense, (date, precision, phrase), past_narrative, sentence_dated
+        )
         if verdict is None:
             return anchor
         return TimeAnchor(date, precision, tense, phrase, *verdict)
@@ -162,6 +184,7 @@ class TimePass:
         tense: str,
         dated: tuple[str | None, str, str],
         past_narrative: bool,
+        sentence_dated: bool,
     ) -> tuple[str, str] | None:
         """(modality, reason) when the act is history, a habit or a standing situation; None when news."""
         date, precision, phrase = dated
@@ -178,8 +201,17 @@ class TimePass:
                 return found
             if verb.lemma_.lower() in self.words.habit_verbs and verb.tag_ in PAST_TAGS and _has_infinitive(verb):
                 return GENERIC, f"a past habit ({verb.text} to ...)"
-        if not past_narrative or tense != PRESENT:
+        in_lead = candidate.predicate.trigger.idx < self.lead_chars
+        episode = "" if phrase or sentence_dated else self._episode(clause, tense, in_lead)
+        if episode:
+            return HISTORICAL, episode
+        if not past_narrative:
             return None  # in a text told in the present (a summary, a headline) the present is its news
+        if tense == PERFECT and not phrase and _describes_party(clause) and _undated_record(clause):
+            # "the militia, which has kidnapped hundreds": a record that describes a party, not this news
+            return GENERIC, f"describes a party by its record ({clause.text!r} in a relative clause)"
+        if tense != PRESENT:
+            return None
         if _describes_party(clause):
             return GENERIC, f"describes a party in the present ({clause.text!r} in a relative clause)"
         trigger = candidate.predicate.trigger
@@ -212,11 +244,44 @@ class TimePass:
                     return GENERIC, f"a standing situation ({text!r})"
                 if tense == PAST and not counted:
                     return HISTORICAL, f"a past that lasted ({text!r})"
+            era = [o for o in objects if o.lemma_.lower() in words.era_nouns]
+            if child.lower_ in words.era_prepositions and era:
+                if tense == PAST:
+                    return HISTORICAL, f"a past that lasted ({text!r})"
+                return GENERIC, f"a standing situation ({text!r})"
             if child.lower_ in words.background_prepositions and objects:
                 found = resolve_expression(text, day, self.dates.words)
                 if found is not None and self._before_window(_period_end(*found), DAY, day, words.since_window_days):
                     return HISTORICAL, f"history carried to the present ({text!r})"
         return None
+
+    def _episode(self, clause: Token, tense: str, in_lead: bool) -> str:
+        """Why an undated act in the past is an episode told as background ('' when it is not): a speaker's
+        memory ("I was injured when they shelled the village") or an earlier event in the past perfect
+        ("she had been beaten when she was detained", past the lead, which may sum up the news in the past
+        perfect), the act of either clause of the episode. The caller leaves a sentence with a date to it ("we
+        were attacked when we reached the checkpoint on Monday" is dated news)."""
+        if tense not in (PAST, PAST_PERFECT):
+            return ""
+        words = self.words
+        pairs = [(clause, c) for c in clause.children if c.dep_ == "advcl"]
+        if clause.dep_ == "advcl" and clause.head.pos_ in VERBAL_POS:
+            pairs.append((clause.head, clause))
+        for main, subordinate in pairs:
+            marks = [
+                c
+                for c in subordinate.children
+                if c.dep_ in EPISODE_MARK_DEPS and c.lower_ in words.episode_subordinators
+            ]
+            if not marks or tense_of(subordinate, self.dates.words.future_auxiliaries) not in (PAST, PAST_PERFECT):
+                continue
+            main_tense = tense_of(main, self.dates.words.future_auxiliaries)
+            subjects = {c.lower_ for c in main.children if c.dep_ in NOMINAL_SUBJECT_DEPS}
+            if main_tense == PAST_PERFECT and not in_lead:
+                return f"an earlier event told in the past perfect ({main.text!r} {marks[0].text} ...)"
+            if main_tense == PAST and subjects & words.memory_subjects:
+                return f"a speaker's memory ({' '.join(sorted(subjects))} {main.text} {marks[0].text} ...)"
+        return ""
 
     def _period_start(self, phrase: str, day: dt.date | None) -> dt.date | None:
         """The start of a period that ends at the document ("earlier this year" -> 1 January)."""
@@ -322,6 +387,14 @@ def governing_clauses(clause: Token) -> list[Token]:
 def _describes_party(verb: Token) -> bool:
     """A relative clause on a noun: 'the Kurds, who control the north', 'a region where militias fight'."""
     return verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON")
+
+
+def _undated_record(verb: Token) -> bool:
+    """A perfect relative clause whose party is its doer, with an act and no time in it: "which has kidnapped
+    hundreds"; not "the troops it has deployed" (what was done to the party, perhaps this news), "who have
+    shot dozens this year" (this year's news) nor "which has been under attack" (its state now)."""
+    doer = any(c.dep_ in NOMINAL_SUBJECT_DEPS and c.tag_ in WH_TAGS for c in verb.children)
+    return doer and verb.lemma_.lower() != "be" and not any(t.ent_type_ in TIME_ENTITIES for t in verb.subtree)
 
 
 def _has_infinitive(verb: Token) -> bool:
